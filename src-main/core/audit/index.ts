@@ -1,0 +1,1 @@
+export { appendAudit, verifyAudit, GENESIS_HASH, type AuditEntry, type AuditVerdict } from './audit-chain';

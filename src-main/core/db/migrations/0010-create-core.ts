@@ -1,0 +1,257 @@
+import type { Migration } from './index';
+
+/**
+ * The whole domain of the MASTER PAY contract, local to one shop. Times are INTEGER
+ * milliseconds since the epoch (UTC); money is INTEGER minor units (paisa, centavos...).
+ * The rules that protect money live here, in the schema, so that no code path can
+ * break them: SQLite itself refuses the write.
+ */
+const SQL = /* sql */ `
+CREATE TABLE merchants (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  country TEXT NOT NULL DEFAULT 'BD',
+  currency TEXT NOT NULL DEFAULT 'BDT' CHECK (length(currency) = 3),
+  suspended INTEGER NOT NULL DEFAULT 0 CHECK (suspended IN (0, 1)),
+  created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE brands (
+  id INTEGER PRIMARY KEY,
+  merchant_id INTEGER NOT NULL REFERENCES merchants(id),
+  name TEXT NOT NULL,
+  domain TEXT,
+  created_at INTEGER NOT NULL
+) STRICT;
+
+-- Keys are stored as SHA-256 digests only: a copied database file holds nothing a thief
+-- can authenticate with. The usable keys live in keys.json (mode 0600) beside it.
+CREATE TABLE credentials (
+  id INTEGER PRIMARY KEY,
+  merchant_id INTEGER NOT NULL REFERENCES merchants(id),
+  brand_id INTEGER REFERENCES brands(id),
+  kind TEXT NOT NULL CHECK (kind IN
+    ('api_key', 'secret_key', 'device_auth_key', 'test_api_key', 'test_secret_key', 'admin_token')),
+  key_hash TEXT NOT NULL UNIQUE CHECK (length(key_hash) = 64),
+  key_hint TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER,
+  CHECK ((kind IN ('api_key', 'secret_key', 'test_api_key', 'test_secret_key')) = (brand_id IS NOT NULL))
+) STRICT;
+CREATE UNIQUE INDEX credentials_one_active
+  ON credentials (merchant_id, ifnull(brand_id, 0), kind) WHERE revoked_at IS NULL;
+
+CREATE TABLE gateways (
+  id INTEGER PRIMARY KEY,
+  merchant_id INTEGER NOT NULL REFERENCES merchants(id),
+  provider TEXT NOT NULL CHECK (provider IN
+    ('bkash', 'nagad', 'rocket', 'upay', 'easypaisa', 'jazzcash', 'gcash', 'maya', 'upi', 'mpesa')),
+  variant TEXT NOT NULL DEFAULT 'personal',
+  -- JSON array of what the wallet's SMS names as the receiving account ("01711111111", "XX6788").
+  account_identifiers TEXT NOT NULL CHECK (json_valid(account_identifiers) AND json_type(account_identifiers) = 'array'
+    AND json_array_length(account_identifiers) > 0),
+  label TEXT,
+  -- Sender IDs the shop adds for this gateway; they extend, never replace, the wallet's built-in list.
+  extra_sender_ids TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(extra_sender_ids) AND json_type(extra_sender_ids) = 'array'),
+  enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE devices (
+  id INTEGER PRIMARY KEY,
+  merchant_id INTEGER NOT NULL REFERENCES merchants(id),
+  kind TEXT NOT NULL CHECK (kind IN ('apk', 'forwarder', 'modem')),
+  device_id TEXT NOT NULL,
+  label TEXT,
+  model TEXT,
+  manufacturer TEXT,
+  os_version TEXT,
+  -- Forwarders sign with a per-device secret; only its digest is kept.
+  secret_hash TEXT,
+  bound_at INTEGER NOT NULL,
+  unbound_at INTEGER,
+  last_seen_at INTEGER,
+  last_sms_at INTEGER,
+  UNIQUE (merchant_id, kind, device_id)
+) STRICT;
+
+CREATE TABLE sms (
+  id INTEGER PRIMARY KEY,
+  merchant_id INTEGER NOT NULL REFERENCES merchants(id),
+  -- The dedupe key (see docs/sms-fingerprint.md): the same SMS from any source is one row.
+  fingerprint TEXT NOT NULL UNIQUE,
+  sender TEXT NOT NULL,
+  body TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  smsc TEXT,
+  is_test INTEGER NOT NULL DEFAULT 0 CHECK (is_test IN (0, 1)),
+  provider TEXT,
+  kind TEXT NOT NULL DEFAULT 'unparsed' CHECK (kind IN
+    ('unparsed', 'credit', 'debit', 'reversal', 'failed', 'otp', 'promo', 'unknown', 'spoof')),
+  amount_minor INTEGER CHECK (amount_minor IS NULL OR amount_minor >= 0),
+  currency TEXT,
+  txnid TEXT,
+  txnid_normalized TEXT,
+  counterparty TEXT,
+  balance_minor INTEGER,
+  account_hint TEXT,
+  wallet_time TEXT,
+  parsed_at INTEGER,
+  created_at INTEGER NOT NULL,
+  -- A credit is only a credit with the two things a match needs.
+  CHECK (kind <> 'credit' OR (amount_minor IS NOT NULL AND txnid_normalized IS NOT NULL AND provider IS NOT NULL))
+) STRICT;
+CREATE INDEX sms_txnid ON sms (provider, txnid_normalized) WHERE txnid_normalized IS NOT NULL;
+CREATE INDEX sms_received ON sms (received_at);
+
+-- Every delivery of an SMS: a credit seen by both the modem and the phone is corroborated.
+CREATE TABLE sms_deliveries (
+  id INTEGER PRIMARY KEY,
+  sms_id INTEGER NOT NULL REFERENCES sms(id),
+  source TEXT NOT NULL CHECK (source IN ('modem', 'apk', 'forwarder', 'manual', 'test')),
+  origin TEXT NOT NULL DEFAULT '',
+  delivered_at INTEGER NOT NULL,
+  UNIQUE (sms_id, source, origin)
+) STRICT;
+
+CREATE TABLE sessions (
+  id TEXT PRIMARY KEY CHECK (length(id) BETWEEN 16 AND 40),
+  merchant_id INTEGER NOT NULL REFERENCES merchants(id),
+  brand_id INTEGER NOT NULL REFERENCES brands(id),
+  order_id TEXT NOT NULL CHECK (length(order_id) BETWEEN 1 AND 128),
+  amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+  currency TEXT NOT NULL CHECK (length(currency) = 3),
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'success', 'expired', 'cancelled')),
+  redirect_url TEXT,
+  customer_phone TEXT,
+  customer_name TEXT,
+  metadata TEXT CHECK (metadata IS NULL OR json_valid(metadata)),
+  is_test INTEGER NOT NULL DEFAULT 0 CHECK (is_test IN (0, 1)),
+  expires_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  CHECK (expires_at > created_at)
+) STRICT;
+-- One paid session per order, and one live checkout per order.
+CREATE UNIQUE INDEX sessions_one_paid_per_order ON sessions (brand_id, is_test, order_id) WHERE status = 'success';
+CREATE UNIQUE INDEX sessions_one_pending_per_order ON sessions (brand_id, is_test, order_id) WHERE status = 'pending';
+CREATE INDEX sessions_status ON sessions (status, expires_at);
+
+-- Attempts: a TxnID submitted for a session (or verified by staff without one).
+CREATE TABLE transactions (
+  id INTEGER PRIMARY KEY,
+  merchant_id INTEGER NOT NULL REFERENCES merchants(id),
+  session_id TEXT REFERENCES sessions(id),
+  gateway_id INTEGER REFERENCES gateways(id),
+  provider TEXT NOT NULL,
+  variant TEXT,
+  account_number TEXT,
+  txnid_submitted TEXT NOT NULL,
+  txnid_normalized TEXT NOT NULL CHECK (length(txnid_normalized) > 0),
+  sender_account TEXT,
+  amount_minor INTEGER CHECK (amount_minor IS NULL OR amount_minor > 0),
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'success', 'failed')),
+  result_source TEXT CHECK (result_source IS NULL OR result_source IN
+    ('apk', 'sms_inbound', 'sms_late_match', 'manual', 'manual_verify')),
+  failure_reason TEXT,
+  review_reasons TEXT CHECK (review_reasons IS NULL OR json_valid(review_reasons)),
+  sms_id INTEGER REFERENCES sms(id),
+  is_test INTEGER NOT NULL DEFAULT 0 CHECK (is_test IN (0, 1)),
+  verified_at INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  -- A verdict says how and when it was reached.
+  CHECK (status = 'pending' OR (verified_at IS NOT NULL AND result_source IS NOT NULL)),
+  -- Only a person may call a payment good without the SMS that proves it.
+  CHECK (status <> 'success' OR sms_id IS NOT NULL OR result_source = 'manual'),
+  CHECK (status <> 'failed' OR failure_reason IS NOT NULL)
+) STRICT;
+-- One SMS pays one thing, once, ever.
+CREATE UNIQUE INDEX transactions_one_success_per_sms ON transactions (sms_id) WHERE status = 'success';
+-- One successful payment per session.
+CREATE UNIQUE INDEX transactions_one_success_per_session ON transactions (session_id) WHERE status = 'success';
+-- A TxnID can be held by one live claim per wallet: concurrent submits of it cannot both win.
+CREATE UNIQUE INDEX transactions_txnid_claim ON transactions (merchant_id, provider, is_test, txnid_normalized)
+  WHERE status <> 'failed';
+CREATE INDEX transactions_session ON transactions (session_id, id);
+CREATE INDEX transactions_status ON transactions (status, created_at);
+
+-- A session becomes 'success' only with its successful transaction in place.
+CREATE TRIGGER sessions_success_needs_transaction BEFORE UPDATE OF status ON sessions
+WHEN NEW.status = 'success' AND NOT EXISTS
+  (SELECT 1 FROM transactions t WHERE t.session_id = NEW.id AND t.status = 'success')
+BEGIN SELECT RAISE(ABORT, 'session cannot succeed without a successful transaction'); END;
+
+CREATE TRIGGER sessions_insert_pending BEFORE INSERT ON sessions WHEN NEW.status <> 'pending'
+BEGIN SELECT RAISE(ABORT, 'a session starts pending'); END;
+
+-- success, expired and cancelled are final.
+CREATE TRIGGER sessions_final_states BEFORE UPDATE OF status ON sessions
+WHEN OLD.status <> 'pending' AND NEW.status <> OLD.status
+BEGIN SELECT RAISE(ABORT, 'session is already final'); END;
+
+CREATE TRIGGER transactions_final_states BEFORE UPDATE ON transactions
+WHEN OLD.status <> 'pending' AND (NEW.status <> OLD.status OR NEW.sms_id IS NOT OLD.sms_id
+  OR NEW.amount_minor IS NOT OLD.amount_minor OR NEW.txnid_normalized <> OLD.txnid_normalized)
+BEGIN SELECT RAISE(ABORT, 'transaction verdict is final'); END;
+
+-- Only a parsed credit of the same wallet, live or test alike, can back a payment: a spoof never can.
+CREATE TRIGGER transactions_sms_must_be_credit_insert BEFORE INSERT ON transactions
+WHEN NEW.sms_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sms s WHERE s.id = NEW.sms_id AND s.kind = 'credit'
+  AND s.provider = NEW.provider AND s.is_test = NEW.is_test)
+BEGIN SELECT RAISE(ABORT, 'only a credit SMS of the same wallet and mode can back a transaction'); END;
+CREATE TRIGGER transactions_sms_must_be_credit_update BEFORE UPDATE OF sms_id ON transactions
+WHEN NEW.sms_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sms s WHERE s.id = NEW.sms_id AND s.kind = 'credit'
+  AND s.provider = NEW.provider AND s.is_test = NEW.is_test)
+BEGIN SELECT RAISE(ABORT, 'only a credit SMS of the same wallet and mode can back a transaction'); END;
+
+-- Live and test never mix.
+CREATE TRIGGER transactions_session_mode BEFORE INSERT ON transactions
+WHEN NEW.session_id IS NOT NULL AND NOT EXISTS
+  (SELECT 1 FROM sessions s WHERE s.id = NEW.session_id AND s.is_test = NEW.is_test)
+BEGIN SELECT RAISE(ABORT, 'transaction and session must both be live or both be test'); END;
+
+-- Staff decisions, hash-chained with a key kept outside the database: an edited, inserted or
+-- deleted row breaks the chain, and \`counterpay audit verify\` finds it.
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subject_type TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  details TEXT NOT NULL CHECK (json_valid(details)),
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL UNIQUE
+) STRICT;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+-- Webhooks and cloud sync leave through here, written in the same transaction as the change.
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  merchant_id INTEGER NOT NULL REFERENCES merchants(id),
+  channel TEXT NOT NULL CHECK (channel IN ('webhook', 'sync')),
+  topic TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  payload TEXT NOT NULL CHECK (json_valid(payload)),
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'dead')),
+  attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT,
+  created_at INTEGER NOT NULL,
+  delivered_at INTEGER
+) STRICT;
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+`;
+
+export const createCore: Migration = {
+  version: 10,
+  name: '0010-create-core',
+  up(db) {
+    db.exec(SQL);
+  },
+};

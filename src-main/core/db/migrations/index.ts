@@ -1,0 +1,12 @@
+import type Database from 'better-sqlite3';
+import { createCore } from './0010-create-core';
+
+export interface Migration {
+  /** Numbered in tens so a fix can slot in between. */
+  version: number;
+  name: string;
+  up(db: Database.Database): void;
+}
+
+/** Forward-only, in order. Adding one: see docs/recipes.md "Add a migration". */
+export const MIGRATIONS: readonly Migration[] = [createCore];

@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { AppError } from '../errors';
+import { migrate, latestVersion, readUserVersion } from './migrate';
+import { MIGRATIONS, type Migration } from './migrations';
+
+export type Db = Database.Database;
+
+export const DATABASE_FILE_NAME = 'counterpay.sqlite';
+
+export interface OpenOptions {
+  /** For tests: a different migration list. */
+  migrations?: readonly Migration[];
+  busyTimeoutMs?: number;
+}
+
+/** The pragmas CounterPay will not run without; see verifyPragmas. */
+export const REQUIRED_PRAGMAS = {
+  journal_mode: 'wal',
+  /** 2 = FULL: a committed payment survives a power cut; WAL's usual NORMAL can roll it back. */
+  synchronous: 2,
+  foreign_keys: 1,
+} as const;
+
+export class DatabaseFromFutureError extends AppError {
+  constructor(file: string, found: number, known: number) {
+    super(
+      'internal',
+      `database ${file} has schema version ${found}, newer than this CounterPay knows (${known}). ` +
+        'It was written by a newer CounterPay: upgrade CounterPay. The file was not modified.',
+    );
+    this.name = 'DatabaseFromFutureError';
+  }
+}
+
+export function databasePath(dataDir: string): string {
+  return path.join(dataDir, DATABASE_FILE_NAME);
+}
+
+/**
+ * Opens (creating if needed) the database in the data dir, refuses a schema from the
+ * future before touching the file, sets and then checks the durability pragmas, and
+ * applies pending migrations.
+ */
+export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
+  const migrations = options.migrations ?? MIGRATIONS;
+  fs.mkdirSync(dataDir, { recursive: true });
+  const file = databasePath(dataDir);
+  refuseFutureSchema(file, latestVersion(migrations));
+
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    verifyPragmas(db);
+    migrate(db, migrations);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function refuseFutureSchema(file: string, known: number): void {
+  if (!fs.existsSync(file)) return;
+  const probe = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const found = readUserVersion(probe);
+    if (found > known) throw new DatabaseFromFutureError(file, found, known);
+  } finally {
+    probe.close();
+  }
+}
+
+export function verifyPragmas(db: Db): void {
+  const journal = String(db.pragma('journal_mode', { simple: true })).toLowerCase();
+  const synchronous = Number(db.pragma('synchronous', { simple: true }));
+  const foreignKeys = Number(db.pragma('foreign_keys', { simple: true }));
+  const busy = Number(db.pragma('busy_timeout', { simple: true }));
+  const problems: string[] = [];
+  if (journal !== REQUIRED_PRAGMAS.journal_mode) problems.push(`journal_mode is ${journal}, need wal`);
+  if (synchronous !== REQUIRED_PRAGMAS.synchronous) problems.push(`synchronous is ${synchronous}, need 2 (FULL)`);
+  if (foreignKeys !== REQUIRED_PRAGMAS.foreign_keys) problems.push('foreign_keys is off');
+  if (!(busy > 0)) problems.push('busy_timeout is not set');
+  if (problems.length > 0) {
+    throw new AppError('internal', `refusing to run on an unsafe database: ${problems.join('; ')}`);
+  }
+}
+
+/**
+ * Every write goes through here so it starts with BEGIN IMMEDIATE: a deferred
+ * transaction that upgrades to a writer later can fail with SQLITE_BUSY mid-way instead
+ * of waiting its turn. Never await inside `fn`.
+ */
+export function writeTransaction<T>(db: Db, fn: () => T): T {
+  return db.transaction(fn).immediate();
+}
+
+/** Folds the WAL back into the main file and closes, so a stopped shop leaves one clean file. */
+export function closeDatabase(db: Db): void {
+  if (!db.open) return;
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,28 @@
+import type { Db } from '../open-database';
+
+export interface AuditRow {
+  seq: number;
+  at: number;
+  actor: string;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export function lastAuditRow(db: Db): AuditRow | undefined {
+  return db.prepare('SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1').get() as AuditRow | undefined;
+}
+
+export function insertAuditRow(db: Db, row: AuditRow): void {
+  db.prepare(
+    `INSERT INTO audit_log (seq, at, actor, action, subject_type, subject_id, details, prev_hash, hash)
+     VALUES (@seq, @at, @actor, @action, @subject_type, @subject_id, @details, @prev_hash, @hash)`,
+  ).run(row);
+}
+
+export function* iterateAudit(db: Db): Generator<AuditRow> {
+  yield* db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as Iterable<AuditRow>;
+}

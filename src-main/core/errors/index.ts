@@ -1,0 +1,1 @@
+export { AppError, toAppError, errorBody, type AppErrorOptions } from './app-error';

@@ -1,0 +1,57 @@
+import express, { type Express, type Router } from 'express';
+import type { ListenerName } from '../../../src-shared/contract/api';
+import type { Logger } from '../logging';
+import { AppError } from '../errors';
+import { hostAllowlist } from './host-allowlist';
+import { errorHandler, notFoundHandler } from './error-handler';
+
+export interface ListenerAppOptions {
+  name: ListenerName;
+  allowedHosts: readonly string[];
+  jsonLimitBytes: number;
+  logger: Logger;
+  version: string;
+  /** True while the core drains; new requests get 503 in the error shape. */
+  isDraining: () => boolean;
+  routes: Router;
+  /** Headers every response carries (the admin listener adds its CSP here). */
+  extraHeaders?: Record<string, string>;
+}
+
+/**
+ * One express app per listener. Each serves only its own routes: a path that belongs to
+ * another listener is a plain 404 here.
+ */
+export function createListenerApp(options: ListenerAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.set('etag', false);
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('X-Frame-Options', 'DENY');
+    for (const [name, value] of Object.entries(options.extraHeaders ?? {})) res.setHeader(name, value);
+    next();
+  });
+  app.use(hostAllowlist(options.allowedHosts));
+  app.use((_req, res, next) => {
+    if (!options.isDraining()) return next();
+    res.setHeader('Connection', 'close');
+    next(new AppError('shutting_down'));
+  });
+  app.use(
+    express.json({
+      limit: options.jsonLimitBytes,
+      strict: true,
+      type: ['application/json', 'application/*+json'],
+    }),
+  );
+  app.get('/api/health', (_req, res) => {
+    res.json({ ok: true, listener: options.name, version: options.version });
+  });
+  app.use(options.routes);
+  app.use(notFoundHandler());
+  app.use(errorHandler(options.logger.child({ listener: options.name })));
+  return app;
+}

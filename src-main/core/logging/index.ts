@@ -1,0 +1,1 @@
+export { createLogger, silentLogger, type Logger, type LoggerHandle, type LoggerOptions } from './logger';

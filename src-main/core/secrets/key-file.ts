@@ -1,0 +1,62 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../errors';
+import { KEY_KINDS, type KeyKind } from './key-format';
+
+export const KEY_FILE_NAME = 'keys.json';
+
+/** The shop's usable secrets. Only here (mode 0600), never in the database. */
+export type KeyRing = Record<KeyKind, string> & {
+  /** Keys the audit chain's HMAC; never printed. */
+  audit_key: string;
+};
+
+export function keyFilePath(dataDir: string): string {
+  return path.join(dataDir, KEY_FILE_NAME);
+}
+
+export function readKeyFile(dataDir: string): KeyRing | null {
+  const file = keyFilePath(dataDir);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new AppError('internal', `cannot read ${file}: ${(err as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new AppError('internal', `${file} is not valid JSON; restore it from a backup or rotate every key`);
+  }
+  const ring = parsed as Partial<KeyRing>;
+  for (const kind of [...KEY_KINDS, 'audit_key'] as const) {
+    if (typeof ring[kind] !== 'string' || ring[kind] === '') {
+      throw new AppError('internal', `${file} lacks ${kind}; restore it from a backup or rotate every key`);
+    }
+  }
+  return ring as KeyRing;
+}
+
+/** Write-then-rename with fsync, so a power cut leaves the old file or the new one, never half. */
+export function writeKeyFile(dataDir: string, ring: KeyRing): void {
+  const file = keyFilePath(dataDir);
+  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+  const fd = fs.openSync(tmp, 'w', 0o600);
+  try {
+    fs.writeSync(fd, `${JSON.stringify(ring, null, 2)}\n`);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+  try {
+    const dirFd = fs.openSync(path.dirname(file), 'r');
+    fs.fsyncSync(dirFd);
+    fs.closeSync(dirFd);
+  } catch {
+    // Directories cannot be fsynced on every platform (Windows); the rename is still atomic.
+  }
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { PROVIDER_IDS, providerInfo } from '../../../src-shared/providers';
+import type { GatewayView } from '../../../src-shared/contract/api';
+import { writeTransaction, type Db } from '../db';
+import { insertGateway, listGateways, type GatewayRow } from '../db/repos/gateway-repo';
+import { AppError } from '../errors';
+import { appendAudit } from '../audit';
+
+export const gatewayInputSchema = z
+  .object({
+    provider: z.enum(PROVIDER_IDS),
+    /** Comma-separated as in the MASTER PAY dashboard: any one appearing in an SMS counts. */
+    account: z.string().trim().min(1).max(500),
+    variant: z.string().trim().min(1).max(32).optional(),
+    label: z.string().trim().min(1).max(100).optional(),
+  })
+  .strict();
+
+export type GatewayInput = z.infer<typeof gatewayInputSchema>;
+
+export function splitIdentifiers(account: string): string[] {
+  const parts = account
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  return [...new Set(parts)];
+}
+
+export function toGatewayView(row: GatewayRow): GatewayView {
+  return {
+    id: row.id,
+    provider: row.provider,
+    variant: row.variant,
+    account_identifiers: JSON.parse(row.account_identifiers) as string[],
+    label: row.label,
+    enabled: row.enabled === 1,
+    created_at: new Date(row.created_at).toISOString(),
+  };
+}
+
+export function addGateway(
+  db: Db,
+  ctx: { merchantId: number; auditKey: string; actor: string },
+  raw: unknown,
+): GatewayView {
+  const parsed = gatewayInputSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AppError('validation_failed', `${issue?.path.join('.') || 'gateway'}: ${issue?.message ?? 'invalid'}`, {
+      hints: { field: issue?.path.join('.') ?? null },
+    });
+  }
+  const input = parsed.data;
+  const identifiers = splitIdentifiers(input.account);
+  if (identifiers.length === 0 || identifiers.some((id) => id.length > 64)) {
+    throw new AppError('validation_failed', 'account: give one or more identifiers, comma-separated, each up to 64 characters', {
+      hints: { field: 'account' },
+    });
+  }
+  const variants = providerInfo(input.provider).variants;
+  const variant = input.variant ?? variants[0] ?? 'personal';
+  if (!variants.includes(variant)) {
+    throw new AppError('validation_failed', `variant: ${input.provider} supports ${variants.join(', ')}`, {
+      hints: { field: 'variant' },
+    });
+  }
+  return writeTransaction(db, () => {
+    const row = insertGateway(db, {
+      merchantId: ctx.merchantId,
+      provider: input.provider,
+      variant,
+      accountIdentifiers: identifiers,
+      label: input.label ?? null,
+      now: Date.now(),
+    });
+    appendAudit(db, ctx.auditKey, {
+      actor: ctx.actor,
+      action: 'gateway.added',
+      subjectType: 'gateway',
+      subjectId: String(row.id),
+      details: { provider: row.provider, variant: row.variant, account_identifiers: identifiers },
+    });
+    return toGatewayView(row);
+  });
+}
+
+export function gatewayViews(db: Db, merchantId: number): GatewayView[] {
+  return listGateways(db, merchantId).map(toGatewayView);
+}

@@ -1,0 +1,142 @@
+import crypto from 'node:crypto';
+import { writeTransaction, type Db } from '../db';
+import { appendAudit } from '../audit';
+import { AppError } from '../errors';
+import {
+  activeCredentials,
+  findActiveByHash,
+  insertCredential,
+  revokeActive,
+  type CredentialRow,
+} from '../db/repos/credential-repo';
+import { findFirstBrand, findFirstMerchant, insertBrand, insertMerchant } from '../db/repos/merchant-repo';
+import {
+  KEY_KINDS,
+  generateKey,
+  hashKey,
+  keyHint,
+  readKeyFile,
+  writeKeyFile,
+  type KeyKind,
+  type KeyRing,
+} from '../secrets';
+
+export interface Shop {
+  merchantId: number;
+  brandId: number;
+  keys: KeyRing;
+}
+
+const BRAND_KINDS: readonly KeyKind[] = ['api_key', 'secret_key', 'test_api_key', 'test_secret_key'];
+
+function storeCredential(db: Db, shop: { merchantId: number; brandId: number }, kind: KeyKind, key: string): void {
+  insertCredential(db, {
+    merchantId: shop.merchantId,
+    brandId: BRAND_KINDS.includes(kind) ? shop.brandId : null,
+    kind,
+    hash: hashKey(key),
+    hint: keyHint(key),
+    now: Date.now(),
+  });
+}
+
+/**
+ * The shop's merchant, brand and keys, created on first use of a data dir. Runs in an
+ * IMMEDIATE transaction so a CLI call and a starting server cannot both create them.
+ */
+export function ensureShop(db: Db, dataDir: string): Shop {
+  return writeTransaction(db, () => {
+    const merchant = findFirstMerchant(db);
+    if (merchant) {
+      const brand = findFirstBrand(db, merchant.id);
+      if (!brand) throw new AppError('internal', 'the database has a merchant without a brand');
+      const keys = readKeyFile(dataDir);
+      if (!keys) {
+        throw new AppError(
+          'internal',
+          `keys.json is missing from ${dataDir}; restore it from a backup, or run "counterpay keys rotate all"`,
+        );
+      }
+      checkRingMatches(activeCredentials(db, merchant.id), keys);
+      return { merchantId: merchant.id, brandId: brand.id, keys };
+    }
+    const now = Date.now();
+    const merchantId = insertMerchant(db, 'My shop', now);
+    const brandId = insertBrand(db, merchantId, 'Default', now);
+    const keys = { audit_key: crypto.randomBytes(32).toString('hex') } as KeyRing;
+    for (const kind of KEY_KINDS) {
+      keys[kind] = generateKey(kind);
+      storeCredential(db, { merchantId, brandId }, kind, keys[kind]);
+    }
+    writeKeyFile(dataDir, keys);
+    appendAudit(db, keys.audit_key, {
+      actor: 'system',
+      action: 'shop.created',
+      subjectType: 'merchant',
+      subjectId: String(merchantId),
+      details: {},
+    });
+    return { merchantId, brandId, keys };
+  });
+}
+
+function checkRingMatches(active: CredentialRow[], ring: KeyRing): void {
+  for (const kind of KEY_KINDS) {
+    const row = active.find((c) => c.kind === kind);
+    if (!row || row.key_hash !== hashKey(ring[kind])) {
+      throw new AppError(
+        'internal',
+        `keys.json does not match the database for ${kind}; restore the matching keys.json or run "counterpay keys rotate ${kind}"`,
+      );
+    }
+  }
+}
+
+/**
+ * Replaces keys: the old one stops working at once, in every process on this data dir,
+ * because authentication reads the database on every request. A missing or damaged
+ * keys.json can be recovered only this way (`all`).
+ */
+export function rotateKeys(db: Db, dataDir: string, kinds: readonly KeyKind[], actor: string): Shop {
+  return writeTransaction(db, () => {
+    const merchant = findFirstMerchant(db);
+    const brand = merchant ? findFirstBrand(db, merchant.id) : undefined;
+    if (!merchant || !brand) throw new AppError('not_found', 'no shop in this data dir yet; run "keys" first');
+    let ring: KeyRing | null = null;
+    try {
+      ring = readKeyFile(dataDir);
+    } catch {
+      ring = null;
+    }
+    const keys = { ...(ring ?? { audit_key: crypto.randomBytes(32).toString('hex') }) } as KeyRing;
+    const now = Date.now();
+    for (const kind of kinds) {
+      revokeActive(db, merchant.id, kind, now);
+      keys[kind] = generateKey(kind);
+      storeCredential(db, { merchantId: merchant.id, brandId: brand.id }, kind, keys[kind]);
+    }
+    checkRingMatches(activeCredentials(db, merchant.id), keys);
+    writeKeyFile(dataDir, keys);
+    appendAudit(db, keys.audit_key, {
+      actor,
+      action: 'keys.rotated',
+      subjectType: 'merchant',
+      subjectId: String(merchant.id),
+      details: { kinds: [...kinds] },
+    });
+    return { merchantId: merchant.id, brandId: brand.id, keys };
+  });
+}
+
+export interface Authenticated {
+  merchantId: number;
+  brandId: number | null;
+  kind: KeyKind;
+}
+
+/** Checks a presented key against the active keys of the given kinds. */
+export function authenticateKey(db: Db, presented: unknown, kinds: readonly KeyKind[]): Authenticated | null {
+  if (typeof presented !== 'string' || presented.length < 8 || presented.length > 200) return null;
+  const row = findActiveByHash(db, hashKey(presented), kinds);
+  return row ? { merchantId: row.merchant_id, brandId: row.brand_id, kind: row.kind } : null;
+}

@@ -1,0 +1,84 @@
+import { parseArgs } from 'node:util';
+import type { ConfigFlags } from '../core/config';
+import { AppError } from '../core/errors';
+
+export interface CliArgs {
+  command: string[];
+  flags: ConfigFlags;
+  json: boolean;
+  options: {
+    provider?: string;
+    account?: string;
+    variant?: string;
+    label?: string;
+  };
+}
+
+const OPTIONS = {
+  'data-dir': { type: 'string' },
+  'public-port': { type: 'string' },
+  'device-port': { type: 'string' },
+  'admin-port': { type: 'string' },
+  'device-host': { type: 'string' },
+  'admin-host': { type: 'string' },
+  'log-level': { type: 'string' },
+  json: { type: 'boolean' },
+  provider: { type: 'string' },
+  account: { type: 'string' },
+  variant: { type: 'string' },
+  label: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function port(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
+    throw new AppError('validation_failed', `--${flag} must be a port number 0-65535 (0 = any free port), got "${value}"`);
+  }
+  return Number(value);
+}
+
+/** Flags may come in any order, before or after the command words. */
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new AppError('validation_failed', (err as Error).message);
+  }
+  const v = parsed.values;
+  const command = v.help ? ['help'] : parsed.positionals;
+  return {
+    command: command.length > 0 ? command : ['help'],
+    json: v.json === true,
+    flags: {
+      dataDir: v['data-dir'],
+      publicPort: port(v['public-port'], 'public-port'),
+      devicePort: port(v['device-port'], 'device-port'),
+      adminPort: port(v['admin-port'], 'admin-port'),
+      deviceHost: v['device-host'],
+      adminHost: v['admin-host'],
+      logLevel: v['log-level'],
+    },
+    options: { provider: v.provider, account: v.account, variant: v.variant, label: v.label },
+  };
+}
+
+export const USAGE = `CounterPay — confirms wallet payments from the shop's own SMS.
+
+Usage:
+  counterpay serve [--data-dir DIR] [--public-port N] [--device-port N] [--admin-port N]
+                   [--device-host HOST] [--admin-host HOST] [--log-level LEVEL]
+      Start the core; prints "ready public=<url> device=<url> admin=<url>" when listening.
+  counterpay keys [--json]                     Show this shop's keys (created on first use).
+  counterpay keys rotate <kind|all> [--json]   Replace a key: api_key, secret_key, device_auth_key,
+                                               test_api_key, test_secret_key, admin_token, or all.
+  counterpay gateway add --provider P --account "ID[,ID...]" [--variant V] [--label TEXT]
+  counterpay gateway list
+  counterpay audit verify                      Check the staff decision log's hash chain.
+
+Every command takes --data-dir DIR (default: the OS's per-user app data folder, or COUNTERPAY_DATA_DIR).
+Ports: 0 means any free port. Environment: COUNTERPAY_DATA_DIR, COUNTERPAY_PUBLIC_PORT,
+COUNTERPAY_DEVICE_PORT, COUNTERPAY_ADMIN_PORT, COUNTERPAY_DEVICE_HOST, COUNTERPAY_ADMIN_HOST,
+COUNTERPAY_LOG_LEVEL.
+`;

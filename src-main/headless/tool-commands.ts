@@ -1,0 +1,71 @@
+import { loadConfig } from '../core/config';
+import { closeDatabase, openDatabase } from '../core/db';
+import { AppError } from '../core/errors';
+import { createLogger } from '../core/logging';
+import { verifyAudit } from '../core/audit';
+import { KEY_KINDS, isKeyKind, type KeyKind } from '../core/secrets';
+import { addGateway, ensureShop, gatewayViews, rotateKeys, type Shop } from '../core/shop';
+import type { CliArgs } from './parse-cli-args';
+
+function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+function keysOutput(shop: Shop): Record<KeyKind, string> {
+  const out = {} as Record<KeyKind, string>;
+  for (const kind of KEY_KINDS) out[kind] = shop.keys[kind];
+  return out;
+}
+
+function printKeys(shop: Shop, json: boolean): void {
+  const keys = keysOutput(shop);
+  if (json) return printJson(keys);
+  for (const kind of KEY_KINDS) process.stdout.write(`${kind.padEnd(16)} ${keys[kind]}\n`);
+}
+
+/** Commands that open the data dir, do one thing and exit. Safe while a server runs on the same dir. */
+export async function runToolCommand(args: CliArgs): Promise<number> {
+  const config = loadConfig(args.flags);
+  const logs = createLogger({ dataDir: config.dataDir, ...config.log, level: 'warn', console: 'stderr' });
+  const db = openDatabase(config.dataDir);
+  try {
+    const shop = ensureShop(db, config.dataDir);
+    const [group, verb, target] = args.command;
+    const actor = 'cli';
+    if (group === 'keys' && verb === undefined) {
+      printKeys(shop, args.json);
+      return 0;
+    }
+    if (group === 'keys' && verb === 'rotate') {
+      const kinds: KeyKind[] = target === 'all' ? [...KEY_KINDS] : isKeyKind(target) ? [target] : [];
+      if (kinds.length === 0) {
+        throw new AppError('validation_failed', `keys rotate needs one of: ${KEY_KINDS.join(', ')}, all`);
+      }
+      printKeys(rotateKeys(db, config.dataDir, kinds, actor), args.json);
+      return 0;
+    }
+    if (group === 'gateway' && verb === 'add') {
+      const { provider, account, variant, label } = args.options;
+      const input = Object.fromEntries(
+        Object.entries({ provider, account, variant, label }).filter(([, v]) => v !== undefined),
+      );
+      printJson(addGateway(db, { merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor }, input));
+      return 0;
+    }
+    if (group === 'gateway' && verb === 'list') {
+      printJson(gatewayViews(db, shop.merchantId));
+      return 0;
+    }
+    if (group === 'audit' && verb === 'verify') {
+      const verdict = verifyAudit(db, shop.keys.audit_key);
+      if (args.json) printJson(verdict);
+      else if (verdict.ok) process.stdout.write(`audit log OK: ${verdict.rows} rows verified\n`);
+      else process.stdout.write(`audit log BROKEN at row ${verdict.firstBadSeq}: ${verdict.problem}\n`);
+      return verdict.ok ? 0 : 3;
+    }
+    throw new AppError('validation_failed', `unknown command "${args.command.join(' ')}"; try "help"`);
+  } finally {
+    closeDatabase(db);
+    await logs.close();
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Stable error codes. Programs branch on `code`; the text is for people. Every failure
+ * either edge of CounterPay returns is `{ error, merchant_message, code }`:
+ * `error` is safe to show a customer, `merchant_message` is for the operator.
+ * Adding a code: add it here with its HTTP status and default texts; never rename one.
+ */
+export const ERROR_TABLE = {
+  bad_request: { status: 400, error: 'The request could not be processed.', merchant: 'The request is invalid.' },
+  malformed_json: {
+    status: 400,
+    error: 'The request could not be processed.',
+    merchant: 'The request body is not valid JSON.',
+  },
+  validation_failed: {
+    status: 400,
+    error: 'The request could not be processed.',
+    merchant: 'A field is missing or invalid.',
+  },
+  unauthorized: {
+    status: 401,
+    error: 'Services currently unavailable.',
+    merchant: 'Invalid or missing credentials.',
+  },
+  forbidden_host: {
+    status: 403,
+    error: 'Forbidden.',
+    merchant: 'The Host header is not allowed on this listener. Add the name to its allowedHosts.',
+  },
+  not_found: { status: 404, error: 'Not found.', merchant: 'No such resource or route on this listener.' },
+  method_not_allowed: { status: 405, error: 'Not allowed.', merchant: 'This method is not allowed on this route.' },
+  conflict: { status: 409, error: 'The request conflicts with the current state.', merchant: 'Conflict.' },
+  payload_too_large: {
+    status: 413,
+    error: 'The request is too large.',
+    merchant: 'The request body exceeds the size limit of this listener.',
+  },
+  unsupported_media_type: {
+    status: 415,
+    error: 'The request could not be processed.',
+    merchant: 'Send the body as application/json.',
+  },
+  rate_limited: { status: 429, error: 'Too many requests. Please wait and try again.', merchant: 'Rate limit exceeded.' },
+  internal: {
+    status: 500,
+    error: 'Something went wrong. Please try again.',
+    merchant: 'Internal error; see the CounterPay log for details.',
+  },
+  shutting_down: {
+    status: 503,
+    error: 'Services currently unavailable.',
+    merchant: 'CounterPay is shutting down; retry shortly.',
+  },
+} as const satisfies Record<string, { status: number; error: string; merchant: string }>;
+
+export type ErrorCode = keyof typeof ERROR_TABLE;
+
+export const ERROR_CODES = Object.keys(ERROR_TABLE) as ErrorCode[];
+
+/** The wire shape of every error body. Extra programmatic hints may ride along. */
+export interface ErrorBody {
+  error: string;
+  merchant_message: string;
+  code: ErrorCode;
+  [hint: string]: unknown;
+}
+
+export function statusOf(code: ErrorCode): number {
+  return ERROR_TABLE[code].status;
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_TABLE, value);
+}
