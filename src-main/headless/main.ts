@@ -1,5 +1,6 @@
 import { AppError } from '../core/errors';
 import { parseCliArgs, USAGE } from './parse-cli-args';
+import { ensureRendererBuilt } from './ensure-renderer';
 import { serveCommand } from './serve-command';
 import { runToolCommand } from './tool-commands';
 
@@ -12,6 +13,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (command === 'serve') {
+    await ensureRendererBuilt();
     await serveCommand(args.flags);
     return -1;
   }

@@ -12,7 +12,9 @@ export function requireStaff(db: Db): RequestHandler {
     const header = req.headers.authorization;
     let presented: string | undefined;
     if (typeof header === 'string' && header.startsWith('Bearer ')) presented = header.slice(7).trim();
-    else if (req.path === '/api/admin/events' && typeof req.query.token === 'string') presented = req.query.token;
+    else if (req.baseUrl + req.path === '/api/admin/events' && typeof req.query.token === 'string') {
+      presented = req.query.token;
+    }
     if (!authenticateKey(db, presented, ['admin_token'])) {
       return next(new AppError('unauthorized', 'Missing or invalid staff token (Authorization: Bearer <admin_token>).'));
     }

@@ -1,0 +1,53 @@
+// `npm start`: the desktop window where Electron can start, otherwise the headless core
+// serving the counter UI at a printed URL. Says in one line why it fell back.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+
+function electronBinary() {
+  let dir;
+  try {
+    dir = path.dirname(require.resolve('electron/package.json'));
+  } catch {
+    return { ok: false, why: 'the electron package is not installed' };
+  }
+  const pathFile = path.join(dir, 'path.txt');
+  const relative = fs.existsSync(pathFile) ? fs.readFileSync(pathFile, 'utf8').trim() : '';
+  const binary = relative ? path.join(dir, 'dist', relative) : '';
+  if (!binary || !fs.existsSync(binary)) {
+    return { ok: false, why: "Electron's binary is not downloaded (run `npx install-electron` where the network allows it)" };
+  }
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    return { ok: false, why: 'there is no display (DISPLAY / WAYLAND_DISPLAY unset)' };
+  }
+  return { ok: true, binary };
+}
+
+function run(command, args, env = process.env) {
+  const child = spawn(command, args, { cwd: root, stdio: 'inherit', env });
+  // Ctrl-C reaches the child from the terminal itself; a SIGTERM sent to us must be passed on.
+  process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+const electron = electronBinary();
+if (electron.ok) {
+  const built = spawnSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (built.status !== 0) process.exit(built.status ?? 1);
+  run(electron.binary, ['.']);
+} else {
+  process.stderr.write(`CounterPay: the desktop window cannot start because ${electron.why}; running the headless core instead.\n`);
+  run(process.execPath, ['--import', 'tsx', path.join(root, 'src-main/headless/main.ts'), 'serve', ...process.argv.slice(2)], {
+    ...process.env,
+    COUNTERPAY_PRINT_LOGIN_URL: '1',
+  });
+}
