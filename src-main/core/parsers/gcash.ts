@@ -1,0 +1,38 @@
+import { AMT, NUM, re, runSpec, type WalletSpec } from './kit';
+import type { WalletParser } from './types';
+
+// GCash: "You have received PHP 200.00 of GCash from JU*N D. 09171234567 w/ MSG: hi. Your
+// new balance is PHP 447.74. Ref. No. 8012262033422." The MSG part is written by the
+// payer; the kit reads balance and Ref. No. from their last occurrence, after that text.
+const PHP = String.raw`(?:PHP|P|₱)\s?`;
+const PH_MOBILE = String.raw`(?:\+?63|0)9\d{2}[\d*•]{7}`;
+
+const spec: WalletSpec = {
+  currency: 'PHP',
+  txnidPattern: /^\d{10,15}$/,
+  gate: /\bref\b/i,
+  reversal: [
+    re(String.raw`\b${PHP}${AMT}[^.]{0,80}?\brevers(?:ed|al)\b`),
+    re(String.raw`\brevers(?:ed|al)\b[^.]{0,80}?${PHP}${AMT}`),
+  ],
+  credit: [
+    re(String.raw`\byou have received (?:${PHP})?${AMT} of gcash from (?<name>.{1,60}?)\s(?<party>${PH_MOBILE})(?=[\s.,]|$)`),
+    re(String.raw`\byou have received (?:${PHP})?${AMT} of gcash from (?<name>[^.]{1,60}?)(?:\.|\sw\/)`),
+  ],
+  debit: [
+    re(String.raw`\byou have (?:sent|paid|successfully paid|transferred)\s?(?:${PHP})?${AMT}`),
+    re(String.raw`\b(?:cash ?out|payment) of\s?${PHP}${AMT}`),
+  ],
+  txnid: [/\bref\.?\s?no\.?\s?:?\s?(?<v>\d{6,20})\b/gi],
+  balance: [re(String.raw`\bnew balance is\s?${PHP}${NUM}`, 'gi')],
+  time: [/\bon\s(?<v>\d{1,2}-\d{1,2}-\d{2,4}\s\d{1,2}:\d{2}(?::\d{2})?\s?[AP]M)/gi],
+};
+
+export const gcash: WalletParser = {
+  provider: 'gcash',
+  country: 'PH',
+  currency: 'PHP',
+  senderIds: ['GCash'],
+  txnidPattern: spec.txnidPattern,
+  parse: (body) => runSpec(spec, body),
+};

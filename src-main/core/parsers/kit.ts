@@ -1,0 +1,146 @@
+import type { CurrencyCode } from '../../../src-shared/providers';
+import { cleanField, isPositiveAmount, normalizeTxnid, prepareBody, toAmount } from './normalize';
+import type { BodyKind, WalletBodyParse } from './types';
+
+/**
+ * The shared engine behind every wallet module. A wallet is described by regexes with
+ * named groups; the engine decides the kind in a fixed order and enforces the rule that
+ * a credit or reversal always carries a positive amount and a TxnID of the wallet's shape.
+ *
+ * Head patterns (credit / reversal / debit) may capture `amt`, `party`, `name`, `acct`,
+ * `txn`, `bal`, `time`. Field patterns capture `v` and must carry the `g` flag.
+ */
+
+/** Building blocks for patterns. Amounts are captured loosely and validated by `toAmount`. */
+export const AMT = String.raw`(?<amt>\d[\d,]*(?:\.\d+)?)`;
+export const NUM = String.raw`(?<v>\d[\d,]*(?:\.\d+)?)`;
+
+export interface WalletSpec {
+  readonly currency: CurrencyCode;
+  readonly txnidPattern: RegExp;
+  /** Cheap necessary condition for any credit/reversal (usually the TxnID label). */
+  readonly gate?: RegExp;
+  readonly failed?: RegExp;
+  readonly otp?: RegExp;
+  readonly promo?: RegExp;
+  readonly reversal?: readonly RegExp[];
+  readonly credit: readonly RegExp[];
+  readonly debit: readonly RegExp[];
+  readonly txnid: readonly RegExp[];
+  readonly balance: readonly RegExp[];
+  readonly time: readonly RegExp[];
+  readonly account?: readonly RegExp[];
+  /** Wallets that print the TxnID before the amount (Easypaisa, JazzCash) search fields from the start. */
+  readonly fieldsFromStart?: boolean;
+}
+
+const DEFAULT_FAILED =
+  /\b(?:failed|unsuccessful|not successful|could not be (?:processed|completed)|declined|insufficient (?:balance|funds?))\b/i;
+const DEFAULT_OTP =
+  /\b(?:otp|verification code|one[- ]time (?:password|pin|code)|security code|passcode|authentication code)\b/i;
+const DEFAULT_PROMO =
+  /(?:\b(?:offers?|cash ?back|discount|congrat\w*|win|won|bonus|deals?|visit|download|free|gifts?|campaign|lucky|rewards?|enjoy|pre-approved|apply now)\b|https?:\/\/|www\.|\d\s?%)/i;
+
+type Groups = Partial<Record<string, string>>;
+
+export function blank(kind: BodyKind): WalletBodyParse {
+  return {
+    kind,
+    amount: null,
+    currency: null,
+    txnid: null,
+    counterparty: null,
+    balance: null,
+    account_hint: null,
+    wallet_time: null,
+  };
+}
+
+/**
+ * Trailing fields are read from the LAST match after the head: free-text parts of a
+ * genuine SMS (bKash "Ref", GCash "w/ MSG") come before the real TrxID/balance, so a
+ * payer cannot plant a fake TxnID there and have it picked first.
+ */
+function lastField(patterns: readonly RegExp[], text: string, from: number): string | undefined {
+  for (const re of patterns) {
+    re.lastIndex = from;
+    let found: string | undefined;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) !== null) {
+      found = m.groups?.v ?? found;
+      if (m[0].length === 0) re.lastIndex += 1;
+    }
+    re.lastIndex = 0;
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+function build(spec: WalletSpec, text: string, kind: BodyKind, m: RegExpExecArray | null): WalletBodyParse {
+  const g: Groups = m?.groups ?? {};
+  const after = m && spec.fieldsFromStart !== true ? m.index + m[0].length : 0;
+  const amount = toAmount(g.amt);
+  const txn = cleanField(g.txn ?? lastField(spec.txnid, text, after), 40);
+  return {
+    kind,
+    amount,
+    currency: amount !== null ? spec.currency : null,
+    txnid: txn,
+    counterparty: cleanField(g.party) ?? cleanField(g.name),
+    balance: toAmount(g.bal ?? lastField(spec.balance, text, after)),
+    account_hint: cleanField(g.acct ?? lastField(spec.account ?? [], text, 0), 40),
+    wallet_time: cleanField(g.time ?? lastField(spec.time, text, after), 40),
+  };
+}
+
+function isComplete(spec: WalletSpec, p: WalletBodyParse): boolean {
+  return (
+    p.amount !== null &&
+    isPositiveAmount(p.amount) &&
+    p.txnid !== null &&
+    spec.txnidPattern.test(normalizeTxnid(p.txnid))
+  );
+}
+
+/** null: no rule matched. A matched rule with holes yields `unknown`, never a partial credit. */
+function moneyIn(
+  spec: WalletSpec,
+  text: string,
+  rules: readonly RegExp[],
+  kind: 'credit' | 'reversal',
+): WalletBodyParse | null {
+  let matchedAny = false;
+  for (const re of rules) {
+    const m = re.exec(text);
+    if (m === null) continue;
+    matchedAny = true;
+    const parsed = build(spec, text, kind, m);
+    if (isComplete(spec, parsed)) return parsed;
+  }
+  return matchedAny ? blank('unknown') : null;
+}
+
+/** Order matters: a failure notice or a reversal must never be read as a fresh credit. */
+export function runSpec(spec: WalletSpec, raw: string): WalletBodyParse {
+  const text = typeof raw === 'string' ? prepareBody(raw) : '';
+  if (text === '') return blank('unknown');
+  if ((spec.failed ?? DEFAULT_FAILED).test(text)) return build(spec, text, 'failed', null);
+  if (spec.gate === undefined || spec.gate.test(text)) {
+    const reversal = moneyIn(spec, text, spec.reversal ?? [], 'reversal');
+    if (reversal) return reversal;
+    const credit = moneyIn(spec, text, spec.credit, 'credit');
+    if (credit) return credit;
+  }
+  if ((spec.otp ?? DEFAULT_OTP).test(text)) return blank('otp');
+  for (const re of spec.debit) {
+    const m = re.exec(text);
+    if (m) return build(spec, text, 'debit', m);
+  }
+  if ((spec.promo ?? DEFAULT_PROMO).test(text)) return blank('promo');
+  return blank('unknown');
+}
+
+/** Compiles a pattern from building blocks once, at module load. */
+export function re(source: string, flags = 'i'): RegExp {
+  return new RegExp(source, flags);
+}

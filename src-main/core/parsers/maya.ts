@@ -1,0 +1,38 @@
+import { AMT, NUM, re, runSpec, type WalletSpec } from './kit';
+import type { WalletParser } from './types';
+
+// Maya (formerly PayMaya). No public Maya receipt SMS was found (see the fixtures README);
+// the patterns accept the "You have received PHP X from NAME (+639...)" sentence with a
+// Ref No./Ref ID, and leave anything else `unknown`.
+const PHP = String.raw`(?:PHP|P|₱)\s?`;
+const PH_MOBILE = String.raw`(?:\+?63|0)9\d{2}[\d*•]{7}`;
+
+const spec: WalletSpec = {
+  currency: 'PHP',
+  txnidPattern: /^[A-Z0-9]{8,20}$/,
+  gate: /\bref/i,
+  reversal: [
+    re(String.raw`\b${PHP}${AMT}[^.]{0,80}?\brevers(?:ed|al)\b`),
+    re(String.raw`\brevers(?:ed|al)\b[^.]{0,80}?${PHP}${AMT}`),
+  ],
+  credit: [
+    re(String.raw`\byou(?: have|'ve)? received\s?${PHP}${AMT} from (?<name>[^()]{0,60}?)\s?\(?(?<party>${PH_MOBILE})\)?`),
+    re(String.raw`\byou(?: have|'ve)? received\s?${PHP}${AMT} from (?<name>[^.]{1,60}?)(?=\son\s|\.)`),
+  ],
+  debit: [
+    re(String.raw`\byou(?: have|'ve)? (?:sent|paid|transferred)\s?${PHP}${AMT}`),
+    re(String.raw`\b(?:cash ?out|payment) of\s?${PHP}${AMT}`),
+  ],
+  txnid: [/\bref(?:erence)?\.?\s?(?:no\.?|id|number|#)?\s?:?\s?(?<v>[A-Z0-9]{6,20})\b/gi],
+  balance: [re(String.raw`\bbalance is\s?${PHP}${NUM}`, 'gi')],
+  time: [/\bon\s(?<v>(?:\d{1,2}\s[A-Za-z]{3,9}|[A-Za-z]{3,9}\s\d{1,2}),?\s\d{4},?\s\d{1,2}:\d{2}\s?[AP]M)/gi],
+};
+
+export const maya: WalletParser = {
+  provider: 'maya',
+  country: 'PH',
+  currency: 'PHP',
+  senderIds: ['Maya', 'PayMaya'],
+  txnidPattern: spec.txnidPattern,
+  parse: (body) => runSpec(spec, body),
+};

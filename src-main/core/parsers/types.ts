@@ -1,0 +1,33 @@
+import type { CurrencyCode, ProviderId, ProviderInfo } from '../../../src-shared/providers';
+import type { SmsKind } from '../../../src-shared/sms';
+
+/** A wallet module never decides `spoof`: only the registry knows who sent the SMS. */
+export type BodyKind = Exclude<SmsKind, 'spoof'>;
+
+/** What one wallet module reads from a message body, before the sender is considered. */
+export interface WalletBodyParse {
+  kind: BodyKind;
+  /** Decimal string with exactly two decimals ("1250.00"). */
+  amount: string | null;
+  currency: CurrencyCode | null;
+  /** TxnID exactly as printed. */
+  txnid: string | null;
+  counterparty: string | null;
+  balance: string | null;
+  account_hint: string | null;
+  wallet_time: string | null;
+}
+
+export interface WalletParser {
+  readonly provider: ProviderId;
+  readonly country: ProviderInfo['country'];
+  readonly currency: CurrencyCode;
+  /** Genuine alphanumeric sender IDs and short codes; compared case-insensitively after trimming. */
+  readonly senderIds: readonly string[];
+  /** For wallets whose genuine headers follow a pattern (Indian DLT headers like `VM-HDFCBK-T`). */
+  matchesSender?(sender: string): boolean;
+  /** The wallet's TxnID shape, tested against the normalised TxnID (see `normalizeTxnid`). */
+  readonly txnidPattern: RegExp;
+  /** Never throws; never returns `spoof`. */
+  parse(body: string): WalletBodyParse;
+}
