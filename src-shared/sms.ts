@@ -25,3 +25,36 @@ export interface SmsParse {
   /** The wallet's own timestamp text as printed, when present. */
   wallet_time: string | null;
 }
+
+export const SMS_SOURCES = ['modem', 'apk', 'forwarder', 'manual', 'test'] as const;
+export type SmsSourceName = (typeof SMS_SOURCES)[number];
+
+/** One stored SMS as the admin API and the CLI show it. */
+export interface SmsView {
+  id: number;
+  sender: string;
+  body: string;
+  received_at: string;
+  is_test: boolean;
+  provider: string | null;
+  kind: SmsKind | 'unparsed';
+  amount: string | null;
+  currency: string | null;
+  txnid: string | null;
+  txnid_normalized: string | null;
+  counterparty: string | null;
+  balance: string | null;
+  account_hint: string | null;
+  wallet_time: string | null;
+  /** Every source that delivered it; `manual` marks staff-pasted messages everywhere. */
+  deliveries: { source: SmsSourceName; origin: string; delivered_at: string }[];
+  /** Delivered by two or more different sources (say the modem and the phone). */
+  corroborated: boolean;
+  manual: boolean;
+}
+
+export interface IngestResultView {
+  sms: SmsView;
+  /** False when the same SMS was already stored (a retry, or another source). */
+  is_new: boolean;
+}

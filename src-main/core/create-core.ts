@@ -13,6 +13,7 @@ import { ADMIN_CSP, adminRoutes, type AdminHandlers } from './http/admin-routes'
 import { publicRoutes } from './http/public-routes';
 import { deviceRoutes } from './http/device-routes';
 import { listen, type RunningListener } from './http/listener-server';
+import { SmsIngestor, importStaffSms, toSmsView } from './sms';
 
 export interface CoreDeps {
   logger: Logger;
@@ -25,6 +26,8 @@ export interface Core {
   readonly db: Db;
   readonly shop: Shop;
   readonly bus: EventBus;
+  /** The one entry point for every SMS source. */
+  readonly sms: SmsIngestor;
   /** Opens the three listeners; returns their URLs. */
   listen(): Promise<Record<ListenerName, string>>;
   status(): StatusSnapshot;
@@ -43,6 +46,12 @@ export function createCore(config: Config, deps: CoreDeps): Core {
   const db = openDatabase(config.dataDir);
   const shop = ensureShop(db, config.dataDir);
   const bus = new EventBus();
+  const sms = new SmsIngestor(db, shop.merchantId, logger.child({ module: 'sms' }));
+  sms.onIngested(({ row, isNew }) => {
+    if (isNew) bus.emit('sms', toSmsView(row, sms.smsRepo));
+  });
+  const reparsed = sms.reparseUnparsed();
+  if (reparsed > 0) logger.info({ reparsed }, 'parsed SMS that were stored raw');
   const startedAt = Date.now();
   const urls: Record<ListenerName, string> = { public: '', device: '', admin: '' };
   const running: RunningListener[] = [];
@@ -56,6 +65,11 @@ export function createCore(config: Config, deps: CoreDeps): Core {
   const handlers: AdminHandlers = {
     'status.get': () => status(),
     'gateways.list': () => ({ gateways: gatewayViews(db, shop.merchantId) }),
+    'sms.import': (arg) => importStaffSms(sms, arg, 'staff'),
+    'sms.recent': (arg) => {
+      const limit = typeof arg.limit === 'number' && arg.limit >= 1 && arg.limit <= 500 ? Math.floor(arg.limit) : 50;
+      return { sms: sms.smsRepo.recent(shop.merchantId, limit).map((row) => toSmsView(row, sms.smsRepo)) };
+    },
   };
 
   const common = { jsonLimitBytes: config.http.jsonLimitBytes, logger, version: APP_VERSION, isDraining: () => draining };
@@ -108,6 +122,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     db,
     shop,
     bus,
+    sms,
     status,
     async listen() {
       for (const name of ['public', 'device', 'admin'] as const) {

@@ -2,6 +2,7 @@ import { AppError } from '../core/errors';
 import { parseCliArgs, USAGE } from './parse-cli-args';
 import { ensureRendererBuilt } from './ensure-renderer';
 import { serveCommand } from './serve-command';
+import { smsParseCommand } from './sms-parse-command';
 import { runToolCommand } from './tool-commands';
 
 /** The headless shell: `serve` runs the core; the other commands act on a data dir and exit. */
@@ -17,6 +18,8 @@ async function main(argv: readonly string[]): Promise<number> {
     await serveCommand(args.flags);
     return -1;
   }
+  // Pure: needs no data dir, so it works on a machine that has never run CounterPay.
+  if (command === 'sms' && args.command[1] === 'parse') return smsParseCommand();
   return runToolCommand(args);
 }
 

@@ -76,6 +76,7 @@ Usage:
   counterpay gateway add --provider P --account "ID[,ID...]" [--variant V] [--label TEXT]
   counterpay gateway list
   counterpay audit verify                      Check the staff decision log's hash chain.
+  counterpay sms parse < messages.jsonl        Parse JSON lines {"sender","body"}; one JSON parse per line.
 
 Every command takes --data-dir DIR (default: the OS's per-user app data folder, or COUNTERPAY_DATA_DIR).
 Ports: 0 means any free port. Environment: COUNTERPAY_DATA_DIR, COUNTERPAY_PUBLIC_PORT,

@@ -29,6 +29,26 @@ export const ERROR_TABLE = {
   not_found: { status: 404, error: 'Not found.', merchant: 'No such resource or route on this listener.' },
   method_not_allowed: { status: 405, error: 'Not allowed.', merchant: 'This method is not allowed on this route.' },
   conflict: { status: 409, error: 'The request conflicts with the current state.', merchant: 'Conflict.' },
+  idempotency_key_invalid: {
+    status: 400,
+    error: 'The request could not be processed.',
+    merchant: 'X-Idempotency-Key must be 1-255 printable ASCII characters.',
+  },
+  idempotency_key_reused: {
+    status: 409,
+    error: 'The request could not be processed.',
+    merchant: 'This X-Idempotency-Key was already used with a different request body.',
+  },
+  device_unknown: {
+    status: 404,
+    error: 'Device not registered.',
+    merchant: 'This device_id is not bound; call /api/device/bind first.',
+  },
+  signature_invalid: {
+    status: 401,
+    error: 'Services currently unavailable.',
+    merchant: 'The webhook signature does not verify with this device secret.',
+  },
   payload_too_large: {
     status: 413,
     error: 'The request is too large.',

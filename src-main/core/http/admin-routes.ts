@@ -3,6 +3,7 @@ import path from 'node:path';
 import express, { Router, type Request, type Response } from 'express';
 import {
   ADMIN_COMMAND_NAMES,
+  ADMIN_EVENT_NAMES,
   type AdminCommandName,
   type AdminCommands,
   type StatusSnapshot,
@@ -39,18 +40,19 @@ function openEventStream(req: Request, res: Response, deps: AdminRouteDeps): voi
   res.flushHeaders();
   const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   send('status', deps.currentStatus());
-  const offStatus = deps.bus.on('status', (snapshot) => send('status', snapshot));
+  const offs = ADMIN_EVENT_NAMES.map((name) => deps.bus.on(name, (payload) => send(name, payload)));
+  const offAll = () => offs.forEach((off) => off());
   // Comments keep idle proxies and the browser from dropping a quiet stream.
   const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
   const end = () => {
     clearInterval(keepAlive);
-    offStatus();
+    offAll();
     res.end();
   };
   const untrack = deps.trackStream(end);
   req.on('close', () => {
     clearInterval(keepAlive);
-    offStatus();
+    offAll();
     untrack();
   });
 }
