@@ -7,6 +7,12 @@ import { KEY_KINDS, isKeyKind, type KeyKind } from '../core/secrets';
 import { addGateway, ensureShop, gatewayViews, rotateKeys, type Shop } from '../core/shop';
 import type { CliArgs } from './parse-cli-args';
 
+/** A fresh data dir gets its shop first; an existing one is rotated without reading keys.json. */
+function ensureShopExists(db: Parameters<typeof ensureShop>[0], dataDir: string): void {
+  const exists = db.prepare('SELECT 1 FROM merchants LIMIT 1').get();
+  if (!exists) ensureShop(db, dataDir);
+}
+
 function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
 }
@@ -29,19 +35,21 @@ export async function runToolCommand(args: CliArgs): Promise<number> {
   const logs = createLogger({ dataDir: config.dataDir, ...config.log, level: 'warn', console: 'stderr' });
   const db = openDatabase(config.dataDir);
   try {
-    const shop = ensureShop(db, config.dataDir);
     const [group, verb, target] = args.command;
     const actor = 'cli';
-    if (group === 'keys' && verb === undefined) {
-      printKeys(shop, args.json);
-      return 0;
-    }
+    // Rotation is how a lost keys.json is recovered, so it must not need a readable one.
     if (group === 'keys' && verb === 'rotate') {
       const kinds: KeyKind[] = target === 'all' ? [...KEY_KINDS] : isKeyKind(target) ? [target] : [];
       if (kinds.length === 0) {
         throw new AppError('validation_failed', `keys rotate needs one of: ${KEY_KINDS.join(', ')}, all`);
       }
+      ensureShopExists(db, config.dataDir);
       printKeys(rotateKeys(db, config.dataDir, kinds, actor), args.json);
+      return 0;
+    }
+    const shop = ensureShop(db, config.dataDir);
+    if (group === 'keys' && verb === undefined) {
+      printKeys(shop, args.json);
       return 0;
     }
     if (group === 'gateway' && verb === 'add') {

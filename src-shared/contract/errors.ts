@@ -59,6 +59,58 @@ export const ERROR_TABLE = {
     error: 'The request could not be processed.',
     merchant: 'Send the body as application/json.',
   },
+  order_already_paid: {
+    status: 409,
+    error: 'This order has already been paid.',
+    merchant: 'An earlier session for this order_id succeeded; see existing_session_id. Do not retry.',
+  },
+  session_not_found: { status: 404, error: 'Payment session not found.', merchant: 'No session with this id for this API key.' },
+  session_not_pending: {
+    status: 409,
+    error: 'This payment is no longer open.',
+    merchant: 'The session is already final (success, expired or cancelled).',
+  },
+  session_expired: {
+    status: 409,
+    error: 'This payment link has expired. Please start again from the shop.',
+    merchant: 'The session passed its expires_at without a payment.',
+  },
+  txnid_invalid: {
+    status: 400,
+    error: 'That transaction ID does not look right. Please check it and try again.',
+    merchant: "The TxnID does not match the wallet's TxnID format.",
+  },
+  txnid_already_used: {
+    status: 409,
+    error: 'This transaction ID has already been used.',
+    merchant: 'The TxnID (or its SMS) already paid, or is claimed by, another payment.',
+  },
+  too_many_attempts: {
+    status: 429,
+    error: 'Too many attempts. Please contact the shop.',
+    merchant: 'Wrong-TxnID guesses for this session reached the cap; staff can still approve.',
+  },
+  gateway_unknown: {
+    status: 400,
+    error: 'Please choose a payment method.',
+    merchant: 'gateway_id is not an enabled gateway of this shop.',
+  },
+  currency_unsupported: {
+    status: 400,
+    error: 'The request could not be processed.',
+    merchant: 'No wallet CounterPay reads pays in this currency.',
+  },
+  verification_not_found: { status: 404, error: 'Not found.', merchant: 'No pending verification with this id.' },
+  verification_already_decided: {
+    status: 409,
+    error: 'This payment was already decided.',
+    merchant: 'The verification is no longer pending; its decision stands.',
+  },
+  txnid_not_found: {
+    status: 404,
+    error: 'We could not find that transaction.',
+    merchant: 'No credit SMS with this TxnID has been received.',
+  },
   rate_limited: { status: 429, error: 'Too many requests. Please wait and try again.', merchant: 'Rate limit exceeded.' },
   internal: {
     status: 500,

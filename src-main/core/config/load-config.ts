@@ -124,7 +124,11 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const merged = mergeLayers({ dataDir }, fromFile, fromEnv, fromFlags, { dataDir });
   const result = configSchema.safeParse(merged);
   if (!result.success) {
-    throw new AppError('validation_failed', `invalid configuration: ${describeIssues(result.error)}`);
+    const file = path.join(dataDir, CONFIG_FILE_NAME);
+    throw new AppError(
+      'validation_failed',
+      `invalid configuration (from ${file}, COUNTERPAY_* variables or flags): ${describeIssues(result.error)}`,
+    );
   }
   return deepFreeze(result.data);
 }

@@ -19,6 +19,11 @@ function fromBodyParser(err: unknown): AppError | null {
   if (type === 'request.aborted' || type === 'request.size.invalid' || type === 'stream.encoding.set') {
     return new AppError('bad_request', 'The request body could not be read.');
   }
+  // Any other client error the body reader raises (a body that claims gzip but is not, say).
+  const { status, expose } = err as BodyParserError & { expose?: boolean };
+  if (expose === true && typeof status === 'number' && status >= 400 && status < 500) {
+    return new AppError('bad_request', 'The request body could not be read.');
+  }
   return null;
 }
 

@@ -15,7 +15,8 @@ export function formatUrl(host: string, port: number): string {
 
 export function listen(app: Express, host: string, port: number): Promise<RunningListener> {
   return new Promise((resolve, reject) => {
-    const server = http.createServer(app);
+    // Without a Host header the allowlist answers in the error shape, not Node's bare 400.
+    const server = http.createServer({ requireHostHeader: false }, app);
     // Slowloris guard: a client must send its headers promptly.
     server.headersTimeout = 15_000;
     server.requestTimeout = 60_000;

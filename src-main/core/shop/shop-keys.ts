@@ -108,6 +108,12 @@ export function rotateKeys(db: Db, dataDir: string, kinds: readonly KeyKind[], a
     } catch {
       ring = null;
     }
+    if (!ring && !KEY_KINDS.every((k) => kinds.includes(k))) {
+      throw new AppError(
+        'validation_failed',
+        'keys.json is missing or damaged; only "keys rotate all" can recover it (every key is replaced)',
+      );
+    }
     const keys = { ...(ring ?? { audit_key: crypto.randomBytes(32).toString('hex') }) } as KeyRing;
     const now = Date.now();
     for (const kind of kinds) {

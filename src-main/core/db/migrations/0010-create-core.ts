@@ -163,8 +163,9 @@ CREATE TABLE transactions (
   updated_at INTEGER NOT NULL,
   -- A verdict says how and when it was reached.
   CHECK (status = 'pending' OR (verified_at IS NOT NULL AND result_source IS NOT NULL)),
-  -- Only a person may call a payment good without the SMS that proves it.
-  CHECK (status <> 'success' OR sms_id IS NOT NULL OR result_source = 'manual'),
+  -- Only a person (staff at the counter, or the merchant on the phone) may call a payment good
+  -- without the SMS that proves it.
+  CHECK (status <> 'success' OR sms_id IS NOT NULL OR result_source IN ('manual', 'apk')),
   CHECK (status <> 'failed' OR failure_reason IS NOT NULL)
 ) STRICT;
 -- One SMS pays one thing, once, ever.
@@ -193,15 +194,23 @@ BEGIN SELECT RAISE(ABORT, 'session is already final'); END;
 
 CREATE TRIGGER transactions_final_states BEFORE UPDATE ON transactions
 WHEN OLD.status <> 'pending' AND (NEW.status <> OLD.status OR NEW.sms_id IS NOT OLD.sms_id
-  OR NEW.amount_minor IS NOT OLD.amount_minor OR NEW.txnid_normalized <> OLD.txnid_normalized)
+  OR NEW.amount_minor IS NOT OLD.amount_minor OR NEW.txnid_normalized <> OLD.txnid_normalized
+  OR NEW.session_id IS NOT OLD.session_id OR NEW.provider <> OLD.provider OR NEW.is_test <> OLD.is_test
+  OR NEW.merchant_id <> OLD.merchant_id)
 BEGIN SELECT RAISE(ABORT, 'transaction verdict is final'); END;
+
+-- What an attempt is for never changes: moving it to another session, wallet or mode is a new attempt.
+CREATE TRIGGER transactions_identity_fixed BEFORE UPDATE ON transactions
+WHEN NEW.session_id IS NOT OLD.session_id OR NEW.provider <> OLD.provider OR NEW.is_test <> OLD.is_test
+  OR NEW.merchant_id <> OLD.merchant_id OR NEW.txnid_normalized <> OLD.txnid_normalized
+BEGIN SELECT RAISE(ABORT, 'an attempt cannot change its session, wallet, mode or TxnID'); END;
 
 -- Only a parsed credit of the same wallet, live or test alike, can back a payment: a spoof never can.
 CREATE TRIGGER transactions_sms_must_be_credit_insert BEFORE INSERT ON transactions
 WHEN NEW.sms_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sms s WHERE s.id = NEW.sms_id AND s.kind = 'credit'
   AND s.provider = NEW.provider AND s.is_test = NEW.is_test)
 BEGIN SELECT RAISE(ABORT, 'only a credit SMS of the same wallet and mode can back a transaction'); END;
-CREATE TRIGGER transactions_sms_must_be_credit_update BEFORE UPDATE OF sms_id ON transactions
+CREATE TRIGGER transactions_sms_must_be_credit_update BEFORE UPDATE OF sms_id, provider, is_test, status ON transactions
 WHEN NEW.sms_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sms s WHERE s.id = NEW.sms_id AND s.kind = 'credit'
   AND s.provider = NEW.provider AND s.is_test = NEW.is_test)
 BEGIN SELECT RAISE(ABORT, 'only a credit SMS of the same wallet and mode can back a transaction'); END;
@@ -211,6 +220,28 @@ CREATE TRIGGER transactions_session_mode BEFORE INSERT ON transactions
 WHEN NEW.session_id IS NOT NULL AND NOT EXISTS
   (SELECT 1 FROM sessions s WHERE s.id = NEW.session_id AND s.is_test = NEW.is_test)
 BEGIN SELECT RAISE(ABORT, 'transaction and session must both be live or both be test'); END;
+CREATE TRIGGER transactions_session_mode_update BEFORE UPDATE OF session_id, is_test ON transactions
+WHEN NEW.session_id IS NOT NULL AND NOT EXISTS
+  (SELECT 1 FROM sessions s WHERE s.id = NEW.session_id AND s.is_test = NEW.is_test)
+BEGIN SELECT RAISE(ABORT, 'transaction and session must both be live or both be test'); END;
+
+-- What a session asks for is fixed at creation: a paid amount cannot be edited afterwards.
+CREATE TRIGGER sessions_terms_fixed BEFORE UPDATE ON sessions
+WHEN NEW.amount_minor <> OLD.amount_minor OR NEW.currency <> OLD.currency OR NEW.order_id <> OLD.order_id
+  OR NEW.brand_id <> OLD.brand_id OR NEW.is_test <> OLD.is_test OR NEW.merchant_id <> OLD.merchant_id
+  OR NEW.created_at <> OLD.created_at
+BEGIN SELECT RAISE(ABORT, 'a session''s amount, currency, order and mode are fixed'); END;
+
+-- The SMS behind a payment is evidence: once it paid, its text and reading cannot change.
+CREATE TRIGGER sms_evidence_fixed BEFORE UPDATE ON sms
+WHEN EXISTS (SELECT 1 FROM transactions t WHERE t.sms_id = OLD.id AND t.status = 'success')
+  AND (NEW.kind <> OLD.kind OR NEW.provider IS NOT OLD.provider OR NEW.amount_minor IS NOT OLD.amount_minor
+    OR NEW.txnid_normalized IS NOT OLD.txnid_normalized OR NEW.body <> OLD.body OR NEW.sender <> OLD.sender
+    OR NEW.is_test <> OLD.is_test OR NEW.received_at <> OLD.received_at)
+BEGIN SELECT RAISE(ABORT, 'the SMS behind a payment cannot change'); END;
+CREATE TRIGGER sms_evidence_kept BEFORE DELETE ON sms
+WHEN EXISTS (SELECT 1 FROM transactions t WHERE t.sms_id = OLD.id)
+BEGIN SELECT RAISE(ABORT, 'the SMS behind a payment attempt cannot be deleted'); END;
 
 -- Staff decisions, hash-chained with a key kept outside the database: an edited, inserted or
 -- deleted row breaks the chain, and \`counterpay audit verify\` finds it.
