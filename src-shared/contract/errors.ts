@@ -106,6 +106,11 @@ export const ERROR_TABLE = {
     error: 'This payment was already decided.',
     merchant: 'The verification is no longer pending; its decision stands.',
   },
+  payment_rejected: {
+    status: 422,
+    error: 'We could not confirm this payment. Please check the transaction ID or contact the shop.',
+    merchant: 'The attempt failed; see failure_reason.',
+  },
   txnid_not_found: {
     status: 404,
     error: 'We could not find that transaction.',

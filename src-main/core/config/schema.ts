@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidProxyEntry } from '../http/client-address';
 
 const port = z.number().int().min(0).max(65535);
 const hostName = z.string().min(1).max(253);
@@ -26,7 +27,9 @@ export const configSchema = z
         /** How long a shutdown waits for in-flight requests before cutting them. */
         shutdownGraceMs: z.number().int().min(0).max(120_000).default(10_000),
         /** Socket addresses of reverse proxies (the tunnel) whose forwarding headers are believed. */
-        trustedProxies: z.array(z.string().min(1)).default([]),
+        trustedProxies: z
+          .array(z.string().min(1).refine(isValidProxyEntry, 'must be an IP address or CIDR block, e.g. 127.0.0.1 or 10.0.0.0/8'))
+          .default([]),
       })
       .strict()
       .prefault({}),
@@ -41,6 +44,22 @@ export const configSchema = z
     sessions: z
       .object({
         ttlHours: z.number().int().min(1).max(24 * 30).default(24),
+        /** The tunnel's public address (https://pay.example.com); checkout_url is built on it. */
+        publicBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+      })
+      .strict()
+      .prefault({}),
+    matching: z
+      .object({
+        /** Clocks of phone and PC disagree; an SMS this much older than its session still counts. */
+        skewSeconds: z.number().int().min(0).max(3600).default(120),
+        /** An SMS older than this never settles a session by itself. */
+        maxSmsAgeHours: z.number().int().min(1).max(24 * 30).default(48),
+        /** A submitted TxnID whose SMS has not arrived after this long fails ("no such TxnID"). */
+        notFoundAfterMinutes: z.number().int().min(1).max(24 * 60).default(30),
+        /** Wrong TxnIDs a session accepts before it refuses more (brute-forcing TxnIDs must not pay). */
+        maxGuessesPerSession: z.number().int().min(1).max(100).default(8),
+        sweepIntervalSeconds: z.number().int().min(1).max(3600).default(30),
       })
       .strict()
       .prefault({}),

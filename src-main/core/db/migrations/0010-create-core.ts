@@ -161,8 +161,10 @@ CREATE TABLE transactions (
   verified_at INTEGER,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
-  -- A verdict says how and when it was reached.
-  CHECK (status = 'pending' OR (verified_at IS NOT NULL AND result_source IS NOT NULL)),
+  -- A verdict says when it was reached; a success also says how. A failure CounterPay reached by
+  -- itself (the session expired or was cancelled, the SMS never came) has no result_source.
+  CHECK (status = 'pending' OR verified_at IS NOT NULL),
+  CHECK (status <> 'success' OR result_source IS NOT NULL),
   -- Only a person (staff at the counter, or the merchant on the phone) may call a payment good
   -- without the SMS that proves it.
   CHECK (status <> 'success' OR sms_id IS NOT NULL OR result_source IN ('manual', 'apk')),

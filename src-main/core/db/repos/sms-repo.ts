@@ -59,6 +59,9 @@ export function prepareSmsRepo(db: Db) {
   );
   const unparsed = db.prepare("SELECT * FROM sms WHERE kind = 'unparsed' ORDER BY id LIMIT ?");
   const recent = db.prepare('SELECT * FROM sms WHERE merchant_id = ? ORDER BY id DESC LIMIT ?');
+  const byTxnid = db.prepare(
+    `SELECT * FROM sms WHERE merchant_id = ? AND is_test = ? AND txnid_normalized = ? ORDER BY received_at, id`,
+  );
   return {
     /** Returns the stored row and whether this call created it. */
     insertOrGet(row: NewSmsRow): { row: SmsRow; isNew: boolean } {
@@ -73,6 +76,9 @@ export function prepareSmsRepo(db: Db) {
       fillParse.run({ id, ...parse }).changes === 1,
     unparsed: (limit: number) => unparsed.all(limit) as SmsRow[],
     recent: (merchantId: number, limit: number) => recent.all(merchantId, limit) as SmsRow[],
+    /** Every stored SMS carrying this TxnID (credits, spoofs, anything), oldest first. */
+    byTxnid: (merchantId: number, isTest: boolean, txnidNormalized: string) =>
+      byTxnid.all(merchantId, isTest ? 1 : 0, txnidNormalized) as SmsRow[],
   };
 }
 

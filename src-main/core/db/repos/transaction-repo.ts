@@ -1,0 +1,118 @@
+import type { Db } from '../open-database';
+import type { ResultSource, TransactionState } from '../../../../src-shared/contract/payments';
+
+export interface TransactionRow {
+  id: number;
+  merchant_id: number;
+  session_id: string | null;
+  gateway_id: number | null;
+  provider: string;
+  variant: string | null;
+  account_number: string | null;
+  txnid_submitted: string;
+  txnid_normalized: string;
+  sender_account: string | null;
+  amount_minor: number | null;
+  status: TransactionState;
+  result_source: ResultSource | null;
+  failure_reason: string | null;
+  review_reasons: string | null;
+  sms_id: number | null;
+  is_test: number;
+  verified_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface NewTransaction {
+  merchant_id: number;
+  session_id: string | null;
+  gateway_id: number | null;
+  provider: string;
+  variant: string | null;
+  account_number: string | null;
+  txnid_submitted: string;
+  txnid_normalized: string;
+  sender_account: string | null;
+  amount_minor: number | null;
+  status: TransactionState;
+  result_source: ResultSource | null;
+  failure_reason: string | null;
+  review_reasons: string | null;
+  sms_id: number | null;
+  is_test: number;
+  verified_at: number | null;
+  created_at: number;
+}
+
+export function prepareTransactionRepo(db: Db) {
+  const insert = db.prepare(
+    `INSERT INTO transactions (merchant_id, session_id, gateway_id, provider, variant, account_number, txnid_submitted,
+       txnid_normalized, sender_account, amount_minor, status, result_source, failure_reason, review_reasons, sms_id,
+       is_test, verified_at, created_at, updated_at)
+     VALUES (@merchant_id, @session_id, @gateway_id, @provider, @variant, @account_number, @txnid_submitted,
+       @txnid_normalized, @sender_account, @amount_minor, @status, @result_source, @failure_reason, @review_reasons,
+       @sms_id, @is_test, @verified_at, @created_at, @created_at)`,
+  );
+  const byId = db.prepare('SELECT * FROM transactions WHERE id = ?');
+  const latestForSession = db.prepare('SELECT * FROM transactions WHERE session_id = ? ORDER BY id DESC LIMIT 1');
+  const successForSession = db.prepare("SELECT * FROM transactions WHERE session_id = ? AND status = 'success'");
+  const liveClaims = db.prepare(
+    `SELECT * FROM transactions WHERE merchant_id = ? AND is_test = ? AND txnid_normalized = ? AND status <> 'failed'
+     ORDER BY id`,
+  );
+  const successForSms = db.prepare("SELECT * FROM transactions WHERE sms_id = ? AND status = 'success'");
+  const pendingAwaitingSms = db.prepare(
+    `SELECT * FROM transactions WHERE merchant_id = ? AND is_test = ? AND provider = ? AND txnid_normalized = ?
+       AND status = 'pending' AND sms_id IS NULL ORDER BY id`,
+  );
+  const recentByTxnid = db.prepare(
+    `SELECT * FROM transactions WHERE merchant_id = ? AND is_test = ? AND provider = ? AND txnid_normalized = ?
+     ORDER BY id DESC LIMIT 5`,
+  );
+  const settle = db.prepare(
+    `UPDATE transactions SET status = 'success', result_source = @result_source, sms_id = coalesce(@sms_id, sms_id),
+       verified_at = @now, updated_at = @now, review_reasons = coalesce(@review_reasons, review_reasons)
+     WHERE id = @id AND status = 'pending'`,
+  );
+  const fail = db.prepare(
+    `UPDATE transactions SET status = 'failed', result_source = @result_source, failure_reason = @reason,
+       verified_at = @now, updated_at = @now WHERE id = @id AND status = 'pending'`,
+  );
+  const attachSms = db.prepare(
+    `UPDATE transactions SET sms_id = @sms_id, review_reasons = @review_reasons, amount_minor = coalesce(amount_minor, @amount_minor),
+       sender_account = coalesce(sender_account, @sender_account), updated_at = @now
+     WHERE id = @id AND status = 'pending'`,
+  );
+  const pendingForSession = db.prepare("SELECT * FROM transactions WHERE session_id = ? AND status = 'pending'");
+  const pendingOlderThan = db.prepare(
+    `SELECT * FROM transactions WHERE status = 'pending' AND sms_id IS NULL AND created_at <= ? ORDER BY id LIMIT ?`,
+  );
+  return {
+    insert: (row: NewTransaction) => Number(insert.run(row).lastInsertRowid),
+    byId: (id: number) => byId.get(id) as TransactionRow | undefined,
+    latestForSession: (sessionId: string) => latestForSession.get(sessionId) as TransactionRow | undefined,
+    successForSession: (sessionId: string) => successForSession.get(sessionId) as TransactionRow | undefined,
+    liveClaims: (merchantId: number, isTest: boolean, txnid: string) =>
+      liveClaims.all(merchantId, isTest ? 1 : 0, txnid) as TransactionRow[],
+    successForSms: (smsId: number) => successForSms.get(smsId) as TransactionRow | undefined,
+    pendingAwaitingSms: (merchantId: number, isTest: boolean, provider: string, txnid: string) =>
+      pendingAwaitingSms.all(merchantId, isTest ? 1 : 0, provider, txnid) as TransactionRow[],
+    recentByTxnid: (merchantId: number, isTest: boolean, provider: string, txnid: string) =>
+      recentByTxnid.all(merchantId, isTest ? 1 : 0, provider, txnid) as TransactionRow[],
+    settle: (id: number, source: ResultSource, smsId: number | null, now: number, reviewReasons: string | null = null) =>
+      settle.run({ id, result_source: source, sms_id: smsId, now, review_reasons: reviewReasons }).changes === 1,
+    fail: (id: number, source: ResultSource | null, reason: string, now: number) =>
+      fail.run({ id, result_source: source, reason, now }).changes === 1,
+    attachSms: (
+      id: number,
+      sms: { sms_id: number; amount_minor: number | null; sender_account: string | null },
+      reviewReasons: string,
+      now: number,
+    ) => attachSms.run({ id, ...sms, review_reasons: reviewReasons, now }).changes === 1,
+    pendingForSession: (sessionId: string) => pendingForSession.all(sessionId) as TransactionRow[],
+    pendingWithoutSmsOlderThan: (cutoff: number, limit: number) => pendingOlderThan.all(cutoff, limit) as TransactionRow[],
+  };
+}
+
+export type TransactionRepo = ReturnType<typeof prepareTransactionRepo>;
