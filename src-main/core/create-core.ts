@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { StatusSnapshot } from '../../src-shared/contract/admin';
 import type { ListenerName } from '../../src-shared/contract/api';
 import { APP_VERSION } from '../../src-shared/version';
@@ -6,19 +5,30 @@ import type { Config } from './config';
 import { closeDatabase, openDatabase, type Db } from './db';
 import { EventBus } from './events';
 import type { Logger } from './logging';
-import { ensureShop, gatewayViews, type Shop } from './shop';
+import { ensureShop, type Shop } from './shop';
 import { statusSnapshot } from './status/status-snapshot';
 import { createListenerApp } from './http/create-listener-app';
-import { ADMIN_CSP, adminRoutes, type AdminHandlers } from './http/admin-routes';
+import { ADMIN_CSP, adminRoutes } from './http/admin-routes';
 import { publicRoutes } from './http/public-routes';
 import { deviceRoutes } from './http/device-routes';
 import { listen, type RunningListener } from './http/listener-server';
-import { SmsIngestor, importStaffSms, toSmsView } from './sms';
+import { buildLimiters } from './http/limiters';
+import { rateLimit } from './http/rate-limit';
+import { purgeExpired } from './http/idempotency';
+import { trustedProxies, type PaymentsContext } from './http/payments-context';
+import { SmsIngestor, toSmsView } from './sms';
+import { SessionService } from './sessions';
+import { Decisions, Matcher, pendingVerifications } from './matching';
+import { DeviceHealthMonitor, DEFAULT_OFFLINE_AFTER_MS } from './devices';
+import { buildAdminHandlers } from './admin/admin-handlers';
+import { hashKey } from './secrets';
 
 export interface CoreDeps {
   logger: Logger;
   /** Where the built counter UI lives; null serves a plain notice instead. */
   rendererDir: string | null;
+  /** For tests: the core's notion of now. */
+  clock?: () => number;
 }
 
 export interface Core {
@@ -28,14 +38,20 @@ export interface Core {
   readonly bus: EventBus;
   /** The one entry point for every SMS source. */
   readonly sms: SmsIngestor;
+  readonly sessions: SessionService;
+  readonly matcher: Matcher;
+  readonly decisions: Decisions;
   /** Opens the three listeners; returns their URLs. */
   listen(): Promise<Record<ListenerName, string>>;
   status(): StatusSnapshot;
+  /** Expire due sessions, fail TxnIDs whose SMS never came, purge old idempotency keys. */
+  sweep(): void;
   /** Graceful: stop accepting, drain in-flight work, close the database with the WAL folded in. */
   stop(): Promise<void>;
 }
 
 const STATUS_POLL_MS = 2_000;
+const DEVICE_HEALTH_TICK_MS = 5_000;
 
 /**
  * Builds the whole engine without opening a port. Both shells (headless and Electron's
@@ -43,34 +59,70 @@ const STATUS_POLL_MS = 2_000;
  */
 export function createCore(config: Config, deps: CoreDeps): Core {
   const logger = deps.logger;
+  const clock = deps.clock ?? Date.now;
   const db = openDatabase(config.dataDir);
   const shop = ensureShop(db, config.dataDir);
   const bus = new EventBus();
-  const sms = new SmsIngestor(db, shop.merchantId, logger.child({ module: 'sms' }));
-  sms.onIngested(({ row, isNew }) => {
-    if (isNew) bus.emit('sms', toSmsView(row, sms.smsRepo));
-  });
-  const reparsed = sms.reparseUnparsed();
-  if (reparsed > 0) logger.info({ reparsed }, 'parsed SMS that were stored raw');
-  const startedAt = Date.now();
+  const startedAt = clock();
   const urls: Record<ListenerName, string> = { public: '', device: '', admin: '' };
   const running: RunningListener[] = [];
   const streams = new Set<() => void>();
+  const timers: NodeJS.Timeout[] = [];
   let draining = false;
-  let statusTimer: NodeJS.Timeout | null = null;
   let lastStatusJson = '';
 
-  const status = () => statusSnapshot(db, { dataDir: config.dataDir, startedAt, listeners: { ...urls } });
-
-  const handlers: AdminHandlers = {
-    'status.get': () => status(),
-    'gateways.list': () => ({ gateways: gatewayViews(db, shop.merchantId) }),
-    'sms.import': (arg) => importStaffSms(sms, arg, 'staff'),
-    'sms.recent': (arg) => {
-      const limit = typeof arg.limit === 'number' && arg.limit >= 1 && arg.limit <= 500 ? Math.floor(arg.limit) : 50;
-      return { sms: sms.smsRepo.recent(shop.merchantId, limit).map((row) => toSmsView(row, sms.smsRepo)) };
-    },
+  const sms = new SmsIngestor(db, shop.merchantId, logger.child({ module: 'sms' }), clock);
+  const onVerificationsChange = () => bus.emit('verifications', { pending: pendingVerifications(db, shop.merchantId).length });
+  const sessions = new SessionService({
+    db,
+    logger: logger.child({ module: 'sessions' }),
+    ttlMs: config.sessions.ttlHours * 3_600_000,
+    defaultCurrency: 'BDT',
+    clock,
+    onChange: (view) => bus.emit('session', view),
+  });
+  const paymentDeps = {
+    db,
+    merchantId: shop.merchantId,
+    clock,
+    sessions,
+    smsRepo: sms.smsRepo,
+    onSessionChange: (view: Parameters<typeof bus.emit<'session'>>[1]) => bus.emit('session', view),
+    onVerificationsChange,
   };
+  const matcher = new Matcher({ ...paymentDeps, logger: logger.child({ module: 'matching' }), config: config.matching });
+  const decisions = new Decisions({ ...paymentDeps, logger: logger.child({ module: 'decisions' }), auditKey: shop.keys.audit_key });
+  sms.onIngested((ingested) => {
+    if (ingested.isNew) bus.emit('sms', toSmsView(ingested.row, sms.smsRepo));
+    matcher.onSmsIngested(ingested);
+  });
+  const reparsed = sms.reparseUnparsed();
+  if (reparsed > 0) logger.info({ reparsed }, 'parsed SMS that were stored raw');
+  matcher.catchUp();
+
+  const limiters = buildLimiters(config);
+  const payments: PaymentsContext = { config, db, sessions, matcher, decisions, sms, limiters, trusted: trustedProxies(config) };
+  const deviceHealth = new DeviceHealthMonitor({
+    db,
+    merchantId: shop.merchantId,
+    logger: logger.child({ module: 'devices' }),
+    onChange: (event) => bus.emit('devices', event),
+  });
+
+  const status = () => statusSnapshot(db, { dataDir: config.dataDir, startedAt, listeners: { ...urls } });
+  const handlers = buildAdminHandlers({
+    db,
+    dataDir: config.dataDir,
+    shop,
+    sms,
+    sessions,
+    matcher,
+    decisions,
+    status,
+    devicePort: () => (urls.device ? Number(new URL(urls.device).port) : config.device.port),
+    deviceHost: config.device.host,
+    offlineAfterMs: DEFAULT_OFFLINE_AFTER_MS,
+  });
 
   const common = { jsonLimitBytes: config.http.jsonLimitBytes, logger, version: APP_VERSION, isDraining: () => draining };
   const apps = {
@@ -78,13 +130,27 @@ export function createCore(config: Config, deps: CoreDeps): Core {
       ...common,
       name: 'public',
       allowedHosts: config.public.allowedHosts,
-      routes: publicRoutes(),
+      routes: publicRoutes(payments),
     }),
     device: createListenerApp({
       ...common,
       name: 'device',
       allowedHosts: config.device.allowedHosts,
-      routes: deviceRoutes(),
+      routes: deviceRoutes({
+        db,
+        dataDir: config.dataDir,
+        sms,
+        formLimitBytes: config.http.jsonLimitBytes,
+        payments: { decisions, sessions, offlineAfterMs: DEFAULT_OFFLINE_AFTER_MS },
+        smsRateLimit: rateLimit({
+          limiter: limiters.deviceSms,
+          message: limiters.deviceSms.message,
+          key: (req) => {
+            const key = (req.body as { auth_key?: unknown } | undefined)?.auth_key;
+            return typeof key === 'string' && key.length >= 8 && key.length <= 200 ? `dev:${hashKey(key)}` : null;
+          },
+        }),
+      }),
     }),
     admin: createListenerApp({
       ...common,
@@ -95,6 +161,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
         db,
         bus,
         handlers,
+        payments,
         currentStatus: status,
         rendererDir: deps.rendererDir,
         trackStream: (end) => {
@@ -117,13 +184,34 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     }
   };
 
+  const sweep = () => {
+    if (!db.open) return;
+    try {
+      sessions.expireDue();
+      matcher.sweepNotFound();
+      purgeExpired(db, clock());
+    } catch (err) {
+      logger.error({ err }, 'sweep failed; it runs again shortly');
+    }
+  };
+
+  const every = (ms: number, fn: () => void) => {
+    const timer = setInterval(fn, ms);
+    timer.unref();
+    timers.push(timer);
+  };
+
   return {
     config,
     db,
     shop,
     bus,
     sms,
+    sessions,
+    matcher,
+    decisions,
     status,
+    sweep,
     async listen() {
       for (const name of ['public', 'device', 'admin'] as const) {
         const section = config[name];
@@ -132,18 +220,21 @@ export function createCore(config: Config, deps: CoreDeps): Core {
         urls[name] = listener.url;
         logger.info({ listener: name, url: listener.url }, 'listening');
       }
-      statusTimer = setInterval(publishStatusIfChanged, STATUS_POLL_MS);
-      statusTimer.unref();
+      every(STATUS_POLL_MS, publishStatusIfChanged);
+      every(config.matching.sweepIntervalSeconds * 1000, sweep);
+      deviceHealth.start(DEVICE_HEALTH_TICK_MS);
+      sweep();
       return { ...urls };
     },
     async stop() {
       if (draining) return;
       draining = true;
-      if (statusTimer) clearInterval(statusTimer);
+      for (const timer of timers) clearInterval(timer);
+      deviceHealth.stop();
       for (const end of [...streams]) end();
       await Promise.all(running.map((l) => l.close(config.http.shutdownGraceMs)));
       closeDatabase(db);
-      logger.info({ database: path.join(config.dataDir) }, 'stopped');
+      logger.info({ data_dir: config.dataDir }, 'stopped');
     },
   };
 }

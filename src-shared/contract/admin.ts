@@ -1,5 +1,14 @@
 import type { GatewayView, ListenerName } from './api';
 import type { IngestResultView, SmsView } from '../sms';
+import type { SessionView, VerificationView } from './payments';
+import type {
+  DeviceHealthView,
+  DevicesChangedEvent,
+  ForwarderView,
+  PairingPayload,
+  RegisterForwarderInput,
+  RegisteredForwarder,
+} from './devices';
 
 /**
  * What the core offers the counter UI. Commands return one result; events stream.
@@ -39,6 +48,57 @@ export interface AdminCommands {
   'gateways.list': { arg: Record<string, never>; result: { gateways: GatewayView[] } };
   'sms.import': { arg: SmsImportArg; result: SmsImportResult };
   'sms.recent': { arg: { limit?: number }; result: { sms: SmsView[] } };
+  'sessions.recent': { arg: { limit?: number }; result: { sessions: SessionView[] } };
+  'verifications.list': { arg: Record<string, never>; result: { verifications: VerificationView[] } };
+  'verifications.decide': {
+    arg: { verification_id: number; result: 'success' | 'failed'; failure_reason?: string };
+    result: DecisionResult;
+  };
+  'txnid.verify': { arg: { txnid: string }; result: ManualVerifyResult };
+  'alerts.list': { arg: Record<string, never>; result: { alerts: StaffAlertView[] } };
+  'alerts.resolve': { arg: { id: number }; result: { resolved: boolean } };
+  'balance.anchor': { arg: { provider: string; account?: string; balance: string }; result: { anchored: true } };
+  'devices.list': { arg: Record<string, never>; result: { devices: DeviceHealthView[] } };
+  'devices.pairing': { arg: Record<string, never>; result: PairingPayload };
+  'forwarders.register': { arg: RegisterForwarderInput; result: RegisteredForwarder };
+  'forwarders.list': { arg: Record<string, never>; result: { forwarders: ForwarderView[] } };
+  'forwarders.remove': { arg: { device_id: string }; result: { removed: boolean } };
+}
+
+export interface DecisionResult {
+  ok: true;
+  verification_id: number;
+  status: 'success' | 'failed';
+  session_id: string | null;
+  transaction: { id: number; status: 'success' | 'failed'; result_source: string | null };
+}
+
+/** The seed's manual-verify answer (`/api/merchant/verify`), plus `reason` when not matched. */
+export interface ManualVerifyResult {
+  matched: boolean;
+  already_existed: boolean;
+  transaction: {
+    id: number;
+    txnid_submitted: string;
+    amount: number | null;
+    status: string;
+    result_source: string | null;
+    provider: string;
+    variant: string | null;
+    account_number: string | null;
+  } | null;
+  sms: { id: number; sender: string; body: string; received_at: string } | null;
+  reason?: string;
+}
+
+export interface StaffAlertView {
+  id: number;
+  kind: 'paid_late' | 'balance_mismatch' | 'spoof_attempt';
+  message: string;
+  session_id: string | null;
+  transaction_id: number | null;
+  sms_id: number | null;
+  created_at: string;
 }
 
 export type AdminCommandName = keyof AdminCommands;
@@ -47,9 +107,31 @@ export interface AdminEvents {
   status: StatusSnapshot;
   /** A newly stored SMS (duplicates of a stored one are not repeated). */
   sms: SmsView;
+  /** A session changed state or got a new attempt. */
+  session: SessionView;
+  /** The queue of attempts waiting for a person changed. */
+  verifications: { pending: number };
+  devices: DevicesChangedEvent;
 }
 
 export type AdminEventName = keyof AdminEvents;
 
-export const ADMIN_COMMAND_NAMES: readonly AdminCommandName[] = ['status.get', 'gateways.list', 'sms.import', 'sms.recent'];
-export const ADMIN_EVENT_NAMES: readonly AdminEventName[] = ['status', 'sms'];
+export const ADMIN_COMMAND_NAMES: readonly AdminCommandName[] = [
+  'status.get',
+  'gateways.list',
+  'sms.import',
+  'sms.recent',
+  'sessions.recent',
+  'verifications.list',
+  'verifications.decide',
+  'txnid.verify',
+  'alerts.list',
+  'alerts.resolve',
+  'balance.anchor',
+  'devices.list',
+  'devices.pairing',
+  'forwarders.register',
+  'forwarders.list',
+  'forwarders.remove',
+];
+export const ADMIN_EVENT_NAMES: readonly AdminEventName[] = ['status', 'sms', 'session', 'verifications', 'devices'];

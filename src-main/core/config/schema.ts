@@ -49,6 +49,21 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Overrides of the contract's per-endpoint limits, by name (see DEFAULT_RATE_LIMITS). */
+    rateLimits: z
+      .object(
+        Object.fromEntries(
+          ['sessionCreate', 'checkoutSubmit', 'merchantLogin', 'merchantVerify', 'deviceSms'].map((name) => [
+            name,
+            z
+              .object({ limit: z.number().int().min(1).max(1_000_000), windowMs: z.number().int().min(1000).max(86_400_000) })
+              .strict()
+              .optional(),
+          ]),
+        ),
+      )
+      .strict()
+      .prefault({}),
     matching: z
       .object({
         /** Clocks of phone and PC disagree; an SMS this much older than its session still counts. */

@@ -12,6 +12,9 @@ import type { Db } from '../db';
 import type { EventBus } from '../events';
 import { AppError } from '../errors';
 import { requireStaff } from './admin-auth';
+import { manualVerifyResult } from '../admin/verify-view';
+import { realClient, type PaymentsContext } from './payments-context';
+import { rateLimit } from './rate-limit';
 
 export type AdminHandlers = {
   [K in AdminCommandName]: (arg: AdminCommands[K]['arg']) => AdminCommands[K]['result'];
@@ -24,6 +27,7 @@ export interface AdminRouteDeps {
   currentStatus: () => StatusSnapshot;
   /** Built renderer (index.html + assets); absent when running from source without a build. */
   rendererDir: string | null;
+  payments: PaymentsContext;
   /** Called with a teardown for each open event stream, so shutdown can end them. */
   trackStream: (end: () => void) => () => void;
 }
@@ -60,7 +64,22 @@ function openEventStream(req: Request, res: Response, deps: AdminRouteDeps): voi
 /** The counter UI and its API. */
 export function adminRoutes(deps: AdminRouteDeps): Router {
   const router = Router();
-  router.use('/api/admin', requireStaff(deps.db));
+  const staff = requireStaff(deps.db);
+  router.use('/api/admin', staff);
+  // The seed's manual verify, with the staff token where the seed has the dashboard's JWT.
+  router.post(
+    '/api/merchant/verify',
+    staff,
+    rateLimit({
+      limiter: deps.payments.limiters.merchantVerify,
+      key: (req) => `ip:${realClient(req, deps.payments)}`,
+      message: deps.payments.limiters.merchantVerify.message,
+    }),
+    (req, res) => {
+      const outcome = manualVerifyResult(deps.payments.decisions.verify((req.body as { txnid?: unknown } | undefined)?.txnid, 'staff'));
+      res.status(200).json(outcome);
+    },
+  );
   router.get('/api/admin/events', (req, res) => openEventStream(req, res, deps));
   router.post('/api/admin/rpc/:command', (req, res) => {
     const name = String(req.params.command);

@@ -4,6 +4,7 @@ import type { Logger } from '../logging';
 import { AppError } from '../errors';
 import { hostAllowlist } from './host-allowlist';
 import { errorHandler, notFoundHandler } from './error-handler';
+import { captureRawBody } from '../devices/raw-body';
 
 export interface ListenerAppOptions {
   name: ListenerName;
@@ -45,6 +46,8 @@ export function createListenerApp(options: ListenerAppOptions): Express {
       limit: options.jsonLimitBytes,
       strict: true,
       type: ['application/json', 'application/*+json'],
+      // Forwarder apps sign the exact bytes they send; keep them for the signature check.
+      verify: captureRawBody,
     }),
   );
   app.get('/api/health', (_req, res) => {

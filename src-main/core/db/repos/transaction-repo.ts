@@ -116,3 +116,37 @@ export function prepareTransactionRepo(db: Db) {
 }
 
 export type TransactionRepo = ReturnType<typeof prepareTransactionRepo>;
+
+export interface TransactionListRow extends TransactionRow {
+  order_id: string | null;
+  customer_name: string | null;
+}
+
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Recent attempts, newest first, for the phone's list: filter by status, search TxnID or order_id. */
+export function listTransactions(
+  db: Db,
+  merchantId: number,
+  filter: { status?: string; q?: string; qTxnid?: string; limit: number },
+): TransactionListRow[] {
+  const where = ['t.merchant_id = @merchant_id', 't.is_test = 0'];
+  const params: Record<string, string | number> = { merchant_id: merchantId, limit: filter.limit };
+  if (filter.status) {
+    where.push('t.status = @status');
+    params.status = filter.status;
+  }
+  if (filter.q) {
+    where.push("(t.txnid_normalized LIKE @q_txnid ESCAPE '\\' OR s.order_id LIKE @q ESCAPE '\\')");
+    params.q = likePattern(filter.q);
+    params.q_txnid = likePattern(filter.qTxnid ?? filter.q);
+  }
+  return db
+    .prepare(
+      `SELECT t.*, s.order_id, s.customer_name FROM transactions t LEFT JOIN sessions s ON s.id = t.session_id
+       WHERE ${where.join(' AND ')} ORDER BY t.id DESC LIMIT @limit`,
+    )
+    .all(params) as TransactionListRow[];
+}

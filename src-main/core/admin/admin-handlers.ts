@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { decimalToMinor } from '../../../src-shared/money';
+import { isProviderId } from '../../../src-shared/providers';
+import type { AdminHandlers } from '../http/admin-routes';
+import type { Db } from '../db';
+import { prepareSessionRepo } from '../db/repos/session-repo';
+import { buildPairingPayload, listDeviceHealth, listForwarders, registerForwarder, removeForwarder } from '../devices';
+import { AppError } from '../errors';
+import { pendingVerifications, type Decisions, type Matcher } from '../matching';
+import type { SessionService } from '../sessions';
+import { gatewayViews, type Shop } from '../shop';
+import { importStaffSms, toSmsView, type SmsIngestor } from '../sms';
+import type { StatusSnapshot } from '../../../src-shared/contract/admin';
+import { appendAudit } from '../audit';
+import { writeTransaction } from '../db';
+import { decisionResult, manualVerifyResult } from './verify-view';
+
+export interface AdminHandlerDeps {
+  db: Db;
+  dataDir: string;
+  shop: Shop;
+  sms: SmsIngestor;
+  sessions: SessionService;
+  matcher: Matcher;
+  decisions: Decisions;
+  status: () => StatusSnapshot;
+  devicePort: () => number;
+  deviceHost: string;
+  offlineAfterMs: number;
+}
+
+function parse<T>(schema: z.ZodType<T>, arg: unknown): T {
+  const result = schema.safeParse(arg);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issue?.path.join('.') || 'arg';
+    throw new AppError('validation_failed', `${field}: ${issue?.message ?? 'invalid'}`, { hints: { field } });
+  }
+  return result.data;
+}
+
+const limitSchema = z.object({ limit: z.number().int().min(1).max(500).optional() }).passthrough();
+const decideSchema = z.object({
+  verification_id: z.number().int().positive(),
+  result: z.enum(['success', 'failed']),
+  failure_reason: z.string().max(500).optional(),
+});
+
+/** The counter UI's commands. Staff decisions are recorded with source `manual`. */
+export function buildAdminHandlers(deps: AdminHandlerDeps): AdminHandlers {
+  const { db, shop } = deps;
+  const sessionRows = prepareSessionRepo(db);
+  return {
+    'status.get': () => deps.status(),
+    'gateways.list': () => ({ gateways: gatewayViews(db, shop.merchantId) }),
+    'sms.import': (arg) => importStaffSms(deps.sms, arg, 'staff'),
+    'sms.recent': (arg) => {
+      const { limit = 50 } = parse(limitSchema, arg);
+      return { sms: deps.sms.smsRepo.recent(shop.merchantId, limit).map((row) => toSmsView(row, deps.sms.smsRepo)) };
+    },
+    'sessions.recent': (arg) => {
+      const { limit = 50 } = parse(limitSchema, arg);
+      const ids = db.prepare('SELECT id FROM sessions WHERE merchant_id = ? ORDER BY created_at DESC, id LIMIT ?').all(shop.merchantId, limit) as { id: string }[];
+      return { sessions: ids.map(({ id }) => deps.sessions.view(sessionRows.byId(id) as NonNullable<ReturnType<typeof sessionRows.byId>>)) };
+    },
+    'verifications.list': () => ({ verifications: pendingVerifications(db, shop.merchantId) }),
+    'verifications.decide': (arg) => {
+      const input = parse(decideSchema, arg);
+      return decisionResult(
+        deps.decisions.decide(input.verification_id, {
+          result: input.result,
+          source: 'manual',
+          actor: 'staff',
+          failureReason: input.failure_reason ?? null,
+        }),
+      );
+    },
+    'txnid.verify': (arg) => manualVerifyResult(deps.decisions.verify((arg as { txnid?: unknown }).txnid, 'staff')),
+    'alerts.list': () => ({
+      alerts: deps.matcher.alerts.open(shop.merchantId, 200).map((a) => ({
+        id: a.id,
+        kind: a.kind,
+        message: a.message,
+        session_id: a.session_id,
+        transaction_id: a.transaction_id,
+        sms_id: a.sms_id,
+        created_at: new Date(a.created_at).toISOString(),
+      })),
+    }),
+    'alerts.resolve': (arg) => {
+      const { id } = parse(z.object({ id: z.number().int().positive() }), arg);
+      return { resolved: writeTransaction(db, () => deps.matcher.alerts.resolve(id, Date.now())) };
+    },
+    'balance.anchor': (arg) => {
+      const input = parse(
+        z.object({ provider: z.string(), account: z.string().max(64).optional(), balance: z.string().max(20) }),
+        arg,
+      );
+      const minor = decimalToMinor(input.balance);
+      if (!isProviderId(input.provider)) throw new AppError('validation_failed', 'provider: unknown wallet', { hints: { field: 'provider' } });
+      if (minor === null) throw new AppError('validation_failed', 'balance: a decimal amount like "1500.50"', { hints: { field: 'balance' } });
+      writeTransaction(db, () => {
+        const now = Date.now();
+        deps.matcher.balances.anchor(shop.merchantId, input.provider, input.account ?? '', minor, now, 'staff');
+        appendAudit(db, shop.keys.audit_key, {
+          actor: 'staff',
+          action: 'balance.anchored',
+          subjectType: 'wallet',
+          subjectId: `${input.provider}:${input.account ?? ''}`,
+          details: { balance: input.balance },
+        }, now);
+      });
+      return { anchored: true };
+    },
+    'devices.list': () => ({ devices: listDeviceHealth(db, shop.merchantId, Date.now(), deps.offlineAfterMs) }),
+    'devices.pairing': () =>
+      buildPairingPayload({ dataDir: deps.dataDir, devicePort: deps.devicePort(), deviceHost: deps.deviceHost }),
+    'forwarders.register': (arg) => registerForwarder(db, deps.dataDir, arg, 'staff'),
+    'forwarders.list': () => ({ forwarders: listForwarders(db, deps.dataDir) }),
+    'forwarders.remove': (arg) => {
+      const { device_id } = parse(z.object({ device_id: z.string().min(1).max(128) }), arg);
+      return { removed: removeForwarder(db, deps.dataDir, device_id, 'staff') };
+    },
+  };
+}

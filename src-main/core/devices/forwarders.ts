@@ -1,0 +1,227 @@
+import { z } from 'zod';
+import { appendAudit } from '../audit';
+import { writeTransaction, type Db } from '../db';
+import { findForwarderById, listDevicesOfKind, markUnbound, touchSeen, upsertBoundDevice, type DeviceRow } from '../db/repos/device-repo';
+import { findFirstMerchant } from '../db/repos/merchant-repo';
+import { AppError } from '../errors';
+import { hashKey, randomString, readKeyFile } from '../secrets';
+import type { SmsIngestor } from '../sms';
+import { deviceUnknown, ingestForDevice, parseOrThrow } from './apk-devices';
+import { verifyBodyHmac, verifyCapcom6, verifyTimestampSign, verifyToken, type VerifyResult } from './forwarder-auth';
+import { extractCapcom6, extractGeneric, getPath } from './forwarder-payloads';
+import { fieldMapSchema, readForwarderFile, writeForwarderFile, type ForwarderEntry } from './forwarder-store';
+import { signedBodyCandidates } from './raw-body';
+import type {
+  ForwarderAuth,
+  ForwarderFormat,
+  ForwarderView,
+  RegisteredForwarder,
+  RegisterForwarderInput,
+  SmsUploadResponse,
+} from './types';
+
+const registerSchema = z
+  .object({
+    kind: z.enum(['capcom6', 'generic'], { error: 'must be "capcom6" or "generic"' }),
+    label: z.string({ error: 'must be a string' }).trim().min(1, 'is required').max(100),
+    fieldMap: fieldMapSchema.optional(),
+    auth: z.enum(['hmac', 'timestamp_sign', 'token'], { error: 'must be "hmac", "timestamp_sign" or "token"' }).optional(),
+  })
+  .strict();
+
+export const FORWARDER_ID_PATTERN = /^fwd_[A-Za-z0-9]{16}$/;
+
+export function webhookPath(deviceId: string, kind: ForwarderFormat): string {
+  return `/api/forwarders/${deviceId}/${kind}`;
+}
+
+function auditKey(dataDir: string): string | null {
+  try {
+    return readKeyFile(dataDir)?.audit_key ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Registers a forwarder app as a device (kind 'forwarder') and returns its id and secret;
+ * the secret is shown this once. The secret's SHA-256 goes to devices.secret_hash; signing
+ * modes also keep the secret itself in forwarders.json (0600), written inside the same
+ * IMMEDIATE transaction so the row and the file never disagree after a failure.
+ */
+export function registerForwarder(
+  db: Db,
+  dataDir: string,
+  raw: RegisterForwarderInput,
+  actor = 'staff',
+  now: number = Date.now(),
+): RegisteredForwarder {
+  const input = parseOrThrow(registerSchema, raw);
+  if (input.kind === 'capcom6' && input.auth && input.auth !== 'hmac') {
+    throw new AppError('validation_failed', 'auth: SMS Gateway for Android always signs (hmac)');
+  }
+  if (input.kind === 'capcom6' && input.fieldMap && Object.keys(input.fieldMap).length > 0) {
+    throw new AppError('validation_failed', 'fieldMap: the capcom6 format is fixed; a field map is for generic forwarders');
+  }
+  const auth: ForwarderAuth = input.auth ?? 'hmac';
+  const deviceId = `fwd_${randomString(16)}`;
+  const secret = `fws_${randomString(40)}`;
+  const key = auditKey(dataDir);
+  writeTransaction(db, () => {
+    const merchant = findFirstMerchant(db);
+    if (!merchant) throw new AppError('not_found', 'no shop in this data dir yet; start CounterPay once first');
+    upsertBoundDevice(db, {
+      merchantId: merchant.id,
+      kind: 'forwarder',
+      deviceId,
+      label: input.label,
+      model: input.kind,
+      secretHash: hashKey(secret),
+      now,
+    });
+    // Registered, not yet heard from.
+    db.prepare("UPDATE devices SET last_seen_at = NULL WHERE kind = 'forwarder' AND device_id = ?").run(deviceId);
+    if (key) {
+      appendAudit(db, key, {
+        actor,
+        action: 'forwarder.registered',
+        subjectType: 'device',
+        subjectId: deviceId,
+        details: { kind: input.kind, auth, label: input.label },
+      }, now);
+    }
+    const file = readForwarderFile(dataDir);
+    const entry: ForwarderEntry = {
+      kind: input.kind,
+      auth,
+      field_map: input.fieldMap ?? {},
+      created_at: new Date(now).toISOString(),
+      ...(auth === 'token' ? {} : { secret }),
+    };
+    file.forwarders[deviceId] = entry;
+    writeForwarderFile(dataDir, file);
+  });
+  return { device_id: deviceId, kind: input.kind, auth, label: input.label, secret, webhook_path: webhookPath(deviceId, input.kind) };
+}
+
+/** Unbinds (history kept), forgets the secret in the database and in forwarders.json. */
+export function removeForwarder(db: Db, dataDir: string, deviceId: string, actor = 'staff', now: number = Date.now()): boolean {
+  const key = auditKey(dataDir);
+  return writeTransaction(db, () => {
+    const row = findForwarderById(db, deviceId);
+    if (!row) return false;
+    const changed = markUnbound(db, row.id, now, { clearSecret: true });
+    const file = readForwarderFile(dataDir);
+    if (deviceId in file.forwarders) {
+      delete file.forwarders[deviceId];
+      writeForwarderFile(dataDir, file);
+    }
+    if (changed && key) {
+      appendAudit(db, key, { actor, action: 'forwarder.removed', subjectType: 'device', subjectId: deviceId, details: {} }, now);
+    }
+    return changed;
+  });
+}
+
+export function listForwarders(db: Db, dataDir: string): ForwarderView[] {
+  const file = readForwarderFile(dataDir);
+  return listDevicesOfKind(db, 'forwarder').map((row) => {
+    const entry = file.forwarders[row.device_id];
+    const kind: ForwarderFormat = entry?.kind ?? (row.model === 'capcom6' ? 'capcom6' : 'generic');
+    return {
+      device_id: row.device_id,
+      kind,
+      auth: entry?.auth ?? 'hmac',
+      label: row.label,
+      field_map: entry?.field_map ?? {},
+      webhook_path: webhookPath(row.device_id, kind),
+      bound_at: new Date(row.bound_at).toISOString(),
+      last_seen_at: row.last_seen_at === null ? null : new Date(row.last_seen_at).toISOString(),
+      last_sms_at: row.last_sms_at === null ? null : new Date(row.last_sms_at).toISOString(),
+    };
+  });
+}
+
+/** What the HTTP layer hands over: only the parts of the request a forwarder may sign. */
+export interface ForwarderRequest {
+  headers: Record<string, string | string[] | undefined>;
+  query: Record<string, unknown>;
+  body: unknown;
+  rawBody?: unknown;
+}
+
+export interface ForwarderDeps {
+  db: Db;
+  dataDir: string;
+  sms: SmsIngestor;
+  clock?: () => number;
+}
+
+export type ForwarderAnswer = SmsUploadResponse | { ok: true; ignored: true; event: string };
+
+const header = (req: ForwarderRequest, name: string): string | undefined => {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+const text = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
+
+function presentedToken(req: ForwarderRequest): string | undefined {
+  const direct = header(req, 'x-counterpay-token');
+  if (direct) return direct.trim();
+  const authz = header(req, 'authorization');
+  if (authz && /^bearer\s+/i.test(authz)) return authz.replace(/^bearer\s+/i, '').trim();
+  return text(req.query.token);
+}
+
+function authenticate(format: ForwarderFormat, entry: ForwarderEntry, row: DeviceRow, req: ForwarderRequest, now: number): VerifyResult {
+  if (entry.auth === 'token') return verifyToken({ secretHash: row.secret_hash, token: presentedToken(req) });
+  const secret = entry.secret;
+  // The file's secret must be the one registered for this row: a swapped or stale file fails closed.
+  if (!secret || !row.secret_hash || hashKey(secret) !== row.secret_hash) {
+    return { ok: false, reason: 'this forwarder has no usable secret in forwarders.json; register it again' };
+  }
+  const bodies = signedBodyCandidates(req);
+  if (format === 'capcom6') {
+    return verifyCapcom6({ secret, bodies, signature: header(req, 'x-signature'), timestamp: header(req, 'x-timestamp'), now });
+  }
+  if (entry.auth === 'hmac') return verifyBodyHmac({ secret, bodies, signature: header(req, 'x-signature') });
+  const tsPath = entry.field_map.timestamp ?? 'timestamp';
+  const signPath = entry.field_map.sign ?? 'sign';
+  return verifyTimestampSign({
+    secret,
+    timestamp: text(getPath(req.body, tsPath)) ?? text(req.query[tsPath]),
+    sign: text(getPath(req.body, signPath)) ?? text(req.query[signPath]),
+    now,
+  });
+}
+
+/**
+ * One forwarder webhook: find the forwarder, check its proof, count it as seen, and put
+ * its SMS through the SmsIngestor with source 'forwarder' and origin = its device_id.
+ */
+export function receiveForwarderWebhook(
+  deps: ForwarderDeps,
+  format: ForwarderFormat,
+  deviceId: string,
+  req: ForwarderRequest,
+): ForwarderAnswer {
+  const now = (deps.clock ?? Date.now)();
+  if (!FORWARDER_ID_PATTERN.test(deviceId)) throw deviceUnknown(deviceId);
+  const row = findForwarderById(deps.db, deviceId);
+  if (!row || row.unbound_at !== null) throw deviceUnknown(deviceId);
+  const entry = readForwarderFile(deps.dataDir).forwarders[deviceId];
+  if (!entry) throw new AppError('unauthorized', `Forwarder ${deviceId} has no entry in forwarders.json; register it again.`);
+  if (entry.kind !== format) {
+    throw new AppError('device_unknown', `Forwarder ${deviceId} is registered as ${entry.kind}; post to ${webhookPath(deviceId, entry.kind)}.`);
+  }
+  const verdict = authenticate(format, entry, row, req, now);
+  if (!verdict.ok) {
+    throw new AppError(entry.auth === 'token' ? 'unauthorized' : 'signature_invalid', `Forwarder ${deviceId}: ${verdict.reason}.`);
+  }
+  writeTransaction(deps.db, () => touchSeen(deps.db, row.id, now));
+  const extraction = format === 'capcom6' ? extractCapcom6(req.body) : extractGeneric(req.body, entry.field_map);
+  if (extraction.kind === 'ignored') return { ok: true, ignored: true, event: extraction.event };
+  return ingestForDevice(deps.db, deps.sms, row, extraction.messages, { source: 'forwarder', origin: deviceId, isTest: false }, now);
+}

@@ -1,0 +1,122 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../db';
+import { listTransactions } from '../db/repos/transaction-repo';
+import { parseOrThrow, recordSeen, requireBoundDevice } from '../devices';
+import { amountNumber, decisionResult, manualVerifyResult } from '../admin/verify-view';
+import { AppError } from '../errors';
+import { normalizeTxnid } from '../parsers';
+import { pendingVerifications, type Decisions } from '../matching';
+import type { SessionService } from '../sessions';
+import { decimalToMinor } from '../../../src-shared/money';
+import { authenticateKey } from '../shop';
+
+export interface DevicePaymentDeps {
+  db: Db;
+  decisions: Decisions;
+  sessions: SessionService;
+  clock: () => number;
+}
+
+const deviceId = z.string().trim().min(1).max(128);
+const pollSchema = z.object({ auth_key: z.string(), device_id: deviceId }).passthrough();
+const reportSchema = z
+  .object({
+    auth_key: z.string(),
+    device_id: deviceId,
+    verification_id: z.number().int().positive(),
+    result: z.enum(['success', 'failed']),
+    matched_sms: z.string().max(5000).nullish(),
+    failure_reason: z.string().max(500).nullish(),
+  })
+  .passthrough();
+const listSchema = z
+  .object({
+    auth_key: z.string(),
+    device_id: deviceId,
+    status: z.enum(['pending', 'success', 'failed']).nullish(),
+    q: z.string().trim().max(64).nullish(),
+    limit: z.number().int().min(1).max(200).nullish(),
+  })
+  .passthrough();
+const verifySchema = z.object({ auth_key: z.string(), device_id: deviceId, txnid: z.string().max(64) }).passthrough();
+
+/** The phone's device (APK) must be bound, and every call counts as a sign of life. */
+function boundDevice(db: Db, body: unknown, now: number): { merchantId: number; deviceId: string } {
+  const raw = (body ?? {}) as { auth_key?: unknown; device_id?: unknown };
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new AppError('validation_failed', 'body: send a JSON object (Content-Type: application/json).');
+  }
+  const auth = authenticateKey(db, raw.auth_key, ['device_auth_key']);
+  if (!auth) throw new AppError('unauthorized', 'Missing or invalid auth_key: the APK must send the device_auth_key (PV-…) in the body.');
+  const id = parseOrThrow(z.object({ device_id: deviceId }).passthrough(), body).device_id;
+  recordSeen(db, requireBoundDevice(db, auth.merchantId, 'apk', id), now);
+  return { merchantId: auth.merchantId, deviceId: id };
+}
+
+/**
+ * The verification side of the device API: poll pending attempts, approve/reject them from
+ * the phone (result_source `apk`, audit-logged like a counter decision), list history, and
+ * verify a TxnID typed on the phone. Amounts are JSON numbers here, as the seed prints them.
+ */
+export function devicePaymentRoutes(deps: DevicePaymentDeps): Router {
+  const router = Router();
+
+  router.post('/api/device/poll', (req, res) => {
+    const { merchantId } = boundDevice(deps.db, req.body, deps.clock());
+    parseOrThrow(pollSchema, req.body);
+    const verifications = pendingVerifications(deps.db, merchantId).map((v) => ({
+      ...v,
+      amount: v.amount === null ? null : amountNumber(decimalToMinor(v.amount)),
+    }));
+    res.json({ verifications });
+  });
+
+  router.post('/api/device/report', (req, res) => {
+    const { deviceId: id } = boundDevice(deps.db, req.body, deps.clock());
+    const input = parseOrThrow(reportSchema, req.body);
+    const outcome = deps.decisions.decide(input.verification_id, {
+      result: input.result,
+      source: 'apk',
+      actor: `apk:${id}`,
+      failureReason: input.result === 'failed' ? (input.failure_reason ?? 'Rejected on the phone.') : null,
+    });
+    res.json(decisionResult(outcome));
+  });
+
+  router.post('/api/device/transactions', (req, res) => {
+    const { merchantId } = boundDevice(deps.db, req.body, deps.clock());
+    const input = parseOrThrow(listSchema, req.body);
+    const rows = listTransactions(deps.db, merchantId, {
+      status: input.status ?? undefined,
+      q: input.q || undefined,
+      qTxnid: input.q ? normalizeTxnid(input.q) : undefined,
+      limit: input.limit ?? 50,
+    });
+    res.json({
+      transactions: rows.map((t) => ({
+        id: t.id,
+        txnid_submitted: t.txnid_submitted,
+        amount: amountNumber(t.amount_minor),
+        status: t.status,
+        result_source: t.result_source,
+        verified_at: t.verified_at === null ? null : new Date(t.verified_at).toISOString(),
+        failure_reason: t.failure_reason,
+        provider: t.provider,
+        account_number: t.account_number,
+        order_id: t.order_id,
+        customer_name: t.customer_name,
+        session_id: t.session_id,
+        created_at: new Date(t.created_at).toISOString(),
+      })),
+    });
+  });
+
+  router.post('/api/device/verify', (req, res) => {
+    const { deviceId: id } = boundDevice(deps.db, req.body, deps.clock());
+    const input = parseOrThrow(verifySchema, req.body);
+    res.json(manualVerifyResult(deps.decisions.verify(input.txnid, `apk:${id}`)));
+  });
+
+  return router;
+}

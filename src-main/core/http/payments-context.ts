@@ -1,0 +1,49 @@
+import type { Request } from 'express';
+import type { Config } from '../config';
+import type { Db } from '../db';
+import type { Decisions, Matcher } from '../matching';
+import type { SessionService } from '../sessions';
+import type { SmsIngestor } from '../sms';
+import { compileTrustedProxies, clientAddressWith, socketAddress, type ProxyMatcher } from './client-address';
+import type { Limiters } from './limiters';
+
+/** What the payment routes need from the core. */
+export interface PaymentsContext {
+  config: Config;
+  db: Db;
+  sessions: SessionService;
+  matcher: Matcher;
+  decisions: Decisions;
+  sms: SmsIngestor;
+  limiters: Limiters;
+  trusted: ProxyMatcher;
+}
+
+export function trustedProxies(config: Config): ProxyMatcher {
+  return compileTrustedProxies(config.http.trustedProxies);
+}
+
+export function realClient(req: Request, ctx: Pick<PaymentsContext, 'trusted'>): string {
+  return clientAddressWith(req, ctx.trusted);
+}
+
+/**
+ * The origin customers reach us at: the configured public URL of the tunnel, else what the
+ * request says (its scheme believed only from a trusted proxy).
+ */
+export function publicOrigin(req: Request, ctx: Pick<PaymentsContext, 'config' | 'trusted'>): string {
+  const configured = ctx.config.sessions.publicBaseUrl;
+  if (configured) return configured.replace(/\/+$/, '');
+  const forwardedProto = req.headers['x-forwarded-proto'];
+  const viaProxy = !ctx.trusted.empty && ctx.trusted.has(socketAddress(req));
+  const https = viaProxy && typeof forwardedProto === 'string' && forwardedProto.split(',')[0]?.trim() === 'https';
+  return `${https ? 'https' : 'http'}://${req.headers.host ?? '127.0.0.1'}`;
+}
+
+/** Where the customer goes back to: the merchant's redirect_url with session_id and status. */
+export function returnUrl(redirectUrl: string, sessionId: string, status: string): string {
+  const url = new URL(redirectUrl);
+  url.searchParams.set('session_id', sessionId);
+  url.searchParams.set('status', status);
+  return url.toString();
+}

@@ -1,0 +1,183 @@
+import type { SessionView } from '../../../src-shared/contract/payments';
+import { minorToDecimal } from '../../../src-shared/money';
+import { appendAudit } from '../audit';
+import { writeTransaction, type Db } from '../db';
+import type { SmsRepo, SmsRow } from '../db/repos/sms-repo';
+import type { TransactionRow } from '../db/repos/transaction-repo';
+import { AppError } from '../errors';
+import type { Logger } from '../logging';
+import type { SessionService } from '../sessions';
+import { accountMatches } from './account-match';
+import { enabledGateways, gatewayForSms } from './gateway-lookup';
+import { changedView, insertAttempt, markSessionPaid } from './settle';
+import { normalizeSubmittedTxnid } from './txnid';
+
+export interface DecisionDeps {
+  db: Db;
+  logger: Logger;
+  merchantId: number;
+  auditKey: string;
+  clock: () => number;
+  sessions: SessionService;
+  smsRepo: SmsRepo;
+  onSessionChange: (view: SessionView) => void;
+  onVerificationsChange: () => void;
+}
+
+export interface Decision {
+  result: 'success' | 'failed';
+  /** 'manual' for staff at the counter, 'apk' for the merchant's phone. */
+  source: 'manual' | 'apk';
+  actor: string;
+  failureReason?: string | null;
+}
+
+export interface DecisionOutcome {
+  transaction: TransactionRow;
+  session: SessionView | null;
+}
+
+export interface VerifyOutcome {
+  matched: boolean;
+  already_existed: boolean;
+  transaction: TransactionRow | null;
+  sms: SmsRow | null;
+  reason: string | null;
+}
+
+/** Staff and phone decisions on attempts, and out-of-band verification of a TxnID. */
+export class Decisions {
+  constructor(private readonly deps: DecisionDeps) {}
+
+  /** Approve or reject a pending attempt. The decision and its audit row commit together. */
+  decide(transactionId: number, decision: Decision): DecisionOutcome {
+    const now = this.deps.clock();
+    const { sessions } = this.deps;
+    const outcome = writeTransaction(this.deps.db, () => {
+      const attempt = sessions.transactions.byId(transactionId);
+      if (!attempt || attempt.merchant_id !== this.deps.merchantId) throw new AppError('verification_not_found');
+      if (attempt.status !== 'pending') {
+        throw new AppError('verification_already_decided', `Verification ${transactionId} is already ${attempt.status}.`, {
+          hints: { status: attempt.status },
+        });
+      }
+      const session = attempt.session_id ? sessions.sessions.byId(attempt.session_id) : undefined;
+      if (decision.result === 'success') {
+        if (session && session.status !== 'pending') throw new AppError('session_not_pending', `The session is ${session.status}.`);
+        try {
+          sessions.transactions.settle(attempt.id, decision.source, attempt.sms_id, now);
+        } catch (err) {
+          if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+            throw new AppError('txnid_already_used', 'The SMS behind this attempt already paid something else.', { cause: err });
+          }
+          throw err;
+        }
+        if (session) markSessionPaid(this.deps.db, sessions, session, now);
+      } else {
+        const reason = (decision.failureReason ?? '').trim() || 'Rejected by staff.';
+        sessions.transactions.fail(attempt.id, decision.source, reason.slice(0, 500), now);
+      }
+      appendAudit(
+        this.deps.db,
+        this.deps.auditKey,
+        {
+          actor: decision.actor,
+          action: decision.result === 'success' ? 'verification.approved' : 'verification.rejected',
+          subjectType: 'transaction',
+          subjectId: String(attempt.id),
+          details: {
+            session_id: attempt.session_id,
+            txnid: attempt.txnid_normalized,
+            source: decision.source,
+            amount: attempt.amount_minor === null ? null : minorToDecimal(attempt.amount_minor),
+            failure_reason: decision.result === 'failed' ? (decision.failureReason ?? null) : null,
+          },
+        },
+        now,
+      );
+      return { transaction: sessions.transactions.byId(attempt.id) as TransactionRow, session: changedView(sessions, attempt.session_id) };
+    });
+    this.deps.logger.info({ transaction_id: transactionId, result: decision.result, source: decision.source, actor: decision.actor }, 'verification decided');
+    if (outcome.session) this.deps.onSessionChange(outcome.session);
+    this.deps.onVerificationsChange();
+    return outcome;
+  }
+
+  /**
+   * A TxnID given out of band (a customer at the counter, a phone call): find its SMS,
+   * check it against a gateway and record a verified payment. A TxnID a session is already
+   * waiting on settles that session when the amounts agree.
+   */
+  verify(rawTxnid: unknown, actor: string): VerifyOutcome {
+    const txnid = normalizeSubmittedTxnid(rawTxnid);
+    if (!txnid) throw new AppError('validation_failed', 'txnid: give the transaction ID from the wallet SMS', { hints: { field: 'txnid' } });
+    const now = this.deps.clock();
+    const { sessions } = this.deps;
+    const result = writeTransaction(this.deps.db, (): VerifyOutcome & { sessionId: string | null } => {
+      const found = this.deps.smsRepo.byTxnid(this.deps.merchantId, false, txnid.normalized);
+      const sms = found.find((s) => s.kind === 'credit');
+      if (!sms) {
+        const spoof = found.find((s) => s.kind === 'spoof');
+        if (spoof) return { matched: false, already_existed: false, transaction: null, sms: spoof, reason: 'The only SMS with this TxnID came from a sender that is not the wallet (spoofed sender).', sessionId: null };
+        throw new AppError('txnid_not_found');
+      }
+      const used = sessions.transactions.successForSms(sms.id);
+      if (used) return { matched: true, already_existed: true, transaction: used, sms, reason: null, sessionId: null };
+      const gateway = gatewayForSms(enabledGateways(this.deps.db, this.deps.merchantId), sms.provider, sms.account_hint);
+      if (!gateway) return { matched: false, already_existed: false, transaction: null, sms, reason: `No enabled ${sms.provider} gateway.`, sessionId: null };
+      if (sms.account_hint && !accountMatches(sms.account_hint, gateway.identifiers)) {
+        return { matched: false, already_existed: false, transaction: null, sms, reason: `The SMS names account ${sms.account_hint}, which is not one of the shop's gateways.`, sessionId: null };
+      }
+      const claim = sessions.transactions.liveClaims(this.deps.merchantId, false, txnid.normalized).find((c) => c.provider === sms.provider);
+      let transactionId: number;
+      let sessionId: string | null = null;
+      if (claim) {
+        const session = claim.session_id ? sessions.sessions.byId(claim.session_id) : undefined;
+        if (session && session.amount_minor !== sms.amount_minor) {
+          throw new AppError('conflict', `TxnID ${txnid.normalized} is claimed by session ${session.id} for a different amount; decide it there.`);
+        }
+        if (claim.sms_id === null) sessions.transactions.attachSms(claim.id, { sms_id: sms.id, amount_minor: sms.amount_minor, sender_account: sms.counterparty }, '[]', now);
+        sessions.transactions.settle(claim.id, 'manual_verify', sms.id, now);
+        if (session && session.status === 'pending') markSessionPaid(this.deps.db, sessions, session, now);
+        transactionId = claim.id;
+        sessionId = claim.session_id;
+      } else {
+        transactionId = insertAttempt(sessions, {
+          merchant_id: this.deps.merchantId,
+          session_id: null,
+          gateway_id: gateway.id,
+          provider: gateway.provider,
+          variant: gateway.variant,
+          account_number: gateway.accountNumber,
+          txnid_submitted: txnid.submitted,
+          txnid_normalized: txnid.normalized,
+          sender_account: sms.counterparty,
+          amount_minor: sms.amount_minor,
+          status: 'success',
+          result_source: 'manual_verify',
+          failure_reason: null,
+          review_reasons: null,
+          sms_id: sms.id,
+          is_test: 0,
+          verified_at: now,
+          created_at: now,
+        });
+      }
+      appendAudit(this.deps.db, this.deps.auditKey, {
+        actor,
+        action: 'txnid.verified',
+        subjectType: 'transaction',
+        subjectId: String(transactionId),
+        details: { txnid: txnid.normalized, sms_id: sms.id, session_id: sessionId },
+      }, now);
+      return { matched: true, already_existed: false, transaction: sessions.transactions.byId(transactionId) as TransactionRow, sms, reason: null, sessionId };
+    });
+    if (result.sessionId) {
+      const view = changedView(sessions, result.sessionId);
+      if (view) this.deps.onSessionChange(view);
+    }
+    if (result.matched && !result.already_existed) this.deps.onVerificationsChange();
+    const { sessionId: _ignored, ...outcome } = result;
+    return outcome;
+  }
+}

@@ -1,0 +1,43 @@
+import { minorToDecimal } from '../../../src-shared/money';
+import type { SessionView } from '../../../src-shared/contract/payments';
+import type { SessionRow } from '../db/repos/session-repo';
+import type { TransactionRepo, TransactionRow } from '../db/repos/transaction-repo';
+
+export function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+export function latestTransactionView(t: TransactionRow): NonNullable<SessionView['latest_transaction']> {
+  return {
+    txnid_submitted: t.txnid_submitted,
+    method: t.provider,
+    variant: t.variant,
+    account_number: t.account_number,
+    sender_account: t.sender_account,
+    amount: t.amount_minor === null ? null : minorToDecimal(t.amount_minor),
+    status: t.status,
+    result_source: t.result_source,
+    failure_reason: t.failure_reason,
+    verified_at: iso(t.verified_at),
+  };
+}
+
+/** The seed's `session` object, field for field, plus the additive `test` flag. */
+export function toSessionView(row: SessionRow, transactions: TransactionRepo): SessionView {
+  const success = transactions.successForSession(row.id);
+  const latest = transactions.latestForSession(row.id);
+  return {
+    id: row.id,
+    order_id: row.order_id,
+    amount: minorToDecimal(row.amount_minor),
+    currency: row.currency,
+    status: row.status,
+    expires_at: new Date(row.expires_at).toISOString(),
+    created_at: new Date(row.created_at).toISOString(),
+    successful_transaction: success
+      ? { txnid_submitted: success.txnid_submitted, verified_at: iso(success.verified_at), result_source: success.result_source }
+      : null,
+    latest_transaction: latest ? latestTransactionView(latest) : null,
+    test: row.is_test === 1,
+  };
+}
