@@ -11,6 +11,8 @@ export interface CliArgs {
     account?: string;
     variant?: string;
     label?: string;
+    kind?: string;
+    auth?: string;
   };
 }
 
@@ -27,6 +29,8 @@ const OPTIONS = {
   account: { type: 'string' },
   variant: { type: 'string' },
   label: { type: 'string' },
+  kind: { type: 'string' },
+  auth: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -60,7 +64,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       adminHost: v['admin-host'],
       logLevel: v['log-level'],
     },
-    options: { provider: v.provider, account: v.account, variant: v.variant, label: v.label },
+    options: { provider: v.provider, account: v.account, variant: v.variant, label: v.label, kind: v.kind, auth: v.auth },
   };
 }
 
@@ -76,6 +80,9 @@ Usage:
   counterpay gateway add --provider P --account "ID[,ID...]" [--variant V] [--label TEXT]
   counterpay gateway list
   counterpay audit verify                      Check the staff decision log's hash chain.
+  counterpay forwarder add --kind capcom6|generic --label TEXT [--auth hmac|token|timestamp_sign]
+                                               Register a forwarder app; prints its webhook path and secret once.
+  counterpay forwarder list | forwarder remove <device_id>
   counterpay sms parse < messages.jsonl        Parse JSON lines {"sender","body"}; one JSON parse per line.
 
 Every command takes --data-dir DIR (default: the OS's per-user app data folder, or COUNTERPAY_DATA_DIR).

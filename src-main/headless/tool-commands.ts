@@ -6,6 +6,8 @@ import { verifyAudit } from '../core/audit';
 import { KEY_KINDS, isKeyKind, type KeyKind } from '../core/secrets';
 import { addGateway, ensureShop, gatewayViews, rotateKeys, type Shop } from '../core/shop';
 import type { CliArgs } from './parse-cli-args';
+import { listForwarders, registerForwarder, removeForwarder } from '../core/devices';
+import type { RegisterForwarderInput } from '../../src-shared/contract/devices';
 
 /** A fresh data dir gets its shop first; an existing one is rotated without reading keys.json. */
 function ensureShopExists(db: Parameters<typeof ensureShop>[0], dataDir: string): void {
@@ -62,6 +64,22 @@ export async function runToolCommand(args: CliArgs): Promise<number> {
     }
     if (group === 'gateway' && verb === 'list') {
       printJson(gatewayViews(db, shop.merchantId));
+      return 0;
+    }
+    if (group === 'forwarder' && verb === 'add') {
+      const { kind, label, auth } = args.options;
+      const input = Object.fromEntries(Object.entries({ kind, label, auth }).filter(([, v]) => v !== undefined));
+      printJson(registerForwarder(db, config.dataDir, input as unknown as RegisterForwarderInput, actor));
+      return 0;
+    }
+    if (group === 'forwarder' && verb === 'list') {
+      printJson(listForwarders(db, config.dataDir));
+      return 0;
+    }
+    if (group === 'forwarder' && verb === 'remove' && target) {
+      const removed = removeForwarder(db, config.dataDir, target, actor);
+      if (!removed) throw new AppError('not_found', `no forwarder ${target}`);
+      printJson({ removed });
       return 0;
     }
     if (group === 'audit' && verb === 'verify') {
