@@ -1,6 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useCounter } from './store';
+import { useCounter, type Tab } from './store';
 import { StatusScreen } from './status-screen';
+import { QueueView } from './queue-view';
+import { SmsView } from './sms-view';
+import { DevicesView } from './devices-view';
+import { CreditBanner } from './credit-banner';
 
 export function App() {
   const phase = useCounter((s) => s.phase);
@@ -10,7 +14,60 @@ export function App() {
   }, [start]);
   if (phase === 'starting') return <p className="muted centered">Connecting to CounterPay…</p>;
   if (phase === 'login') return <LoginScreen />;
-  return <StatusScreen />;
+  return <Shell />;
+}
+
+const TABS: [Tab, string][] = [
+  ['overview', 'Overview'],
+  ['queue', 'To check'],
+  ['sms', 'Wallet SMS'],
+  ['devices', 'Devices'],
+];
+
+function Shell() {
+  const tab = useCounter((s) => s.tab);
+  const setTab = useCounter((s) => s.setTab);
+  const live = useCounter((s) => s.live);
+  const logout = useCounter((s) => s.logout);
+  const waiting = useCounter((s) => s.verifications.length);
+  const notice = useCounter((s) => s.notice);
+  return (
+    <main className="status">
+      <header>
+        <h1>CounterPay</h1>
+        <span className={live ? 'pill ok' : 'pill warn'} data-testid="live">
+          {live ? 'Live' : 'Reconnecting…'}
+        </span>
+        <button type="button" className="link" onClick={logout}>
+          Sign out
+        </button>
+      </header>
+      <CreditBanner />
+      <nav className="tabs" aria-label="Sections">
+        {TABS.map(([id, label]) => (
+          <button
+            key={id}
+            type="button"
+            className={tab === id ? 'tab active' : 'tab'}
+            aria-current={tab === id ? 'page' : undefined}
+            onClick={() => setTab(id)}
+          >
+            {label}
+            {id === 'queue' && waiting > 0 ? <span className="badge" data-testid="queue-count">{waiting}</span> : null}
+          </button>
+        ))}
+      </nav>
+      {notice ? (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
+      {tab === 'overview' ? <StatusScreen /> : null}
+      {tab === 'queue' ? <QueueView /> : null}
+      {tab === 'sms' ? <SmsView /> : null}
+      {tab === 'devices' ? <DevicesView /> : null}
+    </main>
+  );
 }
 
 function LoginScreen() {

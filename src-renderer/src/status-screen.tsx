@@ -13,20 +13,10 @@ const COUNT_LABELS: [keyof StatusSnapshot['counts'], string][] = [
 export function StatusScreen() {
   const status = useCounter((s) => s.status);
   const gateways = useCounter((s) => s.gateways);
-  const live = useCounter((s) => s.live);
-  const logout = useCounter((s) => s.logout);
+  const sessions = useCounter((s) => s.sessions);
   if (!status) return null;
   return (
-    <main className="status">
-      <header>
-        <h1>CounterPay</h1>
-        <span className={live ? 'pill ok' : 'pill warn'} data-testid="live">
-          {live ? 'Live' : 'Reconnecting…'}
-        </span>
-        <button type="button" className="link" onClick={logout}>
-          Sign out
-        </button>
-      </header>
+    <>
       <section aria-label="Counts" className="counts">
         {COUNT_LABELS.map(([key, label]) => (
           <div key={key} className="count" data-testid={`count-${key}`}>
@@ -34,6 +24,42 @@ export function StatusScreen() {
             <span className="label">{label}</span>
           </div>
         ))}
+      </section>
+      <section aria-label="Recent sessions">
+        <h2>Recent sessions</h2>
+        {sessions.length === 0 ? (
+          <p className="muted">No payment session yet.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th>Order</th>
+                <th>Amount</th>
+                <th>Status</th>
+                <th>TxnID</th>
+                <th>How</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sessions.slice(0, 10).map((s) => (
+                <tr key={s.id} data-testid="session-row">
+                  <td>
+                    {s.order_id}
+                    {s.test ? <em className="muted"> (test)</em> : null}
+                  </td>
+                  <td>
+                    {s.amount} {s.currency}
+                  </td>
+                  <td>
+                    <span className={`state ${s.status}`}>{s.status}</span>
+                  </td>
+                  <td>{s.latest_transaction?.txnid_submitted ?? '—'}</td>
+                  <td>{s.latest_transaction?.result_source ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </section>
       <section aria-label="Listeners">
         <h2>Listeners</h2>
@@ -67,14 +93,13 @@ export function StatusScreen() {
           <ul className="gateways">
             {gateways.map((g) => (
               <li key={g.id} data-testid="gateway">
-                <strong>{g.label ?? g.provider}</strong> · {g.provider} {g.variant} ·{' '}
-                {g.account_identifiers.join(', ')}
+                <strong>{g.label ?? g.provider}</strong> · {g.provider} {g.variant} · {g.account_identifiers.join(', ')}
                 {g.enabled ? null : <em> (disabled)</em>}
               </li>
             ))}
           </ul>
         )}
       </section>
-    </main>
+    </>
   );
 }

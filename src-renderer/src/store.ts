@@ -1,58 +1,126 @@
 import { create } from 'zustand';
-import type { StatusSnapshot } from '../../src-shared/contract/admin';
+import type { StaffAlertView, StatusSnapshot } from '../../src-shared/contract/admin';
 import type { GatewayView } from '../../src-shared/contract/api';
+import type { DeviceHealthView, PairingPayload } from '../../src-shared/contract/devices';
+import type { SessionView, VerificationView } from '../../src-shared/contract/payments';
+import type { SmsView } from '../../src-shared/sms';
 import { CoreClient, CoreError, type Connection } from './core-client';
 import { discoverConnection, forgetToken, rememberToken } from './connection';
+import { chime } from './chime';
 
 type Phase = 'starting' | 'login' | 'ready';
+export type Tab = 'overview' | 'queue' | 'sms' | 'devices';
 
 interface CounterState {
   phase: Phase;
+  tab: Tab;
   live: boolean;
   status: StatusSnapshot | null;
   gateways: GatewayView[];
+  verifications: VerificationView[];
+  alerts: StaffAlertView[];
+  sms: SmsView[];
+  sessions: SessionView[];
+  devices: DeviceHealthView[];
+  pairing: PairingPayload | null;
+  /** The newest wallet credit, shown as a banner until dismissed. */
+  banner: SmsView | null;
+  notice: string | null;
   error: string | null;
   start(): Promise<void>;
   login(token: string): Promise<void>;
   logout(): void;
+  setTab(tab: Tab): void;
+  decide(id: number, result: 'success' | 'failed', reason?: string): Promise<void>;
+  pasteSms(sender: string, body: string): Promise<void>;
+  loadPairing(): Promise<void>;
+  dismissBanner(): void;
 }
 
-let unsubscribe: (() => void) | null = null;
+let client: CoreClient | null = null;
+let unsubscribers: (() => void)[] = [];
+
+function messageOf(err: unknown): string {
+  return err instanceof CoreError ? err.message : 'Cannot reach the CounterPay core.';
+}
 
 export const useCounter = create<CounterState>((set, get) => {
+  async function refresh(c: CoreClient): Promise<void> {
+    const [verifications, alerts, sms, sessions, devices] = await Promise.all([
+      c.invoke('verifications.list', {}),
+      c.invoke('alerts.list', {}),
+      c.invoke('sms.recent', { limit: 50 }),
+      c.invoke('sessions.recent', { limit: 50 }),
+      c.invoke('devices.list', {}),
+    ]);
+    set({
+      verifications: verifications.verifications,
+      alerts: alerts.alerts,
+      sms: sms.sms,
+      sessions: sessions.sessions,
+      devices: devices.devices,
+    });
+  }
+
   async function connect(connection: Connection): Promise<void> {
     const candidate = new CoreClient(connection);
     const status = await candidate.invoke('status.get', {});
     const { gateways } = await candidate.invoke('gateways.list', {});
+    client = candidate;
     set({ phase: 'ready', status, gateways, error: null });
-    unsubscribe?.();
-    unsubscribe = candidate.on(
-      'status',
-      (snapshot) => {
-        const before = get().status?.counts.gateways;
-        set({ status: snapshot });
-        if (snapshot.counts.gateways !== before) {
-          void candidate.invoke('gateways.list', {}).then((r) => set({ gateways: r.gateways }));
+    await refresh(candidate);
+    unsubscribers.forEach((off) => off());
+    const onState = (live: boolean) => set({ live });
+    unsubscribers = [
+      candidate.on(
+        'status',
+        (snapshot) => {
+          const before = get().status?.counts.gateways;
+          set({ status: snapshot });
+          if (snapshot.counts.gateways !== before) {
+            void candidate.invoke('gateways.list', {}).then((r) => set({ gateways: r.gateways }));
+          }
+        },
+        onState,
+      ),
+      candidate.on('sms', (sms) => {
+        set({ sms: [sms, ...get().sms.filter((s) => s.id !== sms.id)].slice(0, 50) });
+        if (sms.kind === 'credit' && !sms.is_test) {
+          set({ banner: sms });
+          chime();
         }
-      },
-      (live) => set({ live }),
-    );
+      }),
+      candidate.on('session', (session) => {
+        set({ sessions: [session, ...get().sessions.filter((s) => s.id !== session.id)].slice(0, 50) });
+      }),
+      candidate.on('verifications', () => {
+        void candidate.invoke('verifications.list', {}).then((r) => set({ verifications: r.verifications }));
+        void candidate.invoke('alerts.list', {}).then((r) => set({ alerts: r.alerts }));
+      }),
+      candidate.on('devices', (event) => set({ devices: event.devices })),
+    ];
   }
 
   function failed(err: unknown): void {
     const unauthorized = err instanceof CoreError && err.code === 'unauthorized';
     if (unauthorized) forgetToken();
-    set({
-      phase: 'login',
-      error: unauthorized ? 'That token was not accepted.' : 'Cannot reach the CounterPay core.',
-    });
+    set({ phase: 'login', error: unauthorized ? 'That token was not accepted.' : 'Cannot reach the CounterPay core.' });
   }
 
   return {
     phase: 'starting',
+    tab: 'overview',
     live: false,
     status: null,
     gateways: [],
+    verifications: [],
+    alerts: [],
+    sms: [],
+    sessions: [],
+    devices: [],
+    pairing: null,
+    banner: null,
+    notice: null,
     error: null,
     async start() {
       const connection = await discoverConnection();
@@ -64,10 +132,48 @@ export const useCounter = create<CounterState>((set, get) => {
       await connect({ baseUrl: '', token: token.trim() }).catch(failed);
     },
     logout() {
-      unsubscribe?.();
-      unsubscribe = null;
+      unsubscribers.forEach((off) => off());
+      unsubscribers = [];
+      client = null;
       forgetToken();
-      set({ phase: 'login', status: null, gateways: [], live: false, error: null });
+      set({ phase: 'login', status: null, gateways: [], live: false, error: null, verifications: [], sms: [] });
+    },
+    setTab(tab) {
+      set({ tab, notice: null });
+    },
+    async decide(id, result, reason) {
+      if (!client) return;
+      try {
+        await client.invoke('verifications.decide', { verification_id: id, result, failure_reason: reason });
+        set({ notice: result === 'success' ? 'Marked paid.' : 'Marked failed.' });
+      } catch (err) {
+        set({ notice: messageOf(err) });
+      }
+      const r = await client.invoke('verifications.list', {});
+      set({ verifications: r.verifications });
+    },
+    async pasteSms(sender, body) {
+      if (!client) return;
+      try {
+        const r = await client.invoke('sms.import', { sender, body });
+        const first = r.results[0];
+        if (first && first.ok) {
+          set({ notice: first.is_new ? `Stored as ${first.sms.kind}.` : 'Already stored: the same SMS came before.' });
+        } else if (first) set({ notice: first.message });
+      } catch (err) {
+        set({ notice: messageOf(err) });
+      }
+    },
+    async loadPairing() {
+      if (!client) return;
+      try {
+        set({ pairing: await client.invoke('devices.pairing', {}) });
+      } catch (err) {
+        set({ notice: messageOf(err) });
+      }
+    },
+    dismissBanner() {
+      set({ banner: null });
     },
   };
 });

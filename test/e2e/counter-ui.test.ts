@@ -8,6 +8,9 @@ import { silentLogger } from '../../src-main/core/logging';
 import { openDatabase, closeDatabase } from '../../src-main/core/db';
 import { addGateway } from '../../src-main/core/shop';
 
+const BKASH = (amount: string, txnid: string) =>
+  `You have received Tk ${amount} from 01712345678. Ref 9. Fee Tk 0.00. Balance Tk 9,999.00. TrxID ${txnid} at 12/05/2026 11:25`;
+
 /**
  * The counter UI in Debian's Chromium against the real headless core. `npm test` builds
  * the renderer into out/renderer before vitest runs.
@@ -91,6 +94,50 @@ describe('counter UI in Chromium', () => {
       '01711111111, XX6788',
     );
     // The CSP the admin listener sends let the bundle run without a single violation.
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a credit banner, lets staff approve a payment held for review, and shows the pairing QR', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(`${adminUrl}/#token=${core.shop.keys.admin_token}`);
+    await expect.poll(() => page.getByTestId('live').textContent(), { timeout: 10_000 }).toBe('Live');
+
+    const publicUrl = core.status().listeners.public;
+    const created = await fetch(`${publicUrl}/api/payment/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': core.shop.keys.api_key },
+      body: JSON.stringify({ amount: '500.00', order_id: 'E2E-REVIEW' }),
+    });
+    const { session_id: sessionId } = (await created.json()) as { session_id: string };
+    // The customer paid 450, not 500: the SMS arrives, the attempt waits for a person.
+    core.sms.ingest({ sender: 'bKash', body: BKASH('450.00', 'BKE2E12345') }, { source: 'apk', origin: 'phone', isTest: false });
+    await expect.poll(() => page.getByTestId('credit-banner').textContent(), { timeout: 10_000 }).toContain('450.00');
+    const submit = await fetch(`${publicUrl}/api/checkout/${sessionId}/submit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ txnid: 'BKE2E12345' }),
+    });
+    expect(submit.status).toBe(202);
+
+    await page.getByRole('button', { name: /To check/ }).click();
+    const card = page.getByTestId('verification').first();
+    await expect.poll(() => card.textContent(), { timeout: 10_000 }).toContain('450.00');
+    expect(await card.textContent()).toContain('500.00');
+    await card.getByRole('button', { name: 'Mark paid' }).click();
+    await expect.poll(() => page.getByTestId('verification').count(), { timeout: 10_000 }).toBe(0);
+    const after = await fetch(`${publicUrl}/api/payment/sessions/${sessionId}`, { headers: { 'x-api-key': core.shop.keys.api_key } });
+    const body = (await after.json()) as { session: { status: string; successful_transaction: { result_source: string } } };
+    expect(body.session.status).toBe('success');
+    expect(body.session.successful_transaction.result_source).toBe('manual');
+
+    await page.getByRole('button', { name: 'Devices' }).click();
+    await expect.poll(() => page.getByTestId('pairing-key').textContent(), { timeout: 10_000 }).toBe(core.shop.keys.device_auth_key);
+    await expect.poll(() => page.getByTestId('pairing-qr').getAttribute('src'), { timeout: 10_000 }).toMatch(/^data:image\/png;base64,/);
+    await page.setViewportSize({ width: 1100, height: 800 });
+    await page.screenshot({ path: path.join(os.tmpdir(), 'counterpay-counter.png') });
     expect(errors).toEqual([]);
     await page.close();
   });

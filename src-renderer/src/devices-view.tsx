@@ -1,0 +1,61 @@
+import { useEffect, useState } from 'react';
+import QRCode from 'qrcode';
+import { useCounter } from './store';
+
+/** Phones and forwarders with their health, and the QR code that pairs a new phone. */
+export function DevicesView() {
+  const devices = useCounter((s) => s.devices);
+  const pairing = useCounter((s) => s.pairing);
+  const loadPairing = useCounter((s) => s.loadPairing);
+  const [qr, setQr] = useState<string | null>(null);
+  useEffect(() => {
+    void loadPairing();
+  }, [loadPairing]);
+  useEffect(() => {
+    if (!pairing) return;
+    void QRCode.toDataURL(JSON.stringify(pairing), { margin: 1, width: 240 }).then(setQr);
+  }, [pairing]);
+  return (
+    <>
+      <section aria-label="Devices">
+        <h2>Devices</h2>
+        {devices.length === 0 ? <p className="muted">No phone or forwarder is bound yet.</p> : null}
+        <table>
+          <tbody>
+            {devices.map((d) => (
+              <tr key={`${d.kind}:${d.device_id}`} data-testid="device-row">
+                <td>
+                  <span className={d.online ? 'pill ok' : 'pill warn'}>{d.online ? 'online' : 'offline'}</span>
+                </td>
+                <td>
+                  <strong>{d.label ?? d.device_id}</strong> <span className="muted">({d.kind})</span>
+                </td>
+                <td>{[d.manufacturer, d.model, d.os_version ? `Android ${d.os_version}` : null].filter(Boolean).join(' · ')}</td>
+                <td className="muted">last SMS {d.last_sms_at ? new Date(d.last_sms_at).toLocaleString() : 'never'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section aria-label="Pair a phone">
+        <h2>Pair a phone</h2>
+        {pairing ? (
+          <div className="pairing">
+            {qr ? <img src={qr} alt="Pairing QR code" width={240} height={240} data-testid="pairing-qr" /> : null}
+            <div>
+              <p>Scan with the forwarder app, or type:</p>
+              <p>
+                Address: <code>{pairing.base_urls[0] ?? 'no LAN address found'}</code>
+              </p>
+              <p>
+                Device key: <code data-testid="pairing-key">{pairing.device_auth_key}</code>
+              </p>
+            </div>
+          </div>
+        ) : (
+          <p className="muted">Loading…</p>
+        )}
+      </section>
+    </>
+  );
+}
