@@ -13,6 +13,10 @@ export interface CliArgs {
     label?: string;
     kind?: string;
     auth?: string;
+    id?: string;
+    senders?: string;
+    balanceCheck?: string;
+    enabled?: string;
   };
 }
 
@@ -31,6 +35,10 @@ const OPTIONS = {
   label: { type: 'string' },
   kind: { type: 'string' },
   auth: { type: 'string' },
+  id: { type: 'string' },
+  senders: { type: 'string' },
+  'balance-check': { type: 'string' },
+  enabled: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -64,7 +72,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       adminHost: v['admin-host'],
       logLevel: v['log-level'],
     },
-    options: { provider: v.provider, account: v.account, variant: v.variant, label: v.label, kind: v.kind, auth: v.auth },
+    options: { provider: v.provider, account: v.account, variant: v.variant, label: v.label, kind: v.kind, auth: v.auth,
+      id: v.id, senders: v.senders, balanceCheck: v['balance-check'], enabled: v.enabled },
   };
 }
 
@@ -78,6 +87,9 @@ Usage:
   counterpay keys rotate <kind|all> [--json]   Replace a key: api_key, secret_key, device_auth_key,
                                                test_api_key, test_secret_key, admin_token, or all.
   counterpay gateway add --provider P --account "ID[,ID...]" [--variant V] [--label TEXT]
+      [--senders "ID,ID"] [--balance-check review|warn|off]
+  counterpay gateway update --id N [--senders "ID,ID"] [--balance-check review|warn|off]
+                    [--enabled true|false] [--label TEXT] [--account "ID[,ID...]"]
   counterpay gateway list
   counterpay audit verify                      Check the staff decision log's hash chain.
   counterpay forwarder add --kind capcom6|generic --label TEXT [--auth hmac|token|timestamp_sign]

@@ -4,10 +4,22 @@ import { AppError } from '../core/errors';
 import { createLogger } from '../core/logging';
 import { verifyAudit } from '../core/audit';
 import { KEY_KINDS, isKeyKind, type KeyKind } from '../core/secrets';
-import { addGateway, ensureShop, gatewayViews, rotateKeys, type Shop } from '../core/shop';
+import { addGateway, ensureShop, gatewayViews, rotateKeys, updateGatewaySettings, type Shop } from '../core/shop';
 import type { CliArgs } from './parse-cli-args';
 import { listForwarders, registerForwarder, removeForwarder } from '../core/devices';
 import type { RegisterForwarderInput } from '../../src-shared/contract/devices';
+
+function gatewaySettings(args: CliArgs): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const { senders, balanceCheck, enabled } = args.options;
+  if (senders !== undefined) out.extra_sender_ids = senders.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (balanceCheck !== undefined) out.balance_check = balanceCheck;
+  if (enabled !== undefined) {
+    if (enabled !== 'true' && enabled !== 'false') throw new AppError('validation_failed', '--enabled takes true or false');
+    out.enabled = enabled === 'true';
+  }
+  return out;
+}
 
 /** A fresh data dir gets its shop first; an existing one is rotated without reading keys.json. */
 function ensureShopExists(db: Parameters<typeof ensureShop>[0], dataDir: string): void {
@@ -59,7 +71,20 @@ export async function runToolCommand(args: CliArgs): Promise<number> {
       const input = Object.fromEntries(
         Object.entries({ provider, account, variant, label }).filter(([, v]) => v !== undefined),
       );
-      printJson(addGateway(db, { merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor }, input));
+      const ctx = { merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor };
+      const settings = gatewaySettings(args);
+      const added = addGateway(db, ctx, input);
+      printJson(Object.keys(settings).length > 0 ? updateGatewaySettings(db, ctx, { id: added.id, ...settings }) : added);
+      return 0;
+    }
+    if (group === 'gateway' && verb === 'update') {
+      const id = Number(args.options.id);
+      if (!Number.isInteger(id) || id <= 0) throw new AppError('validation_failed', 'gateway update needs --id N (see gateway list)');
+      const { label, account } = args.options;
+      const extra = Object.fromEntries(Object.entries({ label, account }).filter(([, v]) => v !== undefined));
+      printJson(
+        updateGatewaySettings(db, { merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor }, { id, ...gatewaySettings(args), ...extra }),
+      );
       return 0;
     }
     if (group === 'gateway' && verb === 'list') {

@@ -46,6 +46,17 @@ export interface SmsImportResult {
 export interface AdminCommands {
   'status.get': { arg: Record<string, never>; result: StatusSnapshot };
   'gateways.list': { arg: Record<string, never>; result: { gateways: GatewayView[] } };
+  'gateways.update': {
+    arg: {
+      id: number;
+      extra_sender_ids?: string[];
+      balance_check?: 'off' | 'warn' | 'review';
+      enabled?: boolean;
+      label?: string | null;
+      account?: string;
+    };
+    result: GatewayView;
+  };
   'sms.import': { arg: SmsImportArg; result: SmsImportResult };
   'sms.recent': { arg: { limit?: number }; result: { sms: SmsView[] } };
   'sessions.recent': { arg: { limit?: number }; result: { sessions: SessionView[] } };
@@ -119,6 +130,7 @@ export type AdminEventName = keyof AdminEvents;
 export const ADMIN_COMMAND_NAMES: readonly AdminCommandName[] = [
   'status.get',
   'gateways.list',
+  'gateways.update',
   'sms.import',
   'sms.recent',
   'sessions.recent',

@@ -21,5 +21,9 @@ export interface GatewayView {
   account_identifiers: string[];
   label: string | null;
   enabled: boolean;
+  /** Sender IDs the shop added for this wallet (on top of the built-in list). */
+  extra_sender_ids: string[];
+  /** Balance-continuity check: review (default), warn or off. */
+  balance_check: 'off' | 'warn' | 'review';
   created_at: string;
 }

@@ -8,7 +8,7 @@ import { buildPairingPayload, listDeviceHealth, listForwarders, registerForwarde
 import { AppError } from '../errors';
 import { pendingVerifications, type Decisions, type Matcher } from '../matching';
 import type { SessionService } from '../sessions';
-import { gatewayViews, type Shop } from '../shop';
+import { gatewayViews, updateGatewaySettings, type Shop } from '../shop';
 import { importStaffSms, toSmsView, type SmsIngestor } from '../sms';
 import type { StatusSnapshot } from '../../../src-shared/contract/admin';
 import { appendAudit } from '../audit';
@@ -53,6 +53,8 @@ export function buildAdminHandlers(deps: AdminHandlerDeps): AdminHandlers {
   return {
     'status.get': () => deps.status(),
     'gateways.list': () => ({ gateways: gatewayViews(db, shop.merchantId) }),
+    'gateways.update': (arg) =>
+      updateGatewaySettings(db, { merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor: 'staff' }, arg),
     'sms.import': (arg) => importStaffSms(deps.sms, arg, 'staff'),
     'sms.recent': (arg) => {
       const { limit = 50 } = parse(limitSchema, arg);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PROVIDER_IDS, providerInfo } from '../../../src-shared/providers';
 import type { GatewayView } from '../../../src-shared/contract/api';
 import { writeTransaction, type Db } from '../db';
-import { insertGateway, listGateways, type GatewayRow } from '../db/repos/gateway-repo';
+import { findGateway, insertGateway, listGateways, updateGateway, type GatewayChanges, type GatewayRow } from '../db/repos/gateway-repo';
 import { AppError } from '../errors';
 import { appendAudit } from '../audit';
 
@@ -34,6 +34,8 @@ export function toGatewayView(row: GatewayRow): GatewayView {
     account_identifiers: JSON.parse(row.account_identifiers) as string[],
     label: row.label,
     enabled: row.enabled === 1,
+    extra_sender_ids: JSON.parse(row.extra_sender_ids) as string[],
+    balance_check: row.balance_check,
     created_at: new Date(row.created_at).toISOString(),
   };
 }
@@ -86,4 +88,58 @@ export function addGateway(
 
 export function gatewayViews(db: Db, merchantId: number): GatewayView[] {
   return listGateways(db, merchantId).map(toGatewayView);
+}
+
+const senderId = z.string().trim().min(2).max(32).regex(/^[\p{L}\p{N} ._+-]+$/u, 'letters, digits, space . _ + -');
+
+export const gatewayUpdateSchema = z
+  .object({
+    id: z.number().int().positive(),
+    /** Replaces the shop-added sender IDs; the wallet's built-in IDs always stay. */
+    extra_sender_ids: z.array(senderId).max(20).optional(),
+    balance_check: z.enum(['off', 'warn', 'review']).optional(),
+    enabled: z.boolean().optional(),
+    label: z.string().trim().max(100).nullable().optional(),
+    account: z.string().trim().min(1).max(500).optional(),
+  })
+  .strict();
+
+/** Changes a gateway; every change is audit-logged because it changes what can pay. */
+export function updateGatewaySettings(
+  db: Db,
+  ctx: { merchantId: number; auditKey: string; actor: string },
+  raw: unknown,
+): GatewayView {
+  const parsed = gatewayUpdateSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join('.') || 'gateway';
+    throw new AppError('validation_failed', `${field}: ${issue?.message ?? 'invalid'}`, { hints: { field } });
+  }
+  const input = parsed.data;
+  const changes: GatewayChanges = {};
+  if (input.extra_sender_ids) changes.extraSenderIds = [...new Set(input.extra_sender_ids)];
+  if (input.balance_check) changes.balanceCheck = input.balance_check;
+  if (input.enabled !== undefined) changes.enabled = input.enabled;
+  if (input.label !== undefined) changes.label = input.label || null;
+  if (input.account !== undefined) {
+    const identifiers = splitIdentifiers(input.account);
+    if (identifiers.length === 0) throw new AppError('validation_failed', 'account: give one or more identifiers', { hints: { field: 'account' } });
+    changes.accountIdentifiers = identifiers;
+  }
+  return writeTransaction(db, () => {
+    const before = findGateway(db, ctx.merchantId, input.id);
+    if (!before) throw new AppError('not_found', `No gateway ${input.id}.`);
+    const now = Date.now();
+    updateGateway(db, input.id, changes, now);
+    const after = findGateway(db, ctx.merchantId, input.id) as GatewayRow;
+    appendAudit(db, ctx.auditKey, {
+      actor: ctx.actor,
+      action: 'gateway.updated',
+      subjectType: 'gateway',
+      subjectId: String(input.id),
+      details: { before: toGatewayView(before), after: toGatewayView(after) },
+    }, now);
+    return toGatewayView(after);
+  });
 }

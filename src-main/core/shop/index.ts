@@ -1,2 +1,2 @@
 export { ensureShop, rotateKeys, authenticateKey, type Shop, type Authenticated } from './shop-keys';
-export { addGateway, gatewayViews, splitIdentifiers, gatewayInputSchema, type GatewayInput } from './gateways';
+export { addGateway, gatewayViews, splitIdentifiers, gatewayInputSchema, updateGatewaySettings, type GatewayInput } from './gateways';

@@ -9,6 +9,7 @@ export interface GatewayRow {
   label: string | null;
   extra_sender_ids: string;
   enabled: number;
+  balance_check: 'off' | 'warn' | 'review';
   created_at: number;
   updated_at: number;
 }
@@ -35,4 +36,42 @@ export function insertGateway(db: Db, g: NewGateway): GatewayRow {
 
 export function listGateways(db: Db, merchantId: number): GatewayRow[] {
   return db.prepare('SELECT * FROM gateways WHERE merchant_id = ? ORDER BY id').all(merchantId) as GatewayRow[];
+}
+
+export interface GatewayChanges {
+  extraSenderIds?: readonly string[];
+  balanceCheck?: 'off' | 'warn' | 'review';
+  enabled?: boolean;
+  label?: string | null;
+  accountIdentifiers?: readonly string[];
+}
+
+export function findGateway(db: Db, merchantId: number, id: number): GatewayRow | undefined {
+  return db.prepare('SELECT * FROM gateways WHERE merchant_id = ? AND id = ?').get(merchantId, id) as GatewayRow | undefined;
+}
+
+export function updateGateway(db: Db, id: number, changes: GatewayChanges, now: number): void {
+  const sets: string[] = ['updated_at = @now'];
+  const params: Record<string, string | number | null> = { id, now };
+  if (changes.extraSenderIds) {
+    sets.push('extra_sender_ids = @extra');
+    params.extra = JSON.stringify(changes.extraSenderIds);
+  }
+  if (changes.balanceCheck) {
+    sets.push('balance_check = @balance');
+    params.balance = changes.balanceCheck;
+  }
+  if (changes.enabled !== undefined) {
+    sets.push('enabled = @enabled');
+    params.enabled = changes.enabled ? 1 : 0;
+  }
+  if (changes.label !== undefined) {
+    sets.push('label = @label');
+    params.label = changes.label;
+  }
+  if (changes.accountIdentifiers) {
+    sets.push('account_identifiers = @accounts');
+    params.accounts = JSON.stringify(changes.accountIdentifiers);
+  }
+  db.prepare(`UPDATE gateways SET ${sets.join(', ')} WHERE id = @id`).run(params);
 }
