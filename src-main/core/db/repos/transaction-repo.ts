@@ -24,26 +24,7 @@ export interface TransactionRow {
   updated_at: number;
 }
 
-export interface NewTransaction {
-  merchant_id: number;
-  session_id: string | null;
-  gateway_id: number | null;
-  provider: string;
-  variant: string | null;
-  account_number: string | null;
-  txnid_submitted: string;
-  txnid_normalized: string;
-  sender_account: string | null;
-  amount_minor: number | null;
-  status: TransactionState;
-  result_source: ResultSource | null;
-  failure_reason: string | null;
-  review_reasons: string | null;
-  sms_id: number | null;
-  is_test: number;
-  verified_at: number | null;
-  created_at: number;
-}
+export type NewTransaction = Omit<TransactionRow, 'id' | 'updated_at'>;
 
 export function prepareTransactionRepo(db: Db) {
   const insert = db.prepare(
