@@ -41,17 +41,25 @@ const listSchema = z
   .passthrough();
 const verifySchema = z.object({ auth_key: z.string(), device_id: deviceId, txnid: z.string().max(64) }).passthrough();
 
-/** The phone's device (APK) must be bound, and every call counts as a sign of life. */
-function boundDevice(db: Db, body: unknown, now: number): { merchantId: number; deviceId: string } {
-  const raw = (body ?? {}) as { auth_key?: unknown; device_id?: unknown };
+/**
+ * The order every device endpoint checks in (docs/device-api.md): a JSON object, then the
+ * auth_key (401), then the fields (400), then that the phone is bound (404). Every call is a
+ * sign of life.
+ */
+function boundDevice<T extends { device_id: string }>(
+  db: Db,
+  body: unknown,
+  schema: z.ZodType<T>,
+  now: number,
+): { merchantId: number; input: T } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new AppError('validation_failed', 'body: send a JSON object (Content-Type: application/json).');
   }
-  const auth = authenticateKey(db, raw.auth_key, ['device_auth_key']);
+  const auth = authenticateKey(db, (body as { auth_key?: unknown }).auth_key, ['device_auth_key']);
   if (!auth) throw new AppError('unauthorized', 'Missing or invalid auth_key: the APK must send the device_auth_key (PV-…) in the body.');
-  const id = parseOrThrow(z.object({ device_id: deviceId }).passthrough(), body).device_id;
-  recordSeen(db, requireBoundDevice(db, auth.merchantId, 'apk', id), now);
-  return { merchantId: auth.merchantId, deviceId: id };
+  const input = parseOrThrow(schema, body);
+  recordSeen(db, requireBoundDevice(db, auth.merchantId, 'apk', input.device_id), now);
+  return { merchantId: auth.merchantId, input };
 }
 
 /**
@@ -63,8 +71,7 @@ export function devicePaymentRoutes(deps: DevicePaymentDeps): Router {
   const router = Router();
 
   router.post('/api/device/poll', (req, res) => {
-    const { merchantId } = boundDevice(deps.db, req.body, deps.clock());
-    parseOrThrow(pollSchema, req.body);
+    const { merchantId } = boundDevice(deps.db, req.body, pollSchema, deps.clock());
     const verifications = pendingVerifications(deps.db, merchantId).map((v) => ({
       ...v,
       amount: v.amount === null ? null : amountNumber(decimalToMinor(v.amount)),
@@ -73,8 +80,8 @@ export function devicePaymentRoutes(deps: DevicePaymentDeps): Router {
   });
 
   router.post('/api/device/report', (req, res) => {
-    const { deviceId: id } = boundDevice(deps.db, req.body, deps.clock());
-    const input = parseOrThrow(reportSchema, req.body);
+    const { input } = boundDevice(deps.db, req.body, reportSchema, deps.clock());
+    const id = input.device_id;
     const outcome = deps.decisions.decide(input.verification_id, {
       result: input.result,
       source: 'apk',
@@ -85,8 +92,7 @@ export function devicePaymentRoutes(deps: DevicePaymentDeps): Router {
   });
 
   router.post('/api/device/transactions', (req, res) => {
-    const { merchantId } = boundDevice(deps.db, req.body, deps.clock());
-    const input = parseOrThrow(listSchema, req.body);
+    const { merchantId, input } = boundDevice(deps.db, req.body, listSchema, deps.clock());
     const rows = listTransactions(deps.db, merchantId, {
       status: input.status ?? undefined,
       q: input.q || undefined,
@@ -113,9 +119,8 @@ export function devicePaymentRoutes(deps: DevicePaymentDeps): Router {
   });
 
   router.post('/api/device/verify', (req, res) => {
-    const { deviceId: id } = boundDevice(deps.db, req.body, deps.clock());
-    const input = parseOrThrow(verifySchema, req.body);
-    res.json(manualVerifyResult(deps.decisions.verify(input.txnid, `apk:${id}`)));
+    const { input } = boundDevice(deps.db, req.body, verifySchema, deps.clock());
+    res.json(manualVerifyResult(deps.decisions.verify(input.txnid, `apk:${input.device_id}`)));
   });
 
   return router;

@@ -120,9 +120,15 @@ export function listTransactions(
     params.status = filter.status;
   }
   if (filter.q) {
-    where.push("(t.txnid_normalized LIKE @q_txnid ESCAPE '\\' OR s.order_id LIKE @q ESCAPE '\\')");
+    // A search with no letters or digits has no TxnID part; it must not become LIKE '%%'.
+    const txnidPart = filter.qTxnid ?? filter.q;
+    where.push(
+      txnidPart
+        ? "(t.txnid_normalized LIKE @q_txnid ESCAPE '\\' OR s.order_id LIKE @q ESCAPE '\\')"
+        : "s.order_id LIKE @q ESCAPE '\\'",
+    );
     params.q = likePattern(filter.q);
-    params.q_txnid = likePattern(filter.qTxnid ?? filter.q);
+    if (txnidPart) params.q_txnid = likePattern(txnidPart);
   }
   return db
     .prepare(
