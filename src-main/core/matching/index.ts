@@ -5,3 +5,4 @@ export { evaluateMatch, type MatchContext, type MatchVerdict } from './rules';
 export { accountMatches, samePhone } from './account-match';
 export { normalizeSubmittedTxnid, txnidFitsProvider } from './txnid';
 export { enabledGateways, type GatewayChoice } from './gateway-lookup';
+export { checkoutSubmitSchema, parseCheckoutSubmit, type CheckoutSubmit } from './submit-input';

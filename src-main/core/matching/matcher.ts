@@ -16,6 +16,7 @@ import { enabledGateways, gatewayForSms, type GatewayChoice } from './gateway-lo
 import { evaluateMatch, type MatchVerdict } from './rules';
 import { changedView, insertAttempt, markSessionPaid } from './settle';
 import { normalizeSubmittedTxnid, txnidFitsProvider } from './txnid';
+import { parseCheckoutSubmit } from './submit-input';
 
 export interface MatcherDeps {
   db: Db;
@@ -58,7 +59,7 @@ export class Matcher {
 
   submit(sessionId: string, body: unknown): SubmitOutcome {
     this.repo.expireIfDue(sessionId);
-    const input = (typeof body === 'object' && body !== null ? body : {}) as { txnid?: unknown; gateway_id?: unknown };
+    const input = parseCheckoutSubmit(body);
     const now = this.deps.clock();
     const result = writeTransaction(this.deps.db, (): TxResult => {
       const session = this.repo.sessions.byId(sessionId);
@@ -137,7 +138,7 @@ export class Matcher {
     sms: SmsRow | null,
     status: 'pending' | 'success' | 'failed',
     now: number,
-    extra: { result_source?: 'sms_inbound' | null; failure_reason?: string | null; review?: ReviewReason[] | null } = {},
+    extra: { result_source?: 'sms_inbound' | 'sms_late_match' | null; failure_reason?: string | null; review?: ReviewReason[] | null } = {},
   ) {
     return {
       merchant_id: session.merchant_id,
@@ -189,7 +190,7 @@ export class Matcher {
     gateway: GatewayChoice,
     sms: SmsRow,
     verdict: MatchVerdict,
-    source: 'sms_inbound',
+    source: 'sms_inbound' | 'sms_late_match',
     now: number,
   ): TxResult {
     if (verdict.verdict === 'reject') return this.rejectWithSms(session, txnid, gateway, sms, now);
@@ -239,6 +240,12 @@ export class Matcher {
    */
   onSmsIngested({ row }: Pick<IngestedSms, 'row'>): void {
     if (!row.txnid_normalized || !row.provider || (row.kind !== 'credit' && row.kind !== 'spoof')) return;
+    // A session past its time is expired first (the sweep may not have reached it): an SMS
+    // must never pay a session that is over, only raise "paid late" for it.
+    const isTest = row.is_test === 1;
+    const waiting = this.repo.transactions.pendingAwaitingSms(row.merchant_id, isTest, row.provider, row.txnid_normalized);
+    const lapsed = this.repo.transactions.failedNotFound(row.merchant_id, isTest, row.provider, row.txnid_normalized, NOT_FOUND_REASON);
+    for (const t of [...waiting, ...(lapsed ? [lapsed] : [])]) if (t.session_id) this.repo.expireIfDue(t.session_id);
     const now = this.deps.clock();
     const changed = writeTransaction(this.deps.db, () => this.lateMatchInTx(row, now));
     for (const id of changed) {
@@ -253,7 +260,7 @@ export class Matcher {
     const waiting = this.repo.transactions.pendingAwaitingSms(sms.merchant_id, sms.is_test === 1, sms.provider as string, sms.txnid_normalized as string);
     for (const attempt of waiting) {
       const session = attempt.session_id ? this.repo.sessions.byId(attempt.session_id) : undefined;
-      if (!session || session.status !== 'pending') continue;
+      if (!session || session.status !== 'pending' || session.expires_at <= now) continue;
       if (sms.kind === 'spoof') {
         const reason = 'The SMS for this TxnID came from a sender that is not the wallet (spoofed sender).';
         this.repo.transactions.fail(attempt.id, null, reason, now);
@@ -282,8 +289,35 @@ export class Matcher {
       }
       changed.push(session.id);
     }
-    if (sms.kind === 'credit') this.flagPaidLate(sms, now);
+    if (sms.kind === 'credit') {
+      const reclaimed = this.reclaimAfterWait(sms, now);
+      if (reclaimed) changed.push(reclaimed);
+      this.flagPaidLate(sms, now);
+    }
     return changed;
+  }
+
+  /**
+   * The SMS came after its TxnID had been failed as "not found" (a phone offline for an
+   * hour, say) while the session is still open: the same rules as a fresh submit decide it,
+   * exactly as if the customer had pressed Verify again now. A lost-then-found SMS still pays.
+   */
+  private reclaimAfterWait(sms: SmsRow, now: number): string | null {
+    if (this.repo.transactions.successForSms(sms.id)) return null;
+    const isTest = sms.is_test === 1;
+    const txnid = sms.txnid_normalized as string;
+    const provider = sms.provider as string;
+    if (this.repo.transactions.liveClaims(sms.merchant_id, isTest, txnid).some((c) => c.provider === provider)) return null;
+    const lapsed = this.repo.transactions.failedNotFound(sms.merchant_id, isTest, provider, txnid, NOT_FOUND_REASON);
+    const session = lapsed?.session_id ? this.repo.sessions.byId(lapsed.session_id) : undefined;
+    if (!lapsed || !session || session.status !== 'pending' || session.expires_at <= now) return null;
+    const gateway = enabledGateways(this.deps.db, session.merchant_id).find((g) => g.id === lapsed.gateway_id);
+    if (!gateway) return null;
+    const verdict = this.evaluate(session, sms, gateway, now);
+    if (verdict.verdict === 'reject') return null;
+    this.applyVerdict(session, { submitted: lapsed.txnid_submitted, normalized: txnid }, gateway, sms, verdict, 'sms_late_match', now);
+    this.deps.logger.info({ session_id: session.id, sms_id: sms.id }, 'SMS arrived after its TxnID was failed as not found; matched again');
+    return session.id;
   }
 
   /** An SMS for a TxnID whose session already expired does not settle it: staff are told instead. */

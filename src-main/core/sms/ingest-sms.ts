@@ -14,14 +14,15 @@ import { smsFingerprint } from './fingerprint';
 const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
 export const MAX_SMS_BODY = 5_000;
 
-const incomingSchema = z.object({
+/** One incoming SMS as every source delivers it; the OpenAPI document uses this same object. */
+export const incomingSmsSchema = z.object({
   sender: z.string().trim().min(1, 'sender is required').max(64),
   body: z.string().min(1, 'body is required').max(MAX_SMS_BODY),
   received_at: z.union([z.string().max(64), z.number().int().nonnegative()]).nullish(),
   smsc: z.string().trim().max(32).nullish(),
 });
 
-export type IncomingSms = z.input<typeof incomingSchema>;
+export type IncomingSms = z.input<typeof incomingSmsSchema>;
 
 export interface DeliveryContext {
   source: SmsSourceName;
@@ -177,7 +178,7 @@ export class SmsIngestor {
     extraSenders: ExtraSenders,
     now: number,
   ): { ok: true; row: NewSmsRow } | { ok: false; error: AppError } {
-    const checked = incomingSchema.safeParse(message);
+    const checked = incomingSmsSchema.safeParse(message);
     if (!checked.success) {
       const issue = checked.error.issues[0];
       const field = issue?.path.join('.') || 'message';

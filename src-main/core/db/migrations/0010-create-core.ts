@@ -207,13 +207,14 @@ WHEN NEW.session_id IS NOT OLD.session_id OR NEW.provider <> OLD.provider OR NEW
   OR NEW.merchant_id <> OLD.merchant_id OR NEW.txnid_normalized <> OLD.txnid_normalized
 BEGIN SELECT RAISE(ABORT, 'an attempt cannot change its session, wallet, mode or TxnID'); END;
 
--- Only a parsed credit of the same wallet, live or test alike, can back a payment: a spoof never can.
+-- Only a parsed credit of the same wallet, live or test alike, can back a payment or a claim: a
+-- spoof never can. A failed attempt may point at the spoof or debit that disproved it, as evidence.
 CREATE TRIGGER transactions_sms_must_be_credit_insert BEFORE INSERT ON transactions
-WHEN NEW.sms_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sms s WHERE s.id = NEW.sms_id AND s.kind = 'credit'
+WHEN NEW.sms_id IS NOT NULL AND NEW.status <> 'failed' AND NOT EXISTS (SELECT 1 FROM sms s WHERE s.id = NEW.sms_id AND s.kind = 'credit'
   AND s.provider = NEW.provider AND s.is_test = NEW.is_test)
 BEGIN SELECT RAISE(ABORT, 'only a credit SMS of the same wallet and mode can back a transaction'); END;
 CREATE TRIGGER transactions_sms_must_be_credit_update BEFORE UPDATE OF sms_id, provider, is_test, status ON transactions
-WHEN NEW.sms_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sms s WHERE s.id = NEW.sms_id AND s.kind = 'credit'
+WHEN NEW.sms_id IS NOT NULL AND NEW.status <> 'failed' AND NOT EXISTS (SELECT 1 FROM sms s WHERE s.id = NEW.sms_id AND s.kind = 'credit'
   AND s.provider = NEW.provider AND s.is_test = NEW.is_test)
 BEGIN SELECT RAISE(ABORT, 'only a credit SMS of the same wallet and mode can back a transaction'); END;
 

@@ -61,11 +61,15 @@ export function prepareTransactionRepo(db: Db) {
        verified_at = @now, updated_at = @now WHERE id = @id AND status = 'pending'`,
   );
   const attachSms = db.prepare(
-    `UPDATE transactions SET sms_id = @sms_id, review_reasons = @review_reasons, amount_minor = coalesce(amount_minor, @amount_minor),
+    `UPDATE transactions SET sms_id = @sms_id, review_reasons = @review_reasons, amount_minor = coalesce(@amount_minor, amount_minor),
        sender_account = coalesce(sender_account, @sender_account), updated_at = @now
      WHERE id = @id AND status = 'pending'`,
   );
   const pendingForSession = db.prepare("SELECT * FROM transactions WHERE session_id = ? AND status = 'pending'");
+  const failedNotFound = db.prepare(
+    `SELECT * FROM transactions WHERE merchant_id = ? AND is_test = ? AND provider = ? AND txnid_normalized = ?
+       AND status = 'failed' AND failure_reason = ? AND session_id IS NOT NULL ORDER BY id DESC LIMIT 1`,
+  );
   const pendingOlderThan = db.prepare(
     `SELECT * FROM transactions WHERE status = 'pending' AND sms_id IS NULL AND created_at <= ? ORDER BY id LIMIT ?`,
   );
@@ -91,6 +95,9 @@ export function prepareTransactionRepo(db: Db) {
       reviewReasons: string,
       now: number,
     ) => attachSms.run({ id, ...sms, review_reasons: reviewReasons, now }).changes === 1,
+    /** The latest attempt that failed because its SMS had not come in time. */
+    failedNotFound: (merchantId: number, isTest: boolean, provider: string, txnid: string, reason: string) =>
+      failedNotFound.get(merchantId, isTest ? 1 : 0, provider, txnid, reason) as TransactionRow | undefined,
     pendingForSession: (sessionId: string) => pendingForSession.all(sessionId) as TransactionRow[],
     pendingWithoutSmsOlderThan: (cutoff: number, limit: number) => pendingOlderThan.all(cutoff, limit) as TransactionRow[],
   };
