@@ -122,6 +122,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     devicePort: () => (urls.device ? Number(new URL(urls.device).port) : config.device.port),
     deviceHost: config.device.host,
     offlineAfterMs: DEFAULT_OFFLINE_AFTER_MS,
+    clock,
   });
 
   const common = { jsonLimitBytes: config.http.jsonLimitBytes, logger, version: APP_VERSION, isDraining: () => draining };

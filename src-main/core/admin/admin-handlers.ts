@@ -27,6 +27,7 @@ export interface AdminHandlerDeps {
   devicePort: () => number;
   deviceHost: string;
   offlineAfterMs: number;
+  clock: () => number;
 }
 
 function parse<T>(schema: z.ZodType<T>, arg: unknown): T {
@@ -91,7 +92,7 @@ export function buildAdminHandlers(deps: AdminHandlerDeps): AdminHandlers {
     }),
     'alerts.resolve': (arg) => {
       const { id } = parse(z.object({ id: z.number().int().positive() }), arg);
-      return { resolved: writeTransaction(db, () => deps.matcher.alerts.resolve(id, Date.now())) };
+      return { resolved: writeTransaction(db, () => deps.matcher.alerts.resolve(id, deps.clock())) };
     },
     'balance.anchor': (arg) => {
       const input = parse(
@@ -102,7 +103,7 @@ export function buildAdminHandlers(deps: AdminHandlerDeps): AdminHandlers {
       if (!isProviderId(input.provider)) throw new AppError('validation_failed', 'provider: unknown wallet', { hints: { field: 'provider' } });
       if (minor === null) throw new AppError('validation_failed', 'balance: a decimal amount like "1500.50"', { hints: { field: 'balance' } });
       writeTransaction(db, () => {
-        const now = Date.now();
+        const now = deps.clock();
         deps.matcher.balances.anchor(shop.merchantId, input.provider, input.account ?? '', minor, now, 'staff');
         appendAudit(db, shop.keys.audit_key, {
           actor: 'staff',
@@ -114,7 +115,7 @@ export function buildAdminHandlers(deps: AdminHandlerDeps): AdminHandlers {
       });
       return { anchored: true };
     },
-    'devices.list': () => ({ devices: listDeviceHealth(db, shop.merchantId, Date.now(), deps.offlineAfterMs) }),
+    'devices.list': () => ({ devices: listDeviceHealth(db, shop.merchantId, deps.clock(), deps.offlineAfterMs) }),
     'devices.pairing': () =>
       buildPairingPayload({ dataDir: deps.dataDir, devicePort: deps.devicePort(), deviceHost: deps.deviceHost }),
     'forwarders.register': (arg) => registerForwarder(db, deps.dataDir, arg, 'staff'),

@@ -1,4 +1,4 @@
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { AppError, toAppError } from '../errors';
 import { publicOrigin, realClient, returnUrl, type PaymentsContext } from './payments-context';
 import { rateLimit } from './rate-limit';
@@ -27,7 +27,16 @@ export function checkoutRoutes(ctx: PaymentsContext): Router {
     message: ctx.limiters.checkoutSubmit.message,
   });
 
-  router.post('/api/checkout/:id/submit', forms, submitLimit, (req: Request, res: Response) => {
+  // A customer without JavaScript posted a form: a limit hit sends them back to the page, not to raw JSON.
+  const limitForForms: RequestHandler = (req, res, next) =>
+    submitLimit(req, res, (err?: unknown) => {
+      if (err && wantsHtml(req) && toAppError(err).code === 'rate_limited') {
+        return res.redirect(303, pageUrl(String(req.params.id), { error: 'rate_limited' }));
+      }
+      next(err);
+    });
+
+  router.post('/api/checkout/:id/submit', forms, limitForForms, (req: Request, res: Response) => {
     const id = String(req.params.id);
     const html = wantsHtml(req);
     try {

@@ -38,6 +38,8 @@ export type SubmitOutcome =
 type TxResult = { ok: SubmitOutcome; changed: boolean } | { error: AppError };
 
 export const NOT_FOUND_REASON = 'TxnID not found in our wallet SMS.';
+/** A customer pays once; three TxnIDs still waiting for their SMS is already generous. */
+export const MAX_OPEN_CLAIMS_PER_SESSION = 3;
 
 /**
  * Matching: a customer's TxnID against the shop's wallet SMS (rules in rules.ts). Every
@@ -119,6 +121,11 @@ export class Matcher {
       if (other) return this.rejectWithSms(session, txnid, fitting[0] as GatewayChoice, other, now);
       if (providers.length > 1 && !chosen) {
         return { error: new AppError('gateway_unknown', 'Choose the wallet you paid with.', { publicMessage: 'Please choose the wallet you paid with.', hints: { field: 'gateway_id' } }) };
+      }
+      // Unconfirmed TxnIDs cost a guesser nothing until they time out; cap how many one session holds.
+      const open = this.repo.transactions.pendingForSession(session.id).filter((t) => t.sms_id === null).length;
+      if (open >= MAX_OPEN_CLAIMS_PER_SESSION) {
+        return this.guess(session, new AppError('too_many_attempts', `Session ${session.id} already waits on ${open} unconfirmed TxnIDs.`), now);
       }
       const gateway = chosen ?? (fitting[0] as GatewayChoice);
       insertAttempt(this.repo, this.attemptRow(session, txnid, gateway, null, 'pending', now));
