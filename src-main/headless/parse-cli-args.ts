@@ -17,6 +17,7 @@ export interface CliArgs {
     senders?: string;
     balanceCheck?: string;
     enabled?: string;
+    name?: string;
   };
 }
 
@@ -39,6 +40,7 @@ const OPTIONS = {
   senders: { type: 'string' },
   'balance-check': { type: 'string' },
   enabled: { type: 'string' },
+  name: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -73,7 +75,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       logLevel: v['log-level'],
     },
     options: { provider: v.provider, account: v.account, variant: v.variant, label: v.label, kind: v.kind, auth: v.auth,
-      id: v.id, senders: v.senders, balanceCheck: v['balance-check'], enabled: v.enabled },
+      id: v.id, senders: v.senders, balanceCheck: v['balance-check'], enabled: v.enabled, name: v.name },
   };
 }
 
@@ -91,6 +93,7 @@ Usage:
   counterpay gateway update --id N [--senders "ID,ID"] [--balance-check review|warn|off]
                     [--enabled true|false] [--label TEXT] [--account "ID[,ID...]"]
   counterpay gateway list
+  counterpay shop rename --name "Rahim Store"    The name customers see on the checkout page.
   counterpay audit verify                      Check the staff decision log's hash chain.
   counterpay forwarder add --kind capcom6|generic --label TEXT [--auth hmac|token|timestamp_sign]
                                                Register a forwarder app; prints its webhook path and secret once.

@@ -4,7 +4,7 @@ import { AppError } from '../core/errors';
 import { createLogger } from '../core/logging';
 import { verifyAudit } from '../core/audit';
 import { KEY_KINDS, isKeyKind, type KeyKind } from '../core/secrets';
-import { addGateway, ensureShop, gatewayViews, rotateKeys, updateGatewaySettings, type Shop } from '../core/shop';
+import { addGateway, ensureShop, gatewayViews, renameShop, rotateKeys, updateGatewaySettings, type Shop } from '../core/shop';
 import type { CliArgs } from './parse-cli-args';
 import { listForwarders, registerForwarder, removeForwarder } from '../core/devices';
 import type { RegisterForwarderInput } from '../../src-shared/contract/devices';
@@ -105,6 +105,10 @@ export async function runToolCommand(args: CliArgs): Promise<number> {
       const removed = removeForwarder(db, config.dataDir, target, actor);
       if (!removed) throw new AppError('not_found', `no forwarder ${target}`);
       printJson({ removed });
+      return 0;
+    }
+    if (group === 'shop' && verb === 'rename') {
+      printJson(renameShop(db, { merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor }, args.options.name));
       return 0;
     }
     if (group === 'audit' && verb === 'verify') {

@@ -49,3 +49,24 @@ describe('gateway settings from the CLI', () => {
     }
   });
 });
+
+describe('shop rename from the CLI', () => {
+  afterEach(() => removeTempDirs());
+
+  it('sets the name the checkout shows, refuses an empty or control-character name, and audits it', async () => {
+    const dir = makeTempDir();
+    const env = cleanEnv(dir);
+    const ok = await runCli(['shop', 'rename', '--data-dir', dir, '--name', '  Rahim   Store '], env);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toEqual({ name: 'Rahim Store' });
+    expect((await runCli(['shop', 'rename', '--data-dir', dir, '--name', ''], env)).code).toBe(2);
+    expect((await runCli(['shop', 'rename', '--data-dir', dir, '--name', 'Bad\u0007Name'], env)).code).toBe(2);
+    const db = openDatabase(dir);
+    try {
+      expect(db.prepare('SELECT name FROM merchants').get()).toEqual({ name: 'Rahim Store' });
+      expect(db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'shop.renamed'").get()).toEqual({ n: 1 });
+    } finally {
+      closeDatabase(db);
+    }
+  });
+});

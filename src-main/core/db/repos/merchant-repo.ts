@@ -29,3 +29,7 @@ export function findFirstBrand(db: Db, merchantId: number): { id: number } | und
     | { id: number }
     | undefined;
 }
+
+export function renameMerchant(db: Db, merchantId: number, name: string): void {
+  db.prepare('UPDATE merchants SET name = ? WHERE id = ?').run(name, merchantId);
+}
