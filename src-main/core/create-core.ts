@@ -19,7 +19,7 @@ import { trustedProxies, type PaymentsContext } from './http/payments-context';
 import { SmsIngestor, toSmsView } from './sms';
 import { SessionService } from './sessions';
 import { Decisions, Matcher, pendingVerifications } from './matching';
-import { DeviceHealthMonitor, DEFAULT_OFFLINE_AFTER_MS } from './devices';
+import { DeviceHealthMonitor } from './devices';
 import { buildAdminHandlers } from './admin/admin-handlers';
 import { hashKey } from './secrets';
 
@@ -102,8 +102,11 @@ export function createCore(config: Config, deps: CoreDeps): Core {
 
   const limiters = buildLimiters(config);
   const payments: PaymentsContext = { config, db, sessions, matcher, decisions, sms, limiters, trusted: trustedProxies(config) };
+  const offlineAfterMs = config.devices.offlineAfterSeconds * 1000;
   const deviceHealth = new DeviceHealthMonitor({
     db,
+    offlineAfterMs,
+    clock,
     merchantId: shop.merchantId,
     logger: logger.child({ module: 'devices' }),
     onChange: (event) => bus.emit('devices', event),
@@ -121,7 +124,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     status,
     devicePort: () => (urls.device ? Number(new URL(urls.device).port) : config.device.port),
     deviceHost: config.device.host,
-    offlineAfterMs: DEFAULT_OFFLINE_AFTER_MS,
+    offlineAfterMs,
     clock,
   });
 
@@ -142,7 +145,8 @@ export function createCore(config: Config, deps: CoreDeps): Core {
         dataDir: config.dataDir,
         sms,
         formLimitBytes: config.http.jsonLimitBytes,
-        payments: { decisions, sessions, offlineAfterMs: DEFAULT_OFFLINE_AFTER_MS },
+        clock,
+        payments: { decisions, sessions, offlineAfterMs },
         smsRateLimit: rateLimit({
           limiter: limiters.deviceSms,
           message: limiters.deviceSms.message,

@@ -49,6 +49,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    devices: z
+      .object({
+        /** A phone or forwarder silent this long shows offline (heartbeats come every 10-30 s). */
+        offlineAfterSeconds: z.number().int().min(15).max(86_400).default(90),
+      })
+      .strict()
+      .prefault({}),
     /** Overrides of the contract's per-endpoint limits, by name (see DEFAULT_RATE_LIMITS). */
     rateLimits: z
       .object(
