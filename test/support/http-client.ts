@@ -106,13 +106,16 @@ export function expectNoStackTrace(text: string): void {
   expect(text).not.toMatch(/node_modules|src-main|\/work\//);
 }
 
-/** The documented error shape: exactly error, merchant_message and code, all strings. */
+/** Programmatic hints the contract allows beside the three fields (seed: "programmatic hints"). */
+const ERROR_HINTS = ['field', 'existing_session_id', 'retry_after_seconds', 'failure_reason', 'status'];
+
+/** The documented error shape: error, merchant_message and code, all strings, plus only known hints. */
 export function expectErrorShape(result: HttpResult, status: number, code: string): void {
   expect(result.status, `status for ${result.text}`).toBe(status);
   expect(String(result.headers['content-type'])).toMatch(/^application\/json/);
   const body = result.json as Record<string, unknown>;
   expect(body).toBeTypeOf('object');
-  expect(Object.keys(body).sort()).toEqual(['code', 'error', 'merchant_message']);
+  expect(Object.keys(body).filter((k) => !ERROR_HINTS.includes(k)).sort()).toEqual(['code', 'error', 'merchant_message']);
   expect(body.code).toBe(code);
   expect(typeof body.error).toBe('string');
   expect(typeof body.merchant_message).toBe('string');

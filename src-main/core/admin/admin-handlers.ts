@@ -5,7 +5,7 @@ import type { AdminHandlers } from '../http/admin-routes';
 import type { Db } from '../db';
 import { prepareSessionRepo } from '../db/repos/session-repo';
 import { buildPairingPayload, listDeviceHealth, listForwarders, registerForwarder, removeForwarder } from '../devices';
-import { AppError } from '../errors';
+import { AppError, parseOrThrow } from '../errors';
 import { pendingVerifications, type Decisions, type Matcher } from '../matching';
 import type { SessionService } from '../sessions';
 import { gatewayViews, updateGatewaySettings, type Shop } from '../shop';
@@ -30,15 +30,7 @@ export interface AdminHandlerDeps {
   clock: () => number;
 }
 
-function parse<T>(schema: z.ZodType<T>, arg: unknown): T {
-  const result = schema.safeParse(arg);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = issue?.path.join('.') || 'arg';
-    throw new AppError('validation_failed', `${field}: ${issue?.message ?? 'invalid'}`, { hints: { field } });
-  }
-  return result.data;
-}
+
 
 const limitSchema = z.object({ limit: z.number().int().min(1).max(500).optional() }).passthrough();
 const decideSchema = z.object({
@@ -58,17 +50,17 @@ export function buildAdminHandlers(deps: AdminHandlerDeps): AdminHandlers {
       updateGatewaySettings(db, { merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor: 'staff' }, arg),
     'sms.import': (arg) => importStaffSms(deps.sms, arg, 'staff'),
     'sms.recent': (arg) => {
-      const { limit = 50 } = parse(limitSchema, arg);
+      const { limit = 50 } = parseOrThrow(limitSchema, arg);
       return { sms: deps.sms.smsRepo.recent(shop.merchantId, limit).map((row) => toSmsView(row, deps.sms.smsRepo)) };
     },
     'sessions.recent': (arg) => {
-      const { limit = 50 } = parse(limitSchema, arg);
+      const { limit = 50 } = parseOrThrow(limitSchema, arg);
       const ids = db.prepare('SELECT id FROM sessions WHERE merchant_id = ? ORDER BY created_at DESC, id LIMIT ?').all(shop.merchantId, limit) as { id: string }[];
       return { sessions: ids.map(({ id }) => deps.sessions.view(sessionRows.byId(id) as NonNullable<ReturnType<typeof sessionRows.byId>>)) };
     },
     'verifications.list': () => ({ verifications: pendingVerifications(db, shop.merchantId) }),
     'verifications.decide': (arg) => {
-      const input = parse(decideSchema, arg);
+      const input = parseOrThrow(decideSchema, arg);
       return decisionResult(
         deps.decisions.decide(input.verification_id, {
           result: input.result,
@@ -91,11 +83,11 @@ export function buildAdminHandlers(deps: AdminHandlerDeps): AdminHandlers {
       })),
     }),
     'alerts.resolve': (arg) => {
-      const { id } = parse(z.object({ id: z.number().int().positive() }), arg);
+      const { id } = parseOrThrow(z.object({ id: z.number().int().positive() }), arg);
       return { resolved: writeTransaction(db, () => deps.matcher.alerts.resolve(id, deps.clock())) };
     },
     'balance.anchor': (arg) => {
-      const input = parse(
+      const input = parseOrThrow(
         z.object({ provider: z.string(), account: z.string().max(64).optional(), balance: z.string().max(20) }),
         arg,
       );
@@ -121,7 +113,7 @@ export function buildAdminHandlers(deps: AdminHandlerDeps): AdminHandlers {
     'forwarders.register': (arg) => registerForwarder(db, deps.dataDir, arg, 'staff'),
     'forwarders.list': () => ({ forwarders: listForwarders(db, deps.dataDir) }),
     'forwarders.remove': (arg) => {
-      const { device_id } = parse(z.object({ device_id: z.string().min(1).max(128) }), arg);
+      const { device_id } = parseOrThrow(z.object({ device_id: z.string().min(1).max(128) }), arg);
       return { removed: removeForwarder(db, deps.dataDir, device_id, 'staff') };
     },
   };

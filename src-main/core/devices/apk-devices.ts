@@ -68,14 +68,7 @@ export const smsUploadSchema = z.object({
 });
 
 /** zod failure → 400 validation_failed naming the field, in the documented shape. */
-export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown): T {
-  const checked = schema.safeParse(value);
-  if (checked.success) return checked.data;
-  const issue = checked.error.issues[0];
-  const field = issue?.path.map(String).join('.') || 'body';
-  const message = issue?.message ?? 'is invalid';
-  throw new AppError('validation_failed', `${field}: ${message.replace(/^Invalid input: /, '')}`);
-}
+export { parseOrThrow } from '../errors';
 
 export function deviceUnknown(deviceId: string): AppError {
   return new AppError(

@@ -1,8 +1,8 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../errors';
+import { writeFileAtomic } from '../files/write-file-atomic';
 
 export const FORWARDER_FILE_NAME = 'forwarders.json';
 
@@ -70,29 +70,7 @@ export function readForwarderFile(dataDir: string): ForwarderFile {
   return checked.data;
 }
 
-/** Write-then-rename with fsync and mode 0600, as keys.json: a power cut leaves old or new, never half. */
+/** Atomic and mode 0600, as keys.json. */
 export function writeForwarderFile(dataDir: string, content: ForwarderFile): void {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const file = forwarderFilePath(dataDir);
-  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-  const fd = fs.openSync(tmp, 'w', 0o600);
-  try {
-    fs.writeSync(fd, `${JSON.stringify(content, null, 2)}\n`);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  try {
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
-  try {
-    const dirFd = fs.openSync(path.dirname(file), 'r');
-    fs.fsyncSync(dirFd);
-    fs.closeSync(dirFd);
-  } catch {
-    // Directories cannot be fsynced everywhere (Windows); the rename is still atomic.
-  }
+  writeFileAtomic(forwarderFilePath(dataDir), `${JSON.stringify(content, null, 2)}\n`);
 }

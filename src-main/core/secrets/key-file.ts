@@ -1,7 +1,7 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors';
+import { writeFileAtomic } from '../files/write-file-atomic';
 import { KEY_KINDS, type KeyKind } from './key-format';
 
 export const KEY_FILE_NAME = 'keys.json';
@@ -40,23 +40,7 @@ export function readKeyFile(dataDir: string): KeyRing | null {
   return ring as KeyRing;
 }
 
-/** Write-then-rename with fsync, so a power cut leaves the old file or the new one, never half. */
+/** Atomic (a power cut leaves the old ring or the new one) and readable by this user only. */
 export function writeKeyFile(dataDir: string, ring: KeyRing): void {
-  const file = keyFilePath(dataDir);
-  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-  const fd = fs.openSync(tmp, 'w', 0o600);
-  try {
-    fs.writeSync(fd, `${JSON.stringify(ring, null, 2)}\n`);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-  try {
-    const dirFd = fs.openSync(path.dirname(file), 'r');
-    fs.fsyncSync(dirFd);
-    fs.closeSync(dirFd);
-  } catch {
-    // Directories cannot be fsynced on every platform (Windows); the rename is still atomic.
-  }
+  writeFileAtomic(keyFilePath(dataDir), `${JSON.stringify(ring, null, 2)}\n`);
 }

@@ -3,7 +3,7 @@ import { PROVIDER_IDS, providerInfo } from '../../../src-shared/providers';
 import type { GatewayView } from '../../../src-shared/contract/api';
 import { writeTransaction, type Db } from '../db';
 import { findGateway, insertGateway, listGateways, updateGateway, type GatewayChanges, type GatewayRow } from '../db/repos/gateway-repo';
-import { AppError } from '../errors';
+import { AppError, parseOrThrow } from '../errors';
 import { appendAudit } from '../audit';
 
 export const gatewayInputSchema = z
@@ -45,14 +45,7 @@ export function addGateway(
   ctx: { merchantId: number; auditKey: string; actor: string },
   raw: unknown,
 ): GatewayView {
-  const parsed = gatewayInputSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new AppError('validation_failed', `${issue?.path.join('.') || 'gateway'}: ${issue?.message ?? 'invalid'}`, {
-      hints: { field: issue?.path.join('.') ?? null },
-    });
-  }
-  const input = parsed.data;
+  const input = parseOrThrow(gatewayInputSchema, raw);
   const identifiers = splitIdentifiers(input.account);
   if (identifiers.length === 0 || identifiers.some((id) => id.length > 64)) {
     throw new AppError('validation_failed', 'account: give one or more identifiers, comma-separated, each up to 64 characters', {
@@ -110,13 +103,7 @@ export function updateGatewaySettings(
   ctx: { merchantId: number; auditKey: string; actor: string },
   raw: unknown,
 ): GatewayView {
-  const parsed = gatewayUpdateSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.') || 'gateway';
-    throw new AppError('validation_failed', `${field}: ${issue?.message ?? 'invalid'}`, { hints: { field } });
-  }
-  const input = parsed.data;
+  const input = parseOrThrow(gatewayUpdateSchema, raw);
   const changes: GatewayChanges = {};
   if (input.extra_sender_ids) changes.extraSenderIds = [...new Set(input.extra_sender_ids)];
   if (input.balance_check) changes.balanceCheck = input.balance_check;
