@@ -1,10 +1,18 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type ChangeEvent, type FormEvent } from 'react';
 import { useCounter } from './store';
 
 /** Every wallet SMS as stored, with where it came from; staff can paste one by hand. */
 export function SmsView() {
   const sms = useCounter((s) => s.sms);
   const pasteSms = useCounter((s) => s.pasteSms);
+  const importSms = useCounter((s) => s.importSms);
+  const onFile = (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    if (!file) return;
+    const format = file.name.toLowerCase().endsWith('.json') ? 'json' : 'csv';
+    void file.text().then((content) => importSms(format, content));
+    event.target.value = '';
+  };
   const [sender, setSender] = useState('');
   const [body, setBody] = useState('');
   const submit = (event: FormEvent) => {
@@ -21,6 +29,10 @@ export function SmsView() {
           <textarea aria-label="Message" placeholder="The whole SMS text" rows={3} value={body} onChange={(e) => setBody(e.target.value)} />
           <button type="submit">Store SMS</button>
         </form>
+        <label className="import">
+          Or import an SMS backup export (CSV with sender/address and body/message columns, or JSON):{' '}
+          <input type="file" accept=".csv,.json,text/csv,application/json" onChange={onFile} data-testid="sms-import" />
+        </label>
       </section>
       <section aria-label="Wallet SMS">
         <h2>Latest SMS</h2>

@@ -33,6 +33,7 @@ interface CounterState {
   setTab(tab: Tab): void;
   decide(id: number, result: 'success' | 'failed', reason?: string): Promise<void>;
   pasteSms(sender: string, body: string): Promise<void>;
+  importSms(format: 'csv' | 'json', content: string): Promise<void>;
   loadPairing(): Promise<void>;
   dismissBanner(): void;
 }
@@ -160,6 +161,15 @@ export const useCounter = create<CounterState>((set, get) => {
         if (first && first.ok) {
           set({ notice: first.is_new ? `Stored as ${first.sms.kind}.` : 'Already stored: the same SMS came before.' });
         } else if (first) set({ notice: first.message });
+      } catch (err) {
+        set({ notice: messageOf(err) });
+      }
+    },
+    async importSms(format, content) {
+      if (!client) return;
+      try {
+        const r = await client.invoke('sms.import', { format, content });
+        set({ notice: `Imported: ${r.stored} new, ${r.duplicates} already stored, ${r.rejected} refused.` });
       } catch (err) {
         set({ notice: messageOf(err) });
       }

@@ -141,4 +141,22 @@ describe('counter UI in Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('stores a pasted SMS and imports a CSV export, each marked as pasted by staff', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${adminUrl}/#token=${core.shop.keys.admin_token}`);
+    await page.getByRole('button', { name: 'Wallet SMS' }).click();
+    await page.getByLabel('Sender', { exact: true }).fill('bKash');
+    await page.getByLabel('Message', { exact: true }).fill(BKASH('700.00', 'BKPASTE001'));
+    await page.getByRole('button', { name: 'Store SMS' }).click();
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 10_000 }).toContain('Stored as credit');
+    const csv = `address,body\nbKash,"${BKASH('800.00', 'BKCSV00001')}"\nbKash,"${BKASH('700.00', 'BKPASTE001')}"\n`;
+    await page.getByTestId('sms-import').setInputFiles({ name: 'backup.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 10_000 }).toBe(
+      'Imported: 1 new, 1 already stored, 0 refused.',
+    );
+    const rows = page.getByTestId('sms-row').filter({ hasText: 'BKCSV00001' });
+    await expect.poll(() => rows.first().textContent(), { timeout: 10_000 }).toContain('pasted by staff');
+    await page.close();
+  });
 });
