@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { createCore, loadConfig, type Core } from '../../src-main/core';
 import { silentLogger } from '../../src-main/core/logging';
 import { addGateway } from '../../src-main/core/shop';
@@ -13,7 +14,6 @@ import { ERROR_TABLE } from '../../src-shared/contract/errors';
  * polling, copy buttons) and without it (plain form posts). The merchant's redirect_url is
  * the public listener's own /api/health, so following it needs no second server.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const LONG = 30_000;
 
 describe('hosted checkout in Chromium', () => {
@@ -78,18 +78,7 @@ describe('hosted checkout in Chromium', () => {
     const ctx = { merchantId: core.shop.merchantId, auditKey: core.shop.keys.audit_key, actor: 'test' };
     addGateway(core.db, ctx, { provider: 'bkash', account: '01711111111', label: 'Counter 1' });
     addGateway(core.db, ctx, { provider: 'nagad', account: '01822222222, XX6788', variant: 'merchant', label: 'Shop Nagad' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

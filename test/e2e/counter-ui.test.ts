@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { createCore, loadConfig, type Core } from '../../src-main/core';
 import { silentLogger } from '../../src-main/core/logging';
 import { openDatabase, closeDatabase } from '../../src-main/core/db';
@@ -16,7 +17,6 @@ const BKASH = (amount: string, txnid: string) =>
  * the renderer into out/renderer before vitest runs.
  */
 const RENDERER_DIR = path.resolve('out/renderer');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('counter UI in Chromium', () => {
   let dataDir: string;
@@ -32,18 +32,7 @@ describe('counter UI in Chromium', () => {
     const config = loadConfig({ dataDir, publicPort: 0, devicePort: 0, adminPort: 0 }, {});
     core = createCore(config, { logger: silentLogger(), rendererDir: RENDERER_DIR });
     adminUrl = (await core.listen()).admin;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

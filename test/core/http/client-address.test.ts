@@ -133,8 +133,10 @@ describe('clientAddress over HTTP', () => {
     expect((await ipOf({ 'X-Forwarded-For': '[2001:db8::2]:443' })).ip).toBe('2001:db8::2');
   });
 
-  it('normalises an IPv4-mapped socket address (::ffff:127.0.0.1) before matching', async (ctx) => {
-    if (!dual) return ctx.skip();
+  it('normalises an IPv4-mapped socket address (::ffff:127.0.0.1) before matching', async () => {
+    expect(normaliseIp('::ffff:127.0.0.1')).toBe('127.0.0.1');
+    // A machine without IPv6 cannot open the dual-stack listener; the pure check above still ran.
+    if (!dual) return;
     trusted = [];
     const res = await ipOf({}, dual.url);
     expect(res.socket).toBe('::ffff:127.0.0.1');
