@@ -59,7 +59,8 @@ export interface ReviewReason {
     | 'sms_predates_session'
     | 'sms_too_old'
     | 'balance_mismatch'
-    | 'paid_late';
+    | 'paid_late'
+    | 'pasted_by_staff';
   message: string;
 }
 

@@ -26,7 +26,7 @@ describe('hosted checkout in Chromium', () => {
   function ingest(txnid: string): void {
     const balance = 1000 + 500 * ++smsCount;
     const body = `You have received Tk 500.00 from 01712345678. Ref 123. Fee Tk 0.00. Balance Tk ${balance.toLocaleString('en-US')}.50. TrxID ${txnid} at 12/05/2026 11:25`;
-    core.sms.ingest({ sender: 'bKash', body }, { source: 'manual', origin: '', isTest: false });
+    core.sms.ingest({ sender: 'bKash', body }, { source: 'apk', origin: 'counter-phone', isTest: false });
   }
 
   async function createSession(orderId: string): Promise<string> {

@@ -179,6 +179,7 @@ export class Matcher {
       maxSmsAgeMs: this.deps.config.maxSmsAgeHours * 3_600_000,
       balance: gateway && gateway.balanceCheck !== 'off' ? checkBalance(sms, this.balances) : null,
       balanceMode: gateway?.balanceCheck ?? 'review',
+      pastedOnly: this.deps.smsRepo.deliveries(sms.id).every((d) => d.source === 'manual'),
     });
   }
 
@@ -296,10 +297,32 @@ export class Matcher {
       }
       changed.push(session.id);
     }
+    if (sms.kind === 'credit') changed.push(...this.reconsiderHeld(sms, now));
     if (sms.kind === 'credit') {
       const reclaimed = this.reclaimAfterWait(sms, now);
       if (reclaimed) changed.push(reclaimed);
       this.flagPaidLate(sms, now);
+    }
+    return changed;
+  }
+
+  /**
+   * Attempts held for review on this SMS are decided again when it is delivered again: a
+   * staff-pasted SMS that the phone now corroborates settles by itself if nothing else is wrong.
+   */
+  private reconsiderHeld(sms: SmsRow, now: number): string[] {
+    const changed: string[] = [];
+    for (const attempt of this.repo.transactions.pendingWithSms(sms.id)) {
+      const session = attempt.session_id ? this.repo.sessions.byId(attempt.session_id) : undefined;
+      if (!session || session.status !== 'pending' || session.expires_at <= now) continue;
+      const gateway = enabledGateways(this.deps.db, session.merchant_id).find((g) => g.id === attempt.gateway_id) ?? null;
+      const verdict = this.evaluate(session, sms, gateway, now);
+      if (verdict.verdict !== 'clean') continue;
+      this.repo.transactions.settle(attempt.id, 'sms_late_match', sms.id, now, JSON.stringify(verdict.warnings));
+      markSessionPaid(this.deps.db, this.repo, session, now);
+      this.raiseWarnings(session, attempt.id, sms, verdict.warnings, now);
+      this.deps.logger.info({ session_id: session.id, sms_id: sms.id, transaction_id: attempt.id }, 'held attempt settled by a new delivery of its SMS');
+      changed.push(session.id);
     }
     return changed;
   }

@@ -17,6 +17,8 @@ import { accountMatches, samePhone } from './account-match';
  *               and is younger than the maximum age.
  *  R6 balance — the balance the SMS reports follows from the wallet's previous balance
  *               (per gateway: off / warn / review; never for test SMS).
+ *  R7 source  — a device (modem, phone, forwarder, test mode) delivered the SMS: text that only
+ *               staff pasted is a person's word, so a person decides.
  *  Uniqueness (one SMS pays once, one TxnID one claim) is enforced by the database itself.
  */
 export interface MatchContext {
@@ -29,6 +31,8 @@ export interface MatchContext {
   /** Outcome of R6, computed by the balance check (null when not applicable). */
   balance: ReviewReason | null;
   balanceMode: 'off' | 'warn' | 'review';
+  /** True when every delivery of the SMS was a staff paste or import. */
+  pastedOnly: boolean;
 }
 
 export type MatchVerdict =
@@ -78,6 +82,12 @@ export function evaluateMatch(ctx: MatchContext): MatchVerdict {
   }
   if (ctx.now - sms.received_at > ctx.maxSmsAgeMs) {
     reasons.push({ code: 'sms_too_old', message: `The SMS is older than ${Math.round(ctx.maxSmsAgeMs / 3_600_000)} hours.` });
+  }
+  if (ctx.pastedOnly) {
+    reasons.push({
+      code: 'pasted_by_staff',
+      message: 'Only staff pasted this SMS; no modem or phone has delivered it. It settles by itself once one does.',
+    });
   }
   if (ctx.balance && sms.is_test === 0) {
     if (ctx.balanceMode === 'review') reasons.push(ctx.balance);

@@ -23,7 +23,7 @@ function smsBody(txnid: string): string {
 }
 
 function ingest(txnid: string): void {
-  core.sms.ingest({ sender: 'bKash', body: smsBody(txnid) }, { source: 'manual', origin: '', isTest: false });
+  core.sms.ingest({ sender: 'bKash', body: smsBody(txnid) }, { source: 'apk', origin: 'counter-phone', isTest: false });
 }
 
 async function createSession(body: Record<string, unknown>): Promise<string> {

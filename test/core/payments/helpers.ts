@@ -284,7 +284,7 @@ export async function startPayCore(options: StartOptions = {}): Promise<PayCore>
       const amountMinor = minorOf(o.amount ?? '500.00');
       const balanceMinor = o.balanceMinor ?? (ledger ?? 100_000) + amountMinor;
       const body = bkashCreditBody({ txnid: o.txnid, amountMinor, from: o.from, balanceMinor });
-      if (o.via === 'apk') {
+      if (o.via !== 'staff') {
         const r = await pc.apkSms('bKash', body, o.receivedAt);
         expect(r.status, r.text).toBe(200);
       } else {

@@ -278,7 +278,7 @@ describe('matching a submitted TxnID against the wallet SMS', () => {
 
     const ok = await pc.newSession({ currency: 'INR', amount: '500.00' });
     const okRef = upiRef();
-    await pc.importSms('AD-HDFCBK', upiCreditBody({ ref: okRef, amount: '500.00', account: 'XX6788' }));
+    expect((await pc.apkSms('AD-HDFCBK', upiCreditBody({ ref: okRef, amount: '500.00', account: 'XX6788' }))).status).toBe(200);
     const settled = await pc.submit(ok, { txnid: okRef });
     expect(settled.status, settled.text).toBe(200);
     const view = await pc.view(ok);
@@ -513,5 +513,34 @@ describe('manual verify: POST /api/merchant/verify on the admin listener', () =>
     expect(body(bad)).toMatchObject({ code: 'validation_failed', field: 'txnid' });
     expectErrorShape(await verify(bkashTxnid(), ''), 401, 'unauthorized');
     expectErrorShape(await verify(bkashTxnid(), pc.keys.live), 401, 'unauthorized');
+  });
+});
+
+describe('R7: an SMS only staff pasted is a person\'s word', () => {
+  let pc: PayCore;
+  beforeAll(async () => {
+    pc = await startPayCore();
+  });
+  afterAll(async () => {
+    await pc.stop();
+    removeTempDirs();
+  });
+
+  it('holds the payment for review, then settles it by itself when the phone delivers the same SMS', async () => {
+    const id = await pc.newSession();
+    const txnid = bkashTxnid();
+    const body = await pc.bkashCredit({ txnid, via: 'staff' });
+    const held = await pc.submit(id, { txnid });
+    expect(held.status, held.text).toBe(202);
+    const v = (await pc.verifications()).find((x) => x.session_id === id);
+    expect(v?.review_reasons.map((r) => r.code)).toEqual(['pasted_by_staff']);
+    expect((await pc.view(id)).status).toBe('pending');
+
+    const delivered = await pc.apkSms('bKash', body);
+    expect(delivered.status, delivered.text).toBe(200);
+    const view = await pc.view(id);
+    expect(view.status).toBe('success');
+    expect(view.successful_transaction?.result_source).toBe('sms_late_match');
+    expect(attemptsOf(pc, id)).toHaveLength(1);
   });
 });

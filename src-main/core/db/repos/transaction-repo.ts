@@ -70,6 +70,7 @@ export function prepareTransactionRepo(db: Db) {
     `SELECT * FROM transactions WHERE merchant_id = ? AND is_test = ? AND provider = ? AND txnid_normalized = ?
        AND status = 'failed' AND failure_reason = ? AND session_id IS NOT NULL ORDER BY id DESC LIMIT 1`,
   );
+  const pendingWithSms = db.prepare("SELECT * FROM transactions WHERE sms_id = ? AND status = 'pending' ORDER BY id");
   const pendingOlderThan = db.prepare(
     `SELECT * FROM transactions WHERE status = 'pending' AND sms_id IS NULL AND created_at <= ? ORDER BY id LIMIT ?`,
   );
@@ -98,6 +99,8 @@ export function prepareTransactionRepo(db: Db) {
     /** The latest attempt that failed because its SMS had not come in time. */
     failedNotFound: (merchantId: number, isTest: boolean, provider: string, txnid: string, reason: string) =>
       failedNotFound.get(merchantId, isTest ? 1 : 0, provider, txnid, reason) as TransactionRow | undefined,
+    /** Attempts held for review on this SMS: a new delivery of it may now settle them. */
+    pendingWithSms: (smsId: number) => pendingWithSms.all(smsId) as TransactionRow[],
     pendingForSession: (sessionId: string) => pendingForSession.all(sessionId) as TransactionRow[],
     pendingWithoutSmsOlderThan: (cutoff: number, limit: number) => pendingOlderThan.all(cutoff, limit) as TransactionRow[],
   };
