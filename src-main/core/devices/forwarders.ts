@@ -7,7 +7,7 @@ import { AppError } from '../errors';
 import { hashKey, randomString, readKeyFile } from '../secrets';
 import type { SmsIngestor } from '../sms';
 import { deviceUnknown, ingestForDevice, parseOrThrow } from './apk-devices';
-import { verifyBodyHmac, verifyCapcom6, verifyTimestampSign, verifyToken, type VerifyResult } from './forwarder-auth';
+import { MAX_SIGNATURE_AGE_MS, verifyBodyHmac, verifyCapcom6, verifyTimestampSign, verifyToken, type VerifyResult } from './forwarder-auth';
 import { extractCapcom6, extractGeneric, getPath } from './forwarder-payloads';
 import { fieldMapSchema, readForwarderFile, writeForwarderFile, type ForwarderEntry } from './forwarder-store';
 import { signedBodyCandidates } from './raw-body';
@@ -189,12 +189,30 @@ function authenticate(format: ForwarderFormat, entry: ForwarderEntry, row: Devic
   if (entry.auth === 'hmac') return verifyBodyHmac({ secret, bodies, signature: header(req, 'x-signature') });
   const tsPath = entry.field_map.timestamp ?? 'timestamp';
   const signPath = entry.field_map.sign ?? 'sign';
-  return verifyTimestampSign({
-    secret,
-    timestamp: text(getPath(req.body, tsPath)) ?? text(req.query[tsPath]),
-    sign: text(getPath(req.body, signPath)) ?? text(req.query[signPath]),
-    now,
-  });
+  const timestamp = text(getPath(req.body, tsPath)) ?? text(req.query[tsPath]);
+  const verdict = verifyTimestampSign({ secret, timestamp, sign: text(getPath(req.body, signPath)) ?? text(req.query[signPath]), now });
+  if (!verdict.ok || timestamp === undefined) return verdict;
+  return claimTimestampOnce(row.device_id, timestamp.trim(), now);
+}
+
+/**
+ * SmsForwarder's sign covers the timestamp, not the message: whoever sniffs one request on the
+ * shop Wi-Fi could reuse its sign with any text until it ages out. Each timestamp is therefore
+ * accepted once per forwarder; the phone's own request comes first, so a sniffed sign is spent.
+ * Process memory suffices: one core serves a data dir, and a sign outlives a restart by minutes.
+ */
+const spentSigns = new Map<string, number>();
+
+function claimTimestampOnce(deviceId: string, timestamp: string, now: number): VerifyResult {
+  for (const [key, expires] of spentSigns) {
+    if (expires > now) break;
+    spentSigns.delete(key);
+  }
+  const key = `${deviceId}|${timestamp}`;
+  if (spentSigns.has(key)) return { ok: false, reason: 'this timestamp and sign were already used; each request needs a fresh one' };
+  // Entries go in roughly time order, so the sweep above stops at the first live one.
+  spentSigns.set(key, now + 2 * MAX_SIGNATURE_AGE_MS);
+  return { ok: true };
 }
 
 /**

@@ -27,6 +27,12 @@ function fromBodyParser(err: unknown): AppError | null {
   return null;
 }
 
+/** Express throws URIError for a path whose %-escapes do not decode: the client's mistake, not ours. */
+function fromRouting(err: unknown): AppError | null {
+  if (err instanceof URIError) return new AppError('bad_request', 'The request path is not valid URL encoding.');
+  return null;
+}
+
 export function notFoundHandler(): RequestHandler {
   return (req, _res, next) => {
     next(new AppError('not_found', `No route ${req.method} ${req.path} on this listener`));
@@ -36,7 +42,7 @@ export function notFoundHandler(): RequestHandler {
 /** Every failure leaves in the documented shape; stacks go to the log, never to the client. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const appError = fromBodyParser(err) ?? toAppError(err);
+    const appError = fromBodyParser(err) ?? fromRouting(err) ?? toAppError(err);
     if (appError.code === 'internal') {
       logger.error({ err: appError.cause ?? err, method: req.method, path: req.path }, 'request failed');
     } else {

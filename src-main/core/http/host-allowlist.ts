@@ -2,15 +2,17 @@ import net from 'node:net';
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors';
 
-/** `example.com:8787` → `example.com`; `[::1]:8788` → `::1`. */
-export function hostnameOf(hostHeader: string): string {
-  const value = hostHeader.trim().toLowerCase();
-  if (value.startsWith('[')) {
-    const end = value.indexOf(']');
-    return end > 0 ? value.slice(1, end) : value;
-  }
-  const colon = value.lastIndexOf(':');
-  return colon > 0 && value.indexOf(':') === colon ? value.slice(0, colon) : value;
+/** A Host header is a name or a bracketed IPv6 literal, then at most a port; nothing else. */
+const HOST_SHAPE = /^(?:\[([0-9a-f:.]+)\]|([a-z0-9.-]+))(?::\d{1,5})?$/;
+
+/**
+ * `example.com:8787` → `example.com`; `[::1]:8788` → `::1`; null for anything that is not a
+ * well-formed Host (`[::1]@evil.com`, `a b`, `host:80:80`), which no listener answers.
+ */
+export function hostnameOf(hostHeader: string): string | null {
+  const match = HOST_SHAPE.exec(hostHeader.trim().toLowerCase());
+  if (!match) return null;
+  return match[1] ?? match[2] ?? null;
 }
 
 /**
@@ -21,6 +23,7 @@ export function hostnameOf(hostHeader: string): string {
 export function isHostAllowed(hostHeader: string | undefined, allowed: readonly string[]): boolean {
   if (!hostHeader) return false;
   const name = hostnameOf(hostHeader);
+  if (name === null) return false;
   if (name === 'localhost' || name.endsWith('.localhost') || net.isIP(name) !== 0) return true;
   return allowed.some((entry) => entry.toLowerCase() === name);
 }

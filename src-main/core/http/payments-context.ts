@@ -6,6 +6,7 @@ import type { SessionService } from '../sessions';
 import type { SmsIngestor } from '../sms';
 import { compileTrustedProxies, clientAddressWith, socketAddress, type ProxyMatcher } from './client-address';
 import type { Limiters } from './limiters';
+import { hostnameOf } from './host-allowlist';
 
 /** What the payment routes need from the core. */
 export interface PaymentsContext {
@@ -37,7 +38,12 @@ export function publicOrigin(req: Request, ctx: Pick<PaymentsContext, 'config' |
   const forwardedProto = req.headers['x-forwarded-proto'];
   const viaProxy = !ctx.trusted.empty && ctx.trusted.has(socketAddress(req));
   const https = viaProxy && typeof forwardedProto === 'string' && forwardedProto.split(',')[0]?.trim() === 'https';
-  return `${https ? 'https' : 'http'}://${req.headers.host ?? '127.0.0.1'}`;
+  // The Host passed the listener's allowlist; still rebuild it from its parsed parts, never echo it.
+  const host = req.headers.host ?? '';
+  const name = hostnameOf(host) ?? '127.0.0.1';
+  const port = /:(\d{1,5})$/.exec(host)?.[1];
+  const shown = name.includes(':') ? `[${name}]` : name;
+  return `${https ? 'https' : 'http'}://${shown}${port ? `:${port}` : ''}`;
 }
 
 /** Where the customer goes back to: the merchant's redirect_url with session_id and status. */

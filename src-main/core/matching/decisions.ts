@@ -51,11 +51,20 @@ export class Decisions {
 
   /** Approve or reject a pending attempt. The decision and its audit row commit together. */
   decide(transactionId: number, decision: Decision): DecisionOutcome {
-    const now = this.deps.clock();
     const { sessions } = this.deps;
+    // A session past its time is expired first (the sweep may not have reached it): nobody
+    // can approve a payment for a session that is over.
+    const before = sessions.transactions.byId(transactionId);
+    if (before?.session_id) sessions.expireIfDue(before.session_id);
+    const now = this.deps.clock();
     const outcome = writeTransaction(this.deps.db, () => {
       const attempt = sessions.transactions.byId(transactionId);
-      if (!attempt || attempt.merchant_id !== this.deps.merchantId) throw new AppError('verification_not_found');
+      // Test mode never asks a person; a live phone or counter cannot reach a test attempt.
+      if (!attempt || attempt.merchant_id !== this.deps.merchantId || attempt.is_test === 1) {
+        throw new AppError('verification_not_found');
+      }
+      const owner = attempt.session_id ? sessions.sessions.byId(attempt.session_id) : undefined;
+      if (attempt.status !== 'pending' && owner?.status === 'expired') throw new AppError('session_expired');
       if (attempt.status !== 'pending') {
         throw new AppError('verification_already_decided', `Verification ${transactionId} is already ${attempt.status}.`, {
           hints: { status: attempt.status },
@@ -105,79 +114,69 @@ export class Decisions {
 
   /**
    * A TxnID given out of band (a customer at the counter, a phone call): find its SMS,
-   * check it against a gateway and record a verified payment. A TxnID a session is already
-   * waiting on settles that session when the amounts agree.
+   * check it against a gateway and record a verified payment. A TxnID a session's attempt is
+   * waiting on is decided in the queue, never by a lookup.
    */
   verify(rawTxnid: unknown, actor: string): VerifyOutcome {
     const txnid = normalizeSubmittedTxnid(rawTxnid);
     if (!txnid) throw new AppError('validation_failed', 'txnid: give the transaction ID from the wallet SMS', { hints: { field: 'txnid' } });
     const now = this.deps.clock();
     const { sessions } = this.deps;
-    const result = writeTransaction(this.deps.db, (): VerifyOutcome & { sessionId: string | null } => {
+    const result = writeTransaction(this.deps.db, (): VerifyOutcome => {
       const found = this.deps.smsRepo.byTxnid(this.deps.merchantId, false, txnid.normalized);
       const sms = found.find((s) => s.kind === 'credit');
       if (!sms) {
         const spoof = found.find((s) => s.kind === 'spoof');
-        if (spoof) return { matched: false, already_existed: false, transaction: null, sms: spoof, reason: 'The only SMS with this TxnID came from a sender that is not the wallet (spoofed sender).', sessionId: null };
+        if (spoof) return { matched: false, already_existed: false, transaction: null, sms: spoof, reason: 'The only SMS with this TxnID came from a sender that is not the wallet (spoofed sender).' };
         throw new AppError('txnid_not_found');
       }
       const used = sessions.transactions.successForSms(sms.id);
-      if (used) return { matched: true, already_existed: true, transaction: used, sms, reason: null, sessionId: null };
+      if (used) return { matched: true, already_existed: true, transaction: used, sms, reason: null };
       const gateway = gatewayForSms(enabledGateways(this.deps.db, this.deps.merchantId), sms.provider, sms.account_hint);
-      if (!gateway) return { matched: false, already_existed: false, transaction: null, sms, reason: `No enabled ${sms.provider} gateway.`, sessionId: null };
+      if (!gateway) return { matched: false, already_existed: false, transaction: null, sms, reason: `No enabled ${sms.provider} gateway.` };
       if (sms.account_hint && !accountMatches(sms.account_hint, gateway.identifiers)) {
-        return { matched: false, already_existed: false, transaction: null, sms, reason: `The SMS names account ${sms.account_hint}, which is not one of the shop's gateways.`, sessionId: null };
+        return { matched: false, already_existed: false, transaction: null, sms, reason: `The SMS names account ${sms.account_hint}, which is not one of the shop's gateways.` };
       }
       const claim = sessions.transactions.liveClaims(this.deps.merchantId, false, txnid.normalized).find((c) => c.provider === sms.provider);
-      let transactionId: number;
-      let sessionId: string | null = null;
       if (claim) {
-        const session = claim.session_id ? sessions.sessions.byId(claim.session_id) : undefined;
-        if (session && session.amount_minor !== sms.amount_minor) {
-          throw new AppError('conflict', `TxnID ${txnid.normalized} is claimed by session ${session.id} for a different amount; decide it there.`);
-        }
-        if (claim.sms_id === null) sessions.transactions.attachSms(claim.id, { sms_id: sms.id, amount_minor: sms.amount_minor, sender_account: sms.counterparty }, '[]', now);
-        sessions.transactions.settle(claim.id, 'manual_verify', sms.id, now);
-        if (session && session.status === 'pending') markSessionPaid(this.deps.db, sessions, session, now);
-        transactionId = claim.id;
-        sessionId = claim.session_id;
-      } else {
-        transactionId = insertAttempt(sessions, {
-          merchant_id: this.deps.merchantId,
-          session_id: null,
-          gateway_id: gateway.id,
-          provider: gateway.provider,
-          variant: gateway.variant,
-          account_number: gateway.accountNumber,
-          txnid_submitted: txnid.submitted,
-          txnid_normalized: txnid.normalized,
-          sender_account: sms.counterparty,
-          amount_minor: sms.amount_minor,
-          status: 'success',
-          result_source: 'manual_verify',
-          failure_reason: null,
-          review_reasons: null,
-          sms_id: sms.id,
-          is_test: 0,
-          verified_at: now,
-          created_at: now,
-        });
+        // A session's attempt waits for a reason (the rules held it for review, or its SMS is
+        // disputed): looking the TxnID up must not settle it behind the queue's back.
+        throw new AppError(
+          'conflict',
+          `TxnID ${txnid.normalized} is waiting as verification ${claim.id}${claim.session_id ? ` of session ${claim.session_id}` : ''}; approve or reject it in the queue.`,
+          { hints: { verification_id: claim.id } },
+        );
       }
+      const transactionId = insertAttempt(sessions, {
+        merchant_id: this.deps.merchantId,
+        session_id: null,
+        gateway_id: gateway.id,
+        provider: gateway.provider,
+        variant: gateway.variant,
+        account_number: gateway.accountNumber,
+        txnid_submitted: txnid.submitted,
+        txnid_normalized: txnid.normalized,
+        sender_account: sms.counterparty,
+        amount_minor: sms.amount_minor,
+        status: 'success',
+        result_source: 'manual_verify',
+        failure_reason: null,
+        review_reasons: null,
+        sms_id: sms.id,
+        is_test: 0,
+        verified_at: now,
+        created_at: now,
+      });
       appendAudit(this.deps.db, this.deps.auditKey, {
         actor,
         action: 'txnid.verified',
         subjectType: 'transaction',
         subjectId: String(transactionId),
-        details: { txnid: txnid.normalized, sms_id: sms.id, session_id: sessionId },
+        details: { txnid: txnid.normalized, sms_id: sms.id },
       }, now);
-      return { matched: true, already_existed: false, transaction: sessions.transactions.byId(transactionId) as TransactionRow, sms, reason: null, sessionId };
+      return { matched: true, already_existed: false, transaction: sessions.transactions.byId(transactionId) as TransactionRow, sms, reason: null };
     });
-    if (result.sessionId) {
-      const view = changedView(sessions, result.sessionId);
-      if (view) this.deps.onSessionChange(view);
-    }
     if (result.matched && !result.already_existed) this.deps.onVerificationsChange();
-    const { sessionId: _ignored, ...outcome } = result;
-    return outcome;
+    return result;
   }
 }

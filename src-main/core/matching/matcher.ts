@@ -13,7 +13,7 @@ import { SESSION_EXPIRED_REASON, type SessionService } from '../sessions';
 import type { IngestedSms } from '../sms';
 import { checkBalance } from './balance-check';
 import { enabledGateways, gatewayForSms, type GatewayChoice } from './gateway-lookup';
-import { evaluateMatch, type MatchVerdict } from './rules';
+import { SPOOFED_SENDER_REASON, evaluateMatch, type MatchVerdict } from './rules';
 import { changedView, insertAttempt, markSessionPaid } from './settle';
 import { normalizeSubmittedTxnid, txnidFitsProvider } from './txnid';
 import { parseCheckoutSubmit } from './submit-input';
@@ -252,7 +252,7 @@ export class Matcher {
     // must never pay a session that is over, only raise "paid late" for it.
     const isTest = row.is_test === 1;
     const waiting = this.repo.transactions.pendingAwaitingSms(row.merchant_id, isTest, row.provider, row.txnid_normalized);
-    const lapsed = this.repo.transactions.failedNotFound(row.merchant_id, isTest, row.provider, row.txnid_normalized, NOT_FOUND_REASON);
+    const lapsed = this.lapsedAttempt(row.merchant_id, isTest, row.provider, row.txnid_normalized);
     for (const t of [...waiting, ...(lapsed ? [lapsed] : [])]) if (t.session_id) this.repo.expireIfDue(t.session_id);
     const now = this.deps.clock();
     const changed = writeTransaction(this.deps.db, () => this.lateMatchInTx(row, now));
@@ -270,8 +270,7 @@ export class Matcher {
       const session = attempt.session_id ? this.repo.sessions.byId(attempt.session_id) : undefined;
       if (!session || session.status !== 'pending' || session.expires_at <= now) continue;
       if (sms.kind === 'spoof') {
-        const reason = 'The SMS for this TxnID came from a sender that is not the wallet (spoofed sender).';
-        this.repo.transactions.fail(attempt.id, null, reason, now);
+        this.repo.transactions.fail(attempt.id, null, SPOOFED_SENDER_REASON, now);
         this.raiseSpoofAlert(session, sms, now);
         changed.push(session.id);
         continue;
@@ -328,8 +327,19 @@ export class Matcher {
   }
 
   /**
+   * A failed attempt the real SMS should still be able to settle: it failed only because the
+   * SMS had not come in time, or because a spoof carrying the same TxnID came first.
+   */
+  private lapsedAttempt(merchantId: number, isTest: boolean, provider: string, txnid: string): TransactionRow | undefined {
+    const latest = this.repo.transactions.latestFailed(merchantId, isTest, provider, txnid);
+    return latest && (latest.failure_reason === NOT_FOUND_REASON || latest.failure_reason === SPOOFED_SENDER_REASON)
+      ? latest
+      : undefined;
+  }
+
+  /**
    * The SMS came after its TxnID had been failed as "not found" (a phone offline for an
-   * hour, say) while the session is still open: the same rules as a fresh submit decide it,
+   * hour, say) or rejected for a spoof that arrived first, while the session is still open: the same rules as a fresh submit decide it,
    * exactly as if the customer had pressed Verify again now. A lost-then-found SMS still pays.
    */
   private reclaimAfterWait(sms: SmsRow, now: number): string | null {
@@ -338,7 +348,7 @@ export class Matcher {
     const txnid = sms.txnid_normalized as string;
     const provider = sms.provider as string;
     if (this.repo.transactions.liveClaims(sms.merchant_id, isTest, txnid).some((c) => c.provider === provider)) return null;
-    const lapsed = this.repo.transactions.failedNotFound(sms.merchant_id, isTest, provider, txnid, NOT_FOUND_REASON);
+    const lapsed = this.lapsedAttempt(sms.merchant_id, isTest, provider, txnid);
     const session = lapsed?.session_id ? this.repo.sessions.byId(lapsed.session_id) : undefined;
     if (!lapsed || !session || session.status !== 'pending' || session.expires_at <= now) return null;
     const gateway = enabledGateways(this.deps.db, session.merchant_id).find((g) => g.id === lapsed.gateway_id);

@@ -40,9 +40,11 @@ export type MatchVerdict =
   | { verdict: 'review'; reasons: ReviewReason[]; warnings: ReviewReason[] }
   | { verdict: 'reject'; reason: string };
 
+export const SPOOFED_SENDER_REASON = 'The SMS for this TxnID came from a sender that is not the wallet (spoofed sender).';
+
 export function evaluateMatch(ctx: MatchContext): MatchVerdict {
   const { session, sms, gateway } = ctx;
-  if (sms.kind === 'spoof') return { verdict: 'reject', reason: 'The SMS for this TxnID came from a sender that is not the wallet (spoofed sender).' };
+  if (sms.kind === 'spoof') return { verdict: 'reject', reason: SPOOFED_SENDER_REASON };
   if (sms.kind !== 'credit' || sms.amount_minor === null) {
     return { verdict: 'reject', reason: `The SMS for this TxnID is not a payment received (${sms.kind}).` };
   }

@@ -153,23 +153,31 @@ function toSmsParse(provider: ProviderId, r: WalletBodyParse, kind: SmsKind): Sm
  * - allowlisted sender, anything else → that wallet's kind (debit, otp, ..., unknown)
  * - otherwise → unknown with provider null
  */
+/**
+ * As parseSms, but a parser bug throws instead of reading as `unknown`: ingestion uses this
+ * so the message is stored `unparsed` and parsed again at the next start, not lost as unknown.
+ */
+export function parseSmsStrict(input: { sender: string; body: string }, options?: ParseSmsOptions): SmsParse {
+  const sender = typeof input?.sender === 'string' ? input.sender : '';
+  const body = typeof input?.body === 'string' ? input.body : '';
+  const allowed = providersForSender(sender, options?.extraSenders);
+  let first: { provider: ProviderId; parse: WalletBodyParse } | null = null;
+  for (const provider of allowed) {
+    const r = parserFor(provider).parse(body);
+    if (isMoneyIn(r)) return toSmsParse(provider, r, r.kind);
+    if (first === null) first = { provider, parse: r };
+  }
+  for (const parser of WALLET_PARSERS) {
+    if (allowed.includes(parser.provider)) continue;
+    const r = parser.parse(body);
+    if (isMoneyIn(r)) return toSmsParse(parser.provider, r, 'spoof');
+  }
+  return first !== null ? toSmsParse(first.provider, first.parse, first.parse.kind) : unknownParse(null);
+}
+
 export function parseSms(input: { sender: string; body: string }, options?: ParseSmsOptions): SmsParse {
   try {
-    const sender = typeof input?.sender === 'string' ? input.sender : '';
-    const body = typeof input?.body === 'string' ? input.body : '';
-    const allowed = providersForSender(sender, options?.extraSenders);
-    let first: { provider: ProviderId; parse: WalletBodyParse } | null = null;
-    for (const provider of allowed) {
-      const r = parserFor(provider).parse(body);
-      if (isMoneyIn(r)) return toSmsParse(provider, r, r.kind);
-      if (first === null) first = { provider, parse: r };
-    }
-    for (const parser of WALLET_PARSERS) {
-      if (allowed.includes(parser.provider)) continue;
-      const r = parser.parse(body);
-      if (isMoneyIn(r)) return toSmsParse(parser.provider, r, 'spoof');
-    }
-    return first !== null ? toSmsParse(first.provider, first.parse, first.parse.kind) : unknownParse(null);
+    return parseSmsStrict(input, options);
   } catch {
     return unknownParse(null);
   }

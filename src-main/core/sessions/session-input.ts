@@ -72,7 +72,13 @@ export function parseSessionInput(body: unknown, defaultCurrency: string): Sessi
       hints: { field: 'currency' },
     });
   }
-  const metadata = input.metadata === undefined ? null : JSON.stringify(input.metadata);
+  let metadata: string | null = null;
+  try {
+    metadata = input.metadata === undefined ? null : JSON.stringify(input.metadata);
+  } catch {
+    // Nesting deep enough to overflow the stack: refuse it like any other oversized metadata.
+    throw fieldError('metadata', 'must be at most 4 KB of JSON');
+  }
   if (metadata !== null && metadata.length > 4096) throw fieldError('metadata', 'must be at most 4 KB of JSON');
   return {
     amountMinor,

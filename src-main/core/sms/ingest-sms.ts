@@ -7,7 +7,7 @@ import { listGateways } from '../db/repos/gateway-repo';
 import { prepareSmsRepo, type NewSmsRow, type SmsRepo, type SmsRow } from '../db/repos/sms-repo';
 import { AppError } from '../errors';
 import type { Logger } from '../logging';
-import { parseSms, type ExtraSenders } from '../parsers';
+import { parseSmsStrict, type ExtraSenders } from '../parsers';
 import { smsFingerprint } from './fingerprint';
 
 /** A device clock may run ahead; an SMS cannot arrive from the future. */
@@ -196,7 +196,7 @@ export class SmsIngestor {
     }
     let parse: SmsParse | null = null;
     try {
-      parse = parseSms({ sender: input.sender, body: input.body }, { extraSenders });
+      parse = parseSmsStrict({ sender: input.sender, body: input.body }, { extraSenders });
     } catch (err) {
       this.logger.error({ err }, 'sms parser failed; storing the message raw');
     }
@@ -232,7 +232,7 @@ export class SmsIngestor {
     let fixed = 0;
     for (const row of this.repo.unparsed(limit)) {
       try {
-        const columns = parsedColumns(parseSms({ sender: row.sender, body: row.body }, { extraSenders }), this.clock());
+        const columns = parsedColumns(parseSmsStrict({ sender: row.sender, body: row.body }, { extraSenders }), this.clock());
         if (columns.kind !== 'unparsed' && writeTransaction(this.db, () => this.repo.fillParse(row.id, columns))) fixed += 1;
       } catch (err) {
         this.logger.error({ err, sms_id: row.id }, 'sms still does not parse');

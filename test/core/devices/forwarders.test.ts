@@ -202,7 +202,9 @@ describe('POST /api/forwarders/:id/generic', () => {
     const ok = await httpRequest(url, reg.webhook_path, { method: 'POST', body: json });
     expect(ok.status, ok.text).toBe(200);
     // The app's default: a form post from=&content=&timestamp=&sign= (the sign URL-encoded once more by the form).
-    const form = new URLSearchParams({ from: 'bKash', content: bkashCredit('BKX92H1AC').body, timestamp: String(ts), sign }).toString();
+    // Each request carries a fresh timestamp: a sign is spent once used (replay guard).
+    const ts2 = ts + 1;
+    const form = new URLSearchParams({ from: 'bKash', content: bkashCredit('BKX92H1AC').body, timestamp: String(ts2), sign: signTimestampSign(reg.secret, ts2) }).toString();
     const okForm = await httpRequest(url, reg.webhook_path, { method: 'POST', body: form, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
     expect(okForm.status, okForm.text).toBe(200);
     expect(countSms(db)).toBe(2);

@@ -323,7 +323,7 @@ describe('POST /api/device/verify', () => {
     expect(await pc.transactions()).toHaveLength(1);
   });
 
-  it('settles a session whose attempt waits for a person (balance did not follow)', async () => {
+  it('does not settle an attempt held for a person (balance did not follow): the queue decides it', async () => {
     // First credit sets the wallet balance at 1,500.50; the second reports the same balance
     // after another 500, so matching holds it for review instead of settling it.
     await pc.pushSms([bkashCredit('BKB1A2L3N4')]);
@@ -333,13 +333,12 @@ describe('POST /api/device/verify', () => {
     const waiting = await pc.verificationFor('ORD-REVIEW');
     expect(waiting.review_reasons).toEqual([expect.objectContaining({ code: 'balance_mismatch' })]);
 
+    // Typing the TxnID on the phone is a lookup, not an approval of a possible forgery.
     const res = await pc.call('/api/device/verify', { txnid: 'BKB5A6L7N8' });
-    expect(res.status, res.text).toBe(200);
-    expect(res.json).toMatchObject({ matched: true, already_existed: false, transaction: { id: waiting.verification_id, status: 'success', result_source: 'manual_verify' } });
-    const session = await pc.session(id);
-    expect(session.status).toBe('success');
-    expect(session.successful_transaction?.result_source).toBe('manual_verify');
-    expect(await pc.poll()).toEqual([]);
+    expectDeviceError(res, 409, 'conflict');
+    expect(String((res.json as { merchant_message: string }).merchant_message)).toContain(String(waiting.verification_id));
+    expect((await pc.session(id)).status).toBe('pending');
+    expect((await pc.poll()).map((v) => v.verification_id)).toEqual([waiting.verification_id]);
   });
 
   it('an unknown TxnID is 404 txnid_not_found and records nothing', async () => {

@@ -66,9 +66,9 @@ export function prepareTransactionRepo(db: Db) {
      WHERE id = @id AND status = 'pending'`,
   );
   const pendingForSession = db.prepare("SELECT * FROM transactions WHERE session_id = ? AND status = 'pending'");
-  const failedNotFound = db.prepare(
+  const latestFailed = db.prepare(
     `SELECT * FROM transactions WHERE merchant_id = ? AND is_test = ? AND provider = ? AND txnid_normalized = ?
-       AND status = 'failed' AND failure_reason = ? AND session_id IS NOT NULL ORDER BY id DESC LIMIT 1`,
+       AND status = 'failed' AND session_id IS NOT NULL ORDER BY id DESC LIMIT 1`,
   );
   const pendingWithSms = db.prepare("SELECT * FROM transactions WHERE sms_id = ? AND status = 'pending' ORDER BY id");
   const pendingOlderThan = db.prepare(
@@ -96,9 +96,9 @@ export function prepareTransactionRepo(db: Db) {
       reviewReasons: string,
       now: number,
     ) => attachSms.run({ id, ...sms, review_reasons: reviewReasons, now }).changes === 1,
-    /** The latest attempt that failed because its SMS had not come in time. */
-    failedNotFound: (merchantId: number, isTest: boolean, provider: string, txnid: string, reason: string) =>
-      failedNotFound.get(merchantId, isTest ? 1 : 0, provider, txnid, reason) as TransactionRow | undefined,
+    /** The latest failed attempt of a session on this TxnID (to reconsider when the real SMS comes). */
+    latestFailed: (merchantId: number, isTest: boolean, provider: string, txnid: string) =>
+      latestFailed.get(merchantId, isTest ? 1 : 0, provider, txnid) as TransactionRow | undefined,
     /** Attempts held for review on this SMS: a new delivery of it may now settle them. */
     pendingWithSms: (smsId: number) => pendingWithSms.all(smsId) as TransactionRow[],
     pendingForSession: (sessionId: string) => pendingForSession.all(sessionId) as TransactionRow[],
