@@ -11,7 +11,7 @@ import { AppError } from '../errors';
 import type { Logger } from '../logging';
 import { SESSION_EXPIRED_REASON, type SessionService } from '../sessions';
 import type { IngestedSms } from '../sms';
-import { checkBalance } from './balance-check';
+import { checkBalance } from '../balance';
 import { enabledGateways, gatewayForSms, type GatewayChoice } from './gateway-lookup';
 import { SPOOFED_SENDER_REASON, evaluateMatch, type MatchVerdict } from './rules';
 import { changedView, insertAttempt, markSessionPaid } from './settle';

@@ -9,6 +9,8 @@ import { AppError } from '../errors';
 import type { Logger } from '../logging';
 import { parseSmsStrict, type ExtraSenders } from '../parsers';
 import { smsFingerprint } from './fingerprint';
+import { classifyBalanceLink } from '../balance';
+import { prepareBalanceRepo, type BalanceRepo } from '../db/repos/balance-repo';
 
 /** A device clock may run ahead; an SMS cannot arrive from the future. */
 const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
@@ -104,6 +106,7 @@ export function toSmsView(row: SmsRow, repo: SmsRepo): SmsView {
  */
 export class SmsIngestor {
   private readonly repo: SmsRepo;
+  private readonly balances: BalanceRepo;
   private readonly subscribers: ((sms: IngestedSms) => void)[] = [];
 
   constructor(
@@ -113,6 +116,19 @@ export class SmsIngestor {
     private readonly clock: () => number = Date.now,
   ) {
     this.repo = prepareSmsRepo(db);
+    this.balances = prepareBalanceRepo(db);
+  }
+
+  /**
+   * Places an SMS in its wallet's balance chain (see balance-chain.ts) once a device has
+   * delivered it: text only staff pasted never becomes a point others are checked against.
+   */
+  private linkBalance(id: number): void {
+    const row = this.repo.byId(id);
+    if (!row || row.balance_link !== null) return;
+    if (this.repo.deliveries(id).every((d) => d.source === 'manual')) return;
+    const link = classifyBalanceLink(row, this.balances);
+    if (link) this.balances.setLink(id, link);
   }
 
   get smsRepo(): SmsRepo {
@@ -153,6 +169,7 @@ export class SmsIngestor {
         const { row, isNew } = this.repo.insertOrGet(p.row);
         this.repo.addDelivery(row.id, context.source, context.origin, now);
         if (!isNew && row.kind === 'unparsed' && p.row.kind !== 'unparsed') this.repo.fillParse(row.id, p.row);
+        this.linkBalance(row.id);
         return { ok: true as const, row: this.repo.byId(row.id) as SmsRow, isNew };
       }),
     );
@@ -233,7 +250,12 @@ export class SmsIngestor {
     for (const row of this.repo.unparsed(limit)) {
       try {
         const columns = parsedColumns(parseSmsStrict({ sender: row.sender, body: row.body }, { extraSenders }), this.clock());
-        if (columns.kind !== 'unparsed' && writeTransaction(this.db, () => this.repo.fillParse(row.id, columns))) fixed += 1;
+        const filled = columns.kind !== 'unparsed' && writeTransaction(this.db, () => {
+          const changed = this.repo.fillParse(row.id, columns);
+          if (changed) this.linkBalance(row.id);
+          return changed;
+        });
+        if (filled) fixed += 1;
       } catch (err) {
         this.logger.error({ err, sms_id: row.id }, 'sms still does not parse');
       }

@@ -13,6 +13,7 @@ export function prepareBalanceRepo(db: Db) {
     `SELECT id, balance_minor, received_at FROM sms
      WHERE merchant_id = @merchant_id AND provider = @provider AND is_test = 0 AND balance_minor IS NOT NULL
        AND kind IN ('credit', 'debit', 'reversal') AND ifnull(account_hint, '') = @account_key
+       AND balance_link IN ('start', 'follows')
        AND (received_at < @at OR (received_at = @at AND id < @sms_id))
      ORDER BY received_at DESC, id DESC LIMIT 1`,
   );
@@ -25,8 +26,9 @@ export function prepareBalanceRepo(db: Db) {
     `INSERT INTO balance_anchors (merchant_id, provider, account_key, balance_minor, anchored_at, set_by)
      VALUES (?, ?, ?, ?, ?, ?)`,
   );
+  const setLink = db.prepare('UPDATE sms SET balance_link = ? WHERE id = ?');
   return {
-    /** The wallet's last known balance before this SMS: its previous SMS, or a later staff anchor. */
+    /** The wallet's last trusted balance before this SMS: its previous SMS, or a later staff anchor. */
     previous(merchantId: number, provider: string, accountKey: string, at: number, smsId: number): BalancePoint | null {
       const sms = previousSms.get({ merchant_id: merchantId, provider, account_key: accountKey, at, sms_id: smsId }) as
         | { id: number; balance_minor: number; received_at: number }
@@ -39,6 +41,8 @@ export function prepareBalanceRepo(db: Db) {
       }
       return sms ? { balance_minor: sms.balance_minor, at: sms.received_at, origin: 'sms', sms_id: sms.id } : null;
     },
+    setLink: (smsId: number, link: 'start' | 'follows' | 'breaks') =>
+      setLink.run(link, smsId),
     anchor: (merchantId: number, provider: string, accountKey: string, balanceMinor: number, at: number, by: string) =>
       Number(insertAnchor.run(merchantId, provider, accountKey, balanceMinor, at, by).lastInsertRowid),
   };

@@ -23,9 +23,10 @@ export interface SmsRow {
   wallet_time: string | null;
   parsed_at: number | null;
   created_at: number;
+  balance_link: 'start' | 'follows' | 'breaks' | null;
 }
 
-export type NewSmsRow = Omit<SmsRow, 'id'>;
+export type NewSmsRow = Omit<SmsRow, 'id' | 'balance_link'>;
 
 export interface DeliveryRow {
   source: SmsSource;

@@ -1,0 +1,1 @@
+export { accountKeyOf, checkBalance, classifyBalanceLink } from './balance-chain';
