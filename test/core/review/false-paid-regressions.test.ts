@@ -10,7 +10,7 @@ import { apkReport, bkashBody, restartCore, sessionRow } from './support';
 
 const HOUR = 3_600_000;
 
-describe('review: false PAID and lost SMS', () => {
+describe('review: false PAID and lost SMS holes, now closed', () => {
   let pc: PayCore;
   beforeEach(async () => {
     pc = await startPayCore();
@@ -26,7 +26,7 @@ describe('review: false PAID and lost SMS', () => {
    * that simply leaves the "Balance Tk ..." part out skips R6 and settles by itself, even
    * though the wallet has a known previous balance to compare with.
    */
-  it('BUG R6-1: a wallet-sender credit that omits its balance is not a clean match when the chain has a balance', async () => {
+  it('(R6-1, fixed) a wallet-sender credit that omits its balance is not a clean match when the chain has a balance', async () => {
     await pc.bkashCredit({ txnid: bkashTxnid(), via: 'apk' }); // genuine: the chain now has a balance
     const id = await pc.newSession();
     const txnid = bkashTxnid();
@@ -44,7 +44,7 @@ describe('review: false PAID and lost SMS', () => {
    * its own mismatch is never evaluated), then a second credit whose balance follows the
    * first: the second passes R6 and pays the session.
    */
-  it('BUG R6-2: two forged credits re-seed the balance chain and the second one settles a session', async () => {
+  it('(R6-2, fixed) two forged credits re-seed the balance chain and the second one settles a session', async () => {
     await pc.bkashCredit({ txnid: bkashTxnid(), via: 'apk' }); // genuine chain head: 1000 + 500 = 1500.00
     const seed = await pc.apkSms('bKash', bkashBody({ txnid: bkashTxnid(), amountMinor: 100, balanceMinor: 1_000 }));
     expect(seed.status, seed.text).toBe(200);
@@ -64,7 +64,7 @@ describe('review: false PAID and lost SMS', () => {
    * for review (here: a balance that does not follow, i.e. a possible forgery), verify settles
    * that session on amount equality alone, ignoring the review reasons, and answers matched.
    */
-  it('BUG VERIFY-1: txnid.verify settles an attempt held for review (balance mismatch) without a decision', async () => {
+  it('(VERIFY-1, fixed) txnid.verify settles an attempt held for review (balance mismatch) without a decision', async () => {
     await pc.bkashCredit({ txnid: bkashTxnid(), via: 'apk' });
     const id = await pc.newSession();
     const txnid = bkashTxnid();
@@ -85,7 +85,7 @@ describe('review: false PAID and lost SMS', () => {
    * sweep runs on a timer; submit and late match both call expireIfDue first). Staff or the
    * phone approving after the deadline turns an expired session into success.
    */
-  it('BUG EXPIRY-1: approving (counter) after expires_at settles a session that is already over', async () => {
+  it('(EXPIRY-1, fixed) approving (counter) after expires_at settles a session that is already over', async () => {
     const id = await pc.newSession();
     const txnid = bkashTxnid();
     expect((await pc.submit(id, { txnid })).status).toBe(202);
@@ -96,7 +96,7 @@ describe('review: false PAID and lost SMS', () => {
     expect(sessionRow(pc, id).status).toBe('expired');
   });
 
-  it('BUG EXPIRY-2: approving from the phone (/api/device/report) after expires_at settles an expired session', async () => {
+  it('(EXPIRY-2, fixed) approving from the phone (/api/device/report) after expires_at settles an expired session', async () => {
     await pc.apkSms('bKash', 'hello'); // binds the phone
     const id = await pc.newSession();
     const txnid = bkashTxnid();
@@ -114,7 +114,7 @@ describe('review: false PAID and lost SMS', () => {
    * and returns kind 'unknown' (provider null), so the row is never 'unparsed', reparseUnparsed
    * never sees it, and catchUp never matches it: a genuine credit is lost for good.
    */
-  it('BUG LOST-1: a credit whose parser threw is stored as unknown and never parsed again', async () => {
+  it('(LOST-1, fixed) a credit whose parser threw is stored as unknown and never parsed again', async () => {
     const id = await pc.newSession();
     const txnid = bkashTxnid();
     expect((await pc.submit(id, { txnid })).status).toBe(202); // waiting for its SMS
@@ -149,7 +149,7 @@ describe('review: false PAID and lost SMS', () => {
    * approve a TEST-mode attempt by id, although pendingVerifications hides test attempts
    * ("test mode never asks staff") and live and test must never mix.
    */
-  it('BUG MODE-1: the phone cannot approve a test-mode attempt by id', async () => {
+  it('(MODE-1, fixed) the phone cannot approve a test-mode attempt by id', async () => {
     await pc.apkSms('bKash', 'hello'); // binds the phone
     const id = await pc.newSession({}, { key: pc.keys.test });
     const txnid = bkashTxnid();
@@ -168,7 +168,7 @@ describe('review: false PAID and lost SMS', () => {
    * and the session stays pending. The same text from a sender variant (a forwarder reporting
    * "+bKash") is enough; no knowledge of the shop is needed beyond the TxnID.
    */
-  it('BUG SPOOF-1: a spoof arriving before the genuine SMS does not stop the genuine SMS from paying', async () => {
+  it('(SPOOF-1, fixed) a spoof arriving before the genuine SMS does not stop the genuine SMS from paying', async () => {
     const id = await pc.newSession();
     const txnid = bkashTxnid();
     expect((await pc.submit(id, { txnid })).status).toBe(202);
