@@ -18,6 +18,7 @@ export interface CliArgs {
     balanceCheck?: string;
     enabled?: string;
     name?: string;
+    balance?: string;
   };
 }
 
@@ -41,6 +42,7 @@ const OPTIONS = {
   'balance-check': { type: 'string' },
   enabled: { type: 'string' },
   name: { type: 'string' },
+  balance: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -75,7 +77,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       logLevel: v['log-level'],
     },
     options: { provider: v.provider, account: v.account, variant: v.variant, label: v.label, kind: v.kind, auth: v.auth,
-      id: v.id, senders: v.senders, balanceCheck: v['balance-check'], enabled: v.enabled, name: v.name },
+      id: v.id, senders: v.senders, balanceCheck: v['balance-check'], enabled: v.enabled, name: v.name, balance: v.balance },
   };
 }
 
@@ -93,6 +95,8 @@ Usage:
   counterpay gateway update --id N [--senders "ID,ID"] [--balance-check review|warn|off]
                     [--enabled true|false] [--label TEXT] [--account "ID[,ID...]"]
   counterpay gateway list
+  counterpay balance anchor --provider P --balance 1500.50 [--account XX6788]
+                                               State a wallet's real balance; the balance check continues from it.
   counterpay shop rename --name "Rahim Store"    The name customers see on the checkout page.
   counterpay audit verify                      Check the staff decision log's hash chain.
   counterpay forwarder add --kind capcom6|generic --label TEXT [--auth hmac|token|timestamp_sign]

@@ -6,6 +6,7 @@ import { verifyAudit } from '../core/audit';
 import { KEY_KINDS, isKeyKind, type KeyKind } from '../core/secrets';
 import { addGateway, ensureShop, gatewayViews, renameShop, rotateKeys, updateGatewaySettings, type Shop } from '../core/shop';
 import type { CliArgs } from './parse-cli-args';
+import { anchorBalance } from '../core/balance';
 import { listForwarders, registerForwarder, removeForwarder } from '../core/devices';
 import type { RegisterForwarderInput } from '../../src-shared/contract/devices';
 
@@ -105,6 +106,12 @@ export async function runToolCommand(args: CliArgs): Promise<number> {
       const removed = removeForwarder(db, config.dataDir, target, actor);
       if (!removed) throw new AppError('not_found', `no forwarder ${target}`);
       printJson({ removed });
+      return 0;
+    }
+    if (group === 'balance' && verb === 'anchor') {
+      const { provider, balance, account } = args.options;
+      const input = Object.fromEntries(Object.entries({ provider, balance, account }).filter(([, v]) => v !== undefined));
+      printJson(anchorBalance(db, { merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor, now: Date.now() }, input));
       return 0;
     }
     if (group === 'shop' && verb === 'rename') {

@@ -6,6 +6,7 @@ import { useCounter } from './store';
 export function QueueView() {
   const verifications = useCounter((s) => s.verifications);
   const alerts = useCounter((s) => s.alerts);
+  const resolveAlert = useCounter((s) => s.resolveAlert);
   return (
     <>
       <section aria-label="To check">
@@ -21,13 +22,58 @@ export function QueueView() {
           <ul className="alerts">
             {alerts.map((a) => (
               <li key={a.id} data-testid="alert" className={`alert ${a.kind}`}>
-                <strong>{a.kind.replace('_', ' ')}</strong> · {a.message}
+                <strong>{a.kind.replace('_', ' ')}</strong> · {a.message}{' '}
+                <button type="button" className="link" onClick={() => void resolveAlert(a.id)}>
+                  Done
+                </button>
               </li>
             ))}
           </ul>
         </section>
       ) : null}
+      <AnchorForm />
     </>
+  );
+}
+
+/** After a missed SMS the balance check holds every payment: staff read the wallet app and set the real balance. */
+function AnchorForm() {
+  const gateways = useCounter((s) => s.gateways);
+  const anchor = useCounter((s) => s.anchorBalance);
+  const providers = [...new Set(gateways.map((g) => g.provider))];
+  const [provider, setProvider] = useState('');
+  const [balance, setBalance] = useState('');
+  const [account, setAccount] = useState('');
+  if (providers.length === 0) return null;
+  const chosen = provider || providers[0] || '';
+  return (
+    <section aria-label="Set a wallet balance">
+      <h2>Set a wallet's balance</h2>
+      <p className="muted">
+        When payments wait with “balance does not follow” because an SMS was missed, read the balance in the wallet app and
+        set it here.
+      </p>
+      <form
+        className="actions"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (balance.trim()) void anchor(chosen, balance.trim(), account.trim()).then(() => setBalance(''));
+        }}
+      >
+        <select aria-label="Wallet" value={chosen} onChange={(e) => setProvider(e.target.value)}>
+          {providers.map((p) => (
+            <option key={p} value={p}>
+              {p}
+            </option>
+          ))}
+        </select>
+        <input aria-label="Account shown in the SMS (optional)" placeholder="Account in SMS, e.g. XX6788 (optional)" value={account} onChange={(e) => setAccount(e.target.value)} />
+        <input aria-label="Balance" placeholder="Balance, e.g. 1500.50" inputMode="decimal" value={balance} onChange={(e) => setBalance(e.target.value)} />
+        <button type="submit" className="approve">
+          Set balance
+        </button>
+      </form>
+    </section>
   );
 }
 

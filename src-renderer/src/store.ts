@@ -35,6 +35,8 @@ interface CounterState {
   pasteSms(sender: string, body: string): Promise<void>;
   importSms(format: 'csv' | 'json', content: string): Promise<void>;
   loadPairing(): Promise<void>;
+  anchorBalance(provider: string, balance: string, account: string): Promise<void>;
+  resolveAlert(id: number): Promise<void>;
   dismissBanner(): void;
 }
 
@@ -173,6 +175,21 @@ export const useCounter = create<CounterState>((set, get) => {
       } catch (err) {
         set({ notice: messageOf(err) });
       }
+    },
+    async anchorBalance(provider, balance, account) {
+      if (!client) return;
+      try {
+        await client.invoke('balance.anchor', { provider, balance, account: account || undefined });
+        set({ notice: `Balance of ${provider} set to ${balance}; new SMS are checked against it.` });
+      } catch (err) {
+        set({ notice: messageOf(err) });
+      }
+    },
+    async resolveAlert(id) {
+      if (!client) return;
+      await client.invoke('alerts.resolve', { id }).catch((err: unknown) => set({ notice: messageOf(err) }));
+      const r = await client.invoke('alerts.list', {});
+      set({ alerts: r.alerts });
     },
     async loadPairing() {
       if (!client) return;

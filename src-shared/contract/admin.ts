@@ -68,7 +68,10 @@ export interface AdminCommands {
   'txnid.verify': { arg: { txnid: string }; result: ManualVerifyResult };
   'alerts.list': { arg: Record<string, never>; result: { alerts: StaffAlertView[] } };
   'alerts.resolve': { arg: { id: number }; result: { resolved: boolean } };
-  'balance.anchor': { arg: { provider: string; account?: string; balance: string }; result: { anchored: true } };
+  'balance.anchor': {
+    arg: { provider: string; account?: string; balance: string };
+    result: { anchored: true; provider: string; account: string; balance: string };
+  };
   'devices.list': { arg: Record<string, never>; result: { devices: DeviceHealthView[] } };
   'devices.pairing': { arg: Record<string, never>; result: PairingPayload };
   'forwarders.register': { arg: RegisterForwarderInput; result: RegisteredForwarder };

@@ -1,19 +1,17 @@
 import { z } from 'zod';
-import { decimalToMinor } from '../../../src-shared/money';
-import { isProviderId } from '../../../src-shared/providers';
 import type { AdminHandlers } from '../http/admin-routes';
 import type { Db } from '../db';
 import { prepareSessionRepo } from '../db/repos/session-repo';
 import { buildPairingPayload, listDeviceHealth, listForwarders, registerForwarder, removeForwarder } from '../devices';
-import { AppError, parseOrThrow } from '../errors';
+import { parseOrThrow } from '../errors';
 import { pendingVerifications, type Decisions, type Matcher } from '../matching';
 import type { SessionService } from '../sessions';
 import { gatewayViews, updateGatewaySettings, type Shop } from '../shop';
 import { importStaffSms, toSmsView, type SmsIngestor } from '../sms';
 import type { StatusSnapshot } from '../../../src-shared/contract/admin';
-import { appendAudit } from '../audit';
 import { writeTransaction } from '../db';
 import { decisionResult, manualVerifyResult } from './verify-view';
+import { anchorBalance } from '../balance';
 
 export interface AdminHandlerDeps {
   db: Db;
@@ -86,27 +84,8 @@ export function buildAdminHandlers(deps: AdminHandlerDeps): AdminHandlers {
       const { id } = parseOrThrow(z.object({ id: z.number().int().positive() }), arg);
       return { resolved: writeTransaction(db, () => deps.matcher.alerts.resolve(id, deps.clock())) };
     },
-    'balance.anchor': (arg) => {
-      const input = parseOrThrow(
-        z.object({ provider: z.string(), account: z.string().max(64).optional(), balance: z.string().max(20) }),
-        arg,
-      );
-      const minor = decimalToMinor(input.balance);
-      if (!isProviderId(input.provider)) throw new AppError('validation_failed', 'provider: unknown wallet', { hints: { field: 'provider' } });
-      if (minor === null) throw new AppError('validation_failed', 'balance: a decimal amount like "1500.50"', { hints: { field: 'balance' } });
-      writeTransaction(db, () => {
-        const now = deps.clock();
-        deps.matcher.balances.anchor(shop.merchantId, input.provider, input.account ?? '', minor, now, 'staff');
-        appendAudit(db, shop.keys.audit_key, {
-          actor: 'staff',
-          action: 'balance.anchored',
-          subjectType: 'wallet',
-          subjectId: `${input.provider}:${input.account ?? ''}`,
-          details: { balance: input.balance },
-        }, now);
-      });
-      return { anchored: true };
-    },
+    'balance.anchor': (arg) =>
+      anchorBalance(db, { merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor: 'staff', now: deps.clock() }, arg),
     'devices.list': () => ({ devices: listDeviceHealth(db, shop.merchantId, deps.clock(), deps.offlineAfterMs) }),
     'devices.pairing': () =>
       buildPairingPayload({ dataDir: deps.dataDir, devicePort: deps.devicePort(), deviceHost: deps.deviceHost }),

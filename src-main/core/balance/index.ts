@@ -1,1 +1,2 @@
 export { accountKeyOf, checkBalance, classifyBalanceLink } from './balance-chain';
+export { anchorBalance } from './anchor-balance';

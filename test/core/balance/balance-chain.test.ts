@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkBalance } from '../../../src-main/core/balance';
+import { anchorBalance, checkBalance } from '../../../src-main/core/balance';
+import { verifyAudit } from '../../../src-main/core/audit';
 import { closeDatabase, openDatabase, type Db } from '../../../src-main/core/db';
 import { prepareBalanceRepo } from '../../../src-main/core/db/repos/balance-repo';
 import type { SmsRow } from '../../../src-main/core/db/repos/sms-repo';
@@ -71,5 +72,21 @@ describe('the balance chain (R6)', () => {
     expect(link(pasted)).toBeNull();
     ingestor.ingest({ sender: 'bKash', body }, PHONE);
     expect(link(pasted)).toBe('follows');
+  });
+
+  it('a staff anchor mends a chain a missed SMS broke, and is audit-logged', () => {
+    const shop = ensureShop(db, dir);
+    ingest(credit('500.00', '1,500.00', 'BKE0000001'));
+    // A debit the phone never forwarded took 300.00: the next credit no longer follows.
+    const after = ingest(credit('100.00', '1,300.00', 'BKE0000002'));
+    expect(link(after)).toBe('breaks');
+    t += 60_000;
+    expect(anchorBalance(db, { merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor: 'staff', now: t }, { provider: 'bkash', balance: '1,300.00' })).toMatchObject({ balance: '1300.00' });
+    const next = ingest(credit('200.00', '1,500.00', 'BKE0000003'));
+    expect(link(next)).toBe('follows');
+    expect(checkBalance(next, prepareBalanceRepo(db))).toBeNull();
+    expect(verifyAudit(db, shop.keys.audit_key)).toMatchObject({ ok: true });
+    expect(db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'balance.anchored'").get()).toEqual({ n: 1 });
+    expect(() => anchorBalance(db, { merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor: 'staff', now: t }, { provider: 'bkash', balance: '-5' })).toThrow(/balance/);
   });
 });
