@@ -179,8 +179,8 @@ export const useCounter = create<CounterState>((set, get) => {
     async anchorBalance(provider, balance, account) {
       if (!client) return;
       try {
-        await client.invoke('balance.anchor', { provider, balance, account: account || undefined });
-        set({ notice: `Balance of ${provider} set to ${balance}; new SMS are checked against it.` });
+        const r = await client.invoke('balance.anchor', { provider, balance, account: account || undefined });
+        set({ notice: `Balance of ${r.provider}${r.account ? ` ${r.account}` : ''} set to ${r.balance}; new SMS are checked against it.` });
       } catch (err) {
         set({ notice: messageOf(err) });
       }

@@ -148,4 +148,18 @@ describe('counter UI in Chromium', () => {
     await expect.poll(() => rows.first().textContent(), { timeout: 10_000 }).toContain('pasted by staff');
     await page.close();
   });
+
+  it('lets staff set a wallet balance after a missed SMS, audit-logged', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${adminUrl}/#token=${core.shop.keys.admin_token}`);
+    await page.getByRole('button', { name: /To check/ }).click();
+    await page.getByLabel('Balance', { exact: true }).fill('12,345.60');
+    await page.getByRole('button', { name: 'Set balance' }).click();
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 10_000 }).toContain('12345.60');
+    const row = core.db.prepare("SELECT provider, balance_minor, set_by FROM balance_anchors ORDER BY id DESC LIMIT 1").get();
+    expect(row).toEqual({ provider: 'bkash', balance_minor: 1_234_560, set_by: 'staff' });
+    const audit = core.db.prepare("SELECT actor, details FROM audit_log WHERE action = 'balance.anchored' ORDER BY seq DESC LIMIT 1").get();
+    expect(audit).toEqual({ actor: 'staff', details: JSON.stringify({ balance: '12345.60' }) });
+    await page.close();
+  });
 });
