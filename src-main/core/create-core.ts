@@ -1,4 +1,5 @@
 import type { StatusSnapshot } from '../../src-shared/contract/admin';
+import type { SessionView } from '../../src-shared/contract/payments';
 import type { ListenerName } from '../../src-shared/contract/api';
 import { APP_VERSION } from '../../src-shared/version';
 import type { Config } from './config';
@@ -87,7 +88,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     clock,
     sessions,
     smsRepo: sms.smsRepo,
-    onSessionChange: (view: Parameters<typeof bus.emit<'session'>>[1]) => bus.emit('session', view),
+    onSessionChange: (view: SessionView) => bus.emit('session', view),
     onVerificationsChange,
   };
   const matcher = new Matcher({ ...paymentDeps, logger: logger.child({ module: 'matching' }), config: config.matching });
