@@ -19,12 +19,15 @@ const spec: WalletSpec = {
     re(String.raw`\byou have received (?:payment |deposit )?(?:of )?${TK}${AMT} from ${PARTY}`),
     re(String.raw`\bcash in ${TK}${AMT} from (?<party>\+?\d{6,15}) successful`),
     // আপনি 01712345678 থেকে ৳500.00 পেয়েছেন / টাকা গ্রহণ করেছেন
-    re(String.raw`(?<party>\+?(?:88)?01\d{9})\s?(?:নম্বর\s?)?থেকে\s?(?:${TK})?${AMT}\s?(?:টাকা\s?)?(?:পে|গ্রহণ)`),
+    // "পেয়েছেন" (received) in either spelling of য়; "পেমেন্ট" (payment) is not a credit.
+    re(String.raw`(?<party>\+?(?:88)?01\d{9})\s?(?:নম্বর\s?)?থেকে\s?(?:${TK})?${AMT}\s?(?:টাকা\s?)?(?:পে(?:\u09DF|\u09AF\u09BC)েছেন|গ্রহণ)`),
   ],
   debit: [
     re(String.raw`\b(?:you have sent|send money|cash ?out|payment (?:of )?|you have paid|bill pay(?:ment)?|mobile recharge|recharge request of|transfer(?:red)?)\s?${TK}${AMT}`),
     re(String.raw`\b${TK}${AMT} (?:sent|paid|transferred|debited)\b`),
   ],
+  // "Ref <text>" runs to the genuine ". Fee" / ". Balance" that follow it (the last ones).
+  payerText: [/\bRef\b[\s\S]*(?=\.\s*(?:Fee|Balance)\b)/i],
   txnid: [/\btrx\s?id\s?[:.]?\s?(?<v>[A-Z0-9]{4,20})\b/gi],
   balance: [re(String.raw`(?:\bbalance|ব্যালেন্স)\s?:?\s?(?:${TK})?${NUM}`, 'gi')],
   time: [

@@ -17,7 +17,7 @@ const spec: WalletSpec = {
   ],
   credit: [
     re(
-      String.raw`\byou have received ${RS}${AMT} from (?<name>[^.]{1,60}?) (?:with easypaisa account(?: (?<party>[\d*X-]{6,16}))?|in your easypaisa account)`,
+      String.raw`\byou have received (?:${RS})?${AMT} from (?<name>[^.]{1,60}?) (?:with easypaisa account(?: (?<party>[\d*X-]{6,16}))?|in your easypaisa account)`,
     ),
     re(String.raw`\byou have successfully deposited ${RS}${AMT}\b`),
     re(String.raw`\b${RS}${AMT} (?:has been )?received from (?<name>[A-Za-z][A-Za-z .']{0,50}?)(?: with easypaisa account)?(?: (?<party>[\d*X-]{6,16}))?(?=[.,]|\s(?:on|via|trx)\b|$)`),

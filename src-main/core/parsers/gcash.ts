@@ -19,6 +19,8 @@ const spec: WalletSpec = {
     re(String.raw`\byou have received (?:${PHP})?${AMT} of gcash from (?<name>.{1,60}?)\s(?<party>${PH_MOBILE})(?=[\s.,]|$)`),
     re(String.raw`\byou have received (?:${PHP})?${AMT} of gcash from (?<name>[^.]{1,60}?)(?:\.|\sw\/)`),
   ],
+  // "w/ MSG: <text>" is the payer's note, up to the genuine balance and Ref. No. that end the SMS.
+  payerText: [/\bw\/\s?MSG\s?:[\s\S]*(?=\.\s*Your new balance is\b[^.]*(?:\.\d{2})?\.\s*Ref\.?\s?No\.?\s?\d+\.?\s*$)/i],
   debit: [
     re(String.raw`\byou have (?:sent|paid|successfully paid|transferred)\s?(?:${PHP})?${AMT}`),
     re(String.raw`\b(?:cash ?out|payment) of\s?${PHP}${AMT}`),

@@ -32,6 +32,12 @@ export interface WalletSpec {
   readonly account?: readonly RegExp[];
   /** Wallets that print the TxnID before the amount (Easypaisa, JazzCash) search fields from the start. */
   readonly fieldsFromStart?: boolean;
+  /**
+   * Parts of a genuine SMS the PAYER writes (bKash "Ref", Nagad "Ref:", GCash "w/ MSG:"). They
+   * are blanked before anything is decided, so a payer cannot turn their payment into "failed"
+   * or a "reversal", or plant an amount or TxnID, by what they type.
+   */
+  readonly payerText?: readonly RegExp[];
 }
 
 const DEFAULT_FAILED =
@@ -121,8 +127,14 @@ function moneyIn(
 }
 
 /** Order matters: a failure notice or a reversal must never be read as a fresh credit. */
+function blankPayerText(spec: WalletSpec, text: string): string {
+  let out = text;
+  for (const re of spec.payerText ?? []) out = out.replace(re, (segment) => ' '.repeat(segment.length));
+  return out;
+}
+
 export function runSpec(spec: WalletSpec, raw: string): WalletBodyParse {
-  const text = typeof raw === 'string' ? prepareBody(raw) : '';
+  const text = typeof raw === 'string' ? blankPayerText(spec, prepareBody(raw)) : '';
   if (text === '') return blank('unknown');
   if ((spec.failed ?? DEFAULT_FAILED).test(text)) return build(spec, text, 'failed', null);
   if (spec.gate === undefined || spec.gate.test(text)) {

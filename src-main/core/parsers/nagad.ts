@@ -18,11 +18,15 @@ const spec: WalletSpec = {
     re(String.raw`\bmoney received${AMOUNT_LABEL}\s?(?:sender|from)\s?:\s?(?<party>\S{3,20})`),
     re(String.raw`\bcash ?in received${AMOUNT_LABEL}\s?(?:uddokta|agent|from)\s?:\s?(?<party>\S{3,20})`),
     re(String.raw`\bpayment received${AMOUNT_LABEL}\s?(?:customer|sender|from)\s?:\s?(?<party>\S{3,20})`),
+    // Bangla QR: "Payment - Bangla QR Successfully Received.\nAmount: Tk 1.00\nTxn ID: 0001U735"
+    re(String.raw`\bbangla qr successfully received${AMOUNT_LABEL}`),
     re(String.raw`^received ${TK}${AMT} from (?<party>\+?\d{6,15})\b`),
   ],
   debit: [
     re(String.raw`\b(?:send money|cash ?out|payment to|mobile recharge|bill pay(?:ment)?)\b.{0,80}?${TK}${AMT}`),
   ],
+  // "Ref: <text>" is the payer's line, up to the genuine TxnID line after it.
+  payerText: [/\bRef\s?:[\s\S]*(?=\s*T(?:xn|rx|rnx)\.?\s?ID\s?:)/i],
   txnid: [/\bt(?:xn|rx|rnx)\.?\s?id\s?[:.]?\s?(?<v>[A-Z0-9]{4,20})\b/gi],
   balance: [re(String.raw`\b(?:balance|bal)\s?:?\s?${TK}${NUM}`, 'gi')],
   time: [/(?<v>\b\d{2}\/\d{2}\/\d{4}\s\d{2}:\d{2}\b)/g],

@@ -1,9 +1,9 @@
 import { AMT, NUM, re, runSpec, type WalletSpec } from './kit';
 import type { WalletParser } from './types';
 
-// No public sample of a Upay receipt was found (see the fixtures README); these patterns
-// follow the shape shared by the other Bangladeshi wallets and accept both the bKash-like
-// sentence and the labelled form. Anything else stays `unknown`.
+// Public Upay samples are few (see the fixtures README): "Tk. X has been received from" and
+// "Received Payment of Tk.X from" were seen; the others follow the shape shared by the other
+// Bangladeshi wallets. Anything else stays `unknown`.
 const TK = String.raw`(?:Tk\.?|BDT|৳)\s?`;
 
 const spec: WalletSpec = {
@@ -16,6 +16,8 @@ const spec: WalletSpec = {
   ],
   credit: [
     re(String.raw`\b(?:you have )?received ${TK}${AMT} from (?<party>\+?\d{6,15})\b`),
+    re(String.raw`\b${TK}${AMT} has been received from (?<party>\+?\d{6,15})\b`),
+    re(String.raw`\breceived payment of ${TK}${AMT} from (?<party>\+?\d{6,15})\b`),
     re(String.raw`\bcash ?in (?:of )?${TK}${AMT} (?:successful )?from (?<party>\+?\d{6,15})\b`),
     re(String.raw`\bmoney received\.?\s?amount\s?:\s?${TK}${AMT}\s?(?:sender|from)\s?:\s?(?<party>\S{3,20})`),
   ],

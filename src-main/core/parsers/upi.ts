@@ -26,11 +26,15 @@ const spec: WalletSpec = {
     ),
     // SBI: Dear UPI user A/C X9876 credited by Rs320 on 02Mar23 by NAME (Ref no 612345678901)
     re(
-      String.raw`\bA\/C (?<acct>[X*]?\d{3,6}) credited by (?:Rs\.?\s?)?${AMT} on (?:date )?(?<time>\w{5,9}) by (?<party>[^()]{0,60}?)\s?\(Ref no\.?\s?(?<txn>\d{12})\)`,
+      String.raw`\bA\/C\s?(?<acct>[X*]?\d{3,6}) credited by (?:Rs\.?\s?)?${AMT} on (?:date )?(?<time>\w{5,9}) by (?<party>[^()]{0,60}?)\s?\(Ref no\.?\s?(?<txn>\d{12})\)`,
+    ),
+    // SBI IMPS: Your a/c no. XXXXXXXX6495 is credited by Rs.1977.00 on 07-01-26 by a/c linked to mobile 9XXXXXX999-NAME (IMPS Ref no 600723215965)
+    re(
+      String.raw`\byour a\/c no\.?\s?(?<acct>[X*]*\d{3,6}) is credited by Rs\.?\s?${AMT} on (?<time>\d{2}-\d{2}-\d{2,4}) by (?<party>[^()]{1,80}?)\s?\((?:IMPS |UPI )?Ref no\.?\s?(?<txn>\d{12})\)`,
     ),
     // ICICI: Dear Customer, Acct XX123 is credited with Rs 500.00 on 12-May-26 from NAME. UPI:612345678901-ICICI Bank.
     re(
-      String.raw`\bAcc(?:oun)?t (?<acct>XX\d{3,6}) is credited with ${INR}${AMT} on (?<time>${DDMMYY}) from (?<party>[^.]{1,60}?)\. UPI\s?:\s?(?<txn>\d{12})`,
+      String.raw`\bAcc(?:oun)?t (?<acct>XX\d{3,6}) is credited with ${INR}${AMT} on (?<time>${DDMMYY}) from (?<party>.{1,60}?)\. UPI\s?:\s?(?<txn>\d{12})`,
     ),
     // ICICI IMPS: ICICI Bank Account XX022 is credited with Rs 1,925.00 on 29-Jul-23 by Account linked to ... IMPS Ref. no. 612345678901.
     re(
