@@ -1,5 +1,6 @@
 import type { StatusSnapshot } from '../../src-shared/contract/admin';
 import { useCounter } from './store';
+import { TxnidCheck } from './txnid-check';
 
 const COUNT_LABELS: [keyof StatusSnapshot['counts'], string][] = [
   ['sms', 'SMS stored'],
@@ -17,6 +18,7 @@ export function StatusScreen() {
   if (!status) return null;
   return (
     <>
+      <TxnidCheck />
       <section aria-label="Counts" className="counts">
         {COUNT_LABELS.map(([key, label]) => (
           <div key={key} className="count" data-testid={`count-${key}`}>

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { StaffAlertView, StatusSnapshot } from '../../src-shared/contract/admin';
+import type { StaffAlertView, StatusSnapshot, TxnidLookupResult } from '../../src-shared/contract/admin';
 import type { GatewayView } from '../../src-shared/contract/api';
 import type { DeviceHealthView, PairingPayload } from '../../src-shared/contract/devices';
 import type { SessionView, VerificationView } from '../../src-shared/contract/payments';
@@ -37,6 +37,7 @@ interface CounterState {
   loadPairing(): Promise<void>;
   anchorBalance(provider: string, balance: string, account: string): Promise<void>;
   resolveAlert(id: number): Promise<void>;
+  lookupTxnid(txnid: string, amount: string): Promise<TxnidLookupResult>;
   dismissBanner(): void;
 }
 
@@ -184,6 +185,10 @@ export const useCounter = create<CounterState>((set, get) => {
       } catch (err) {
         set({ notice: messageOf(err) });
       }
+    },
+    async lookupTxnid(txnid, amount) {
+      if (!client) throw new Error('Not connected');
+      return client.invoke('txnid.lookup', { txnid, amount: amount || undefined });
     },
     async resolveAlert(id) {
       if (!client) return;

@@ -66,6 +66,7 @@ export interface AdminCommands {
     result: DecisionResult;
   };
   'txnid.verify': { arg: { txnid: string }; result: ManualVerifyResult };
+  'txnid.lookup': { arg: { txnid: string; amount?: string }; result: TxnidLookupResult };
   'alerts.list': { arg: Record<string, never>; result: { alerts: StaffAlertView[] } };
   'alerts.resolve': { arg: { id: number }; result: { resolved: boolean } };
   'balance.anchor': {
@@ -105,6 +106,22 @@ export interface ManualVerifyResult {
   reason?: string;
 }
 
+/** The counter's quick check of a TxnID a customer shows: read-only. */
+export interface TxnidLookupResult {
+  verdict: 'received' | 'wrong_amount' | 'already_used' | 'not_found' | 'spoof';
+  txnid: string;
+  /** One sentence for the cashier. */
+  message: string;
+  sms: {
+    id: number;
+    provider: string | null;
+    amount: string | null;
+    currency: string | null;
+    counterparty: string | null;
+    received_at: string;
+  } | null;
+}
+
 export interface StaffAlertView {
   id: number;
   kind: 'paid_late' | 'balance_mismatch' | 'spoof_attempt';
@@ -140,6 +157,7 @@ export const ADMIN_COMMAND_NAMES: readonly AdminCommandName[] = [
   'verifications.list',
   'verifications.decide',
   'txnid.verify',
+  'txnid.lookup',
   'alerts.list',
   'alerts.resolve',
   'balance.anchor',

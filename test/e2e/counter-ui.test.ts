@@ -162,4 +162,21 @@ describe('counter UI in Chromium', () => {
     expect(audit).toEqual({ actor: 'staff', details: JSON.stringify({ balance: '12345.60' }) });
     await page.close();
   });
+
+  it('checks a TxnID a customer shows: PAID, WRONG AMOUNT, NOT FOUND', async () => {
+    core.sms.ingest({ sender: 'bKash', body: BKASH('320.00', 'BKCHECK001') }, { source: 'apk', origin: 'phone', isTest: false });
+    const page = await browser.newPage();
+    await page.goto(`${adminUrl}/#token=${core.shop.keys.admin_token}`);
+    const verdict = page.getByTestId('txnid-verdict');
+    await page.getByLabel('TxnID', { exact: true }).fill('bkcheck001');
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await expect.poll(() => verdict.textContent(), { timeout: 10_000 }).toContain('PAID');
+    await page.getByLabel('Amount (optional)').fill('500');
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await expect.poll(() => verdict.textContent(), { timeout: 10_000 }).toContain('WRONG AMOUNT');
+    await page.getByLabel('TxnID', { exact: true }).fill('BKNOPE0000');
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await expect.poll(() => verdict.textContent(), { timeout: 10_000 }).toContain('NOT FOUND');
+    await page.close();
+  });
 });

@@ -4,7 +4,7 @@ import type { Db } from '../db';
 import { prepareSessionRepo } from '../db/repos/session-repo';
 import { buildPairingPayload, listDeviceHealth, listForwarders, registerForwarder, removeForwarder } from '../devices';
 import { parseOrThrow } from '../errors';
-import { pendingVerifications, type Decisions, type Matcher } from '../matching';
+import { lookupTxnid, pendingVerifications, type Decisions, type Matcher } from '../matching';
 import type { SessionService } from '../sessions';
 import { gatewayViews, updateGatewaySettings, type Shop } from '../shop';
 import { importStaffSms, toSmsView, type SmsIngestor } from '../sms';
@@ -68,6 +68,8 @@ export function buildAdminHandlers(deps: AdminHandlerDeps): AdminHandlers {
         }),
       );
     },
+    'txnid.lookup': (arg) =>
+      lookupTxnid({ merchantId: shop.merchantId, smsRepo: deps.sms.smsRepo, transactions: deps.sessions.transactions }, arg),
     'txnid.verify': (arg) => manualVerifyResult(deps.decisions.verify((arg as { txnid?: unknown }).txnid, 'staff')),
     'alerts.list': () => ({
       alerts: deps.matcher.alerts.open(shop.merchantId, 200).map((a) => ({

@@ -6,3 +6,4 @@ export { accountMatches, samePhone } from './account-match';
 export { normalizeSubmittedTxnid, txnidFitsProvider } from './txnid';
 export { enabledGateways, type GatewayChoice } from './gateway-lookup';
 export { checkoutSubmitSchema, parseCheckoutSubmit, type CheckoutSubmit } from './submit-input';
+export { lookupTxnid } from './lookup';
