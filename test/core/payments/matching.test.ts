@@ -434,7 +434,7 @@ describe('balance continuity (R6)', () => {
     await pc.bkashCredit({ txnid: bkashTxnid(), amount: '100.00', balanceMinor: 400_000 });
     const anchored = await pc.rpc('balance.anchor', { provider: 'bkash', balance: '10000.00' });
     expect(anchored.status, anchored.text).toBe(200);
-    expect(body(anchored).result).toEqual({ anchored: true });
+    expect(body(anchored).result).toEqual({ anchored: true, provider: 'bkash', account: '', balance: '10000.00' });
     const id = await pc.newSession();
     const txnid = bkashTxnid();
     await pc.bkashCredit({ txnid, balanceMinor: 1_050_000 }); // 10,000.00 + 500.00
