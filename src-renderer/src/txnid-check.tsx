@@ -4,6 +4,7 @@ import { useCounter } from './store';
 
 const VERDICT_TEXT: Record<TxnidLookupResult['verdict'], string> = {
   received: 'PAID',
+  held: 'CHECK FIRST',
   wrong_amount: 'WRONG AMOUNT',
   already_used: 'ALREADY USED',
   not_found: 'NOT FOUND',

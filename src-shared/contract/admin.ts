@@ -108,7 +108,7 @@ export interface ManualVerifyResult {
 
 /** The counter's quick check of a TxnID a customer shows: read-only. */
 export interface TxnidLookupResult {
-  verdict: 'received' | 'wrong_amount' | 'already_used' | 'not_found' | 'spoof';
+  verdict: 'received' | 'held' | 'wrong_amount' | 'already_used' | 'not_found' | 'spoof';
   txnid: string;
   /** One sentence for the cashier. */
   message: string;

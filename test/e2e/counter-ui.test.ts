@@ -8,6 +8,7 @@ import { createCore, loadConfig, type Core } from '../../src-main/core';
 import { silentLogger } from '../../src-main/core/logging';
 import { openDatabase, closeDatabase } from '../../src-main/core/db';
 import { addGateway } from '../../src-main/core/shop';
+import { anchorBalance } from '../../src-main/core/balance';
 
 const BKASH = (amount: string, txnid: string) =>
   `You have received Tk ${amount} from 01712345678. Ref 9. Fee Tk 0.00. Balance Tk 9,999.00. TrxID ${txnid} at 12/05/2026 11:25`;
@@ -164,6 +165,9 @@ describe('counter UI in Chromium', () => {
   });
 
   it('checks a TxnID a customer shows: PAID, WRONG AMOUNT, NOT FOUND', async () => {
+    // The wallet's balance is known (as staff would set it), so this credit's 9,999.00 follows.
+    anchorBalance(core.db, { merchantId: core.shop.merchantId, auditKey: core.shop.keys.audit_key, actor: 'staff', now: Date.now() }, { provider: 'bkash', balance: '9679.00' });
+    await new Promise((resolve) => setTimeout(resolve, 5));
     core.sms.ingest({ sender: 'bKash', body: BKASH('320.00', 'BKCHECK001') }, { source: 'apk', origin: 'phone', isTest: false });
     const page = await browser.newPage();
     await page.goto(`${adminUrl}/#token=${core.shop.keys.admin_token}`);

@@ -50,6 +50,17 @@ export function lookupTxnid(
       sms,
     };
   }
+  const held = deps.transactions.pendingWithSms(credit.id)[0];
+  const pastedOnly = deps.smsRepo.deliveries(credit.id).every((d) => d.source === 'manual');
+  if (held || credit.balance_link === 'breaks' || pastedOnly) {
+    const reasons = held?.review_reasons ? (JSON.parse(held.review_reasons) as { message: string }[]) : [];
+    const why =
+      reasons[0]?.message ??
+      (pastedOnly
+        ? 'Only staff pasted this SMS; no phone or modem delivered it.'
+        : "Its balance does not follow the wallet's last balance: check the wallet app before accepting.");
+    return { verdict: 'held', txnid: txnid.normalized, message: `Check first. ${why}`, sms };
+  }
   if (expected !== null && credit.amount_minor !== expected) {
     return {
       verdict: 'wrong_amount',

@@ -55,4 +55,17 @@ describe('txnid.lookup', () => {
     const bad = await lookup({ txnid, amount: 'lots' });
     expect(bad.body).toMatchObject({ code: 'validation_failed', field: 'amount' });
   });
+
+  it('answers held, not received, for an SMS a payment waits on for review or that only staff pasted', async () => {
+    const txnid = bkashTxnid();
+    await pc.bkashCredit({ txnid, amount: '450.00' });
+    const id = await pc.newSession({ amount: '500.00' });
+    expect((await pc.submit(id, { txnid })).status).toBe(202);
+    const { result } = await lookup({ txnid });
+    expect(result).toMatchObject({ verdict: 'held' });
+    expect(String(result?.message)).toContain('450.00');
+    const pasted = bkashTxnid();
+    await pc.bkashCredit({ txnid: pasted, via: 'staff' });
+    expect((await lookup({ txnid: pasted })).result).toMatchObject({ verdict: 'held' });
+  });
 });
