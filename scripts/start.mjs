@@ -10,6 +10,15 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
 function electronBinary() {
+  // A system-installed Electron (or a test's stand-in) can be named explicitly.
+  const override = process.env.COUNTERPAY_ELECTRON;
+  if (override) {
+    if (!fs.existsSync(override)) return { ok: false, why: `COUNTERPAY_ELECTRON points at ${override}, which does not exist` };
+    if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+      return { ok: false, why: 'there is no display (DISPLAY / WAYLAND_DISPLAY unset)' };
+    }
+    return { ok: true, binary: override };
+  }
   let dir;
   try {
     dir = path.dirname(require.resolve('electron/package.json'));
@@ -28,26 +37,39 @@ function electronBinary() {
   return { ok: true, binary };
 }
 
-function run(command, args, env = process.env) {
+function run(command, args, env = process.env, onEarlyFailure = null) {
+  const started = Date.now();
   const child = spawn(command, args, { cwd: root, stdio: 'inherit', env });
   // Ctrl-C reaches the child from the terminal itself; a SIGTERM sent to us must be passed on.
   process.on('SIGINT', () => {});
   process.on('SIGTERM', () => child.kill('SIGTERM'));
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  child.on('exit', (code, signal) => {
+    // A window that dies within seconds never really started (a missing library, a native
+    // module built for plain Node): fall back rather than leave the shop with nothing.
+    if (onEarlyFailure && code !== 0 && !signal && Date.now() - started < 20_000) return onEarlyFailure(code);
+    process.exit(code ?? (signal ? 1 : 0));
+  });
 }
 
-const electron = electronBinary();
-if (electron.ok) {
-  const built = spawnSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  if (built.status !== 0) process.exit(built.status ?? 1);
-  run(electron.binary, ['.']);
-} else {
-  process.stderr.write(`CounterPay: the desktop window cannot start because ${electron.why}; running the headless core instead.\n`);
+function runHeadless(why) {
+  process.stderr.write(`CounterPay: the desktop window cannot start because ${why}; running the headless core instead.\n`);
   run(process.execPath, ['--import', 'tsx', path.join(root, 'src-main/headless/main.ts'), 'serve', ...process.argv.slice(2)], {
     ...process.env,
     COUNTERPAY_PRINT_LOGIN_URL: '1',
   });
+}
+
+const electron = electronBinary();
+if (electron.ok) {
+  // Tests that only need the launch path skip the build, which rewrites out/ under other tests.
+  if (process.env.COUNTERPAY_START_NO_BUILD !== '1') {
+    const built = spawnSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    if (built.status !== 0) process.exit(built.status ?? 1);
+  }
+  run(electron.binary, ['.'], process.env, (code) => runHeadless(`Electron exited with code ${code} while starting`));
+} else {
+  runHeadless(electron.why);
 }
