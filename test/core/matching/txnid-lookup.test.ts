@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeTempDirs } from '../../support/temp-dir';
-import { bkashCreditBody, bkashTxnid, startPayCore, type PayCore } from '../payments/helpers';
+import { describe, expect, it } from 'vitest';
+import { bkashCreditBody, bkashTxnid, usePayCore, type PayCore } from '../payments/helpers';
 
 /** The counter's "Check a TxnID": read-only answers PAID / WRONG AMOUNT / ALREADY USED / NOT FOUND / FAKE SMS. */
 describe('txnid.lookup', () => {
   let pc: PayCore;
-  beforeAll(async () => {
-    pc = await startPayCore();
-  });
-  afterAll(async () => {
-    await pc.stop();
-    removeTempDirs();
-  });
+  usePayCore((started) => (pc = started));
 
   const lookup = async (arg: Record<string, unknown>) => {
     const r = await pc.rpc('txnid.lookup', arg);

@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeTempDirs } from '../../support/temp-dir';
-import { attemptsOf, bkashTxnid, body, startPayCore, type PayCore } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { attemptsOf, bkashTxnid, body, usePayCore, type PayCore } from './helpers';
 
 describe('concurrent submits of one TxnID', () => {
   let pc: PayCore;
-  beforeAll(async () => {
-    pc = await startPayCore();
-  });
-  afterAll(async () => {
-    await pc.stop();
-    removeTempDirs();
-  });
+  usePayCore((started) => (pc = started));
 
   it('50 sessions at once, SMS already ingested: exactly one success, 49 × 409, one success row', async () => {
     const ids = await Promise.all(Array.from({ length: 50 }, () => pc.newSession()));

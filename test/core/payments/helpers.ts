@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createCore, loadConfig, type Core } from '../../../src-main/core';
 import { silentLogger } from '../../../src-main/core/logging';
 import { addGateway } from '../../../src-main/core/shop';
 import { httpRequest, type HttpResult } from '../../support/http-client';
-import { makeTempDir } from '../../support/temp-dir';
+import { makeTempDir, removeTempDirs } from '../../support/temp-dir';
 
 /**
  * One in-process CounterPay core for payment tests: a real SQLite file in a temp data dir,
@@ -331,4 +331,20 @@ export function attemptsOf(pc: PayCore, sessionId: string) {
 
 export function body(r: HttpResult): Record<string, unknown> {
   return r.json as Record<string, unknown>;
+}
+
+/**
+ * One core for a describe block: started before its tests, stopped (and its temp dirs removed)
+ * after. `bind` receives it, so test bodies keep using a plain `pc` variable.
+ */
+export function usePayCore(bind: (core: PayCore) => void, options: StartOptions = {}): void {
+  let started: PayCore | undefined;
+  beforeAll(async () => {
+    started = await startPayCore(options);
+    bind(started);
+  });
+  afterAll(async () => {
+    await started?.stop();
+    removeTempDirs();
+  });
 }

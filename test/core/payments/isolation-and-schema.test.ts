@@ -1,18 +1,11 @@
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectErrorShape, httpRequest } from '../../support/http-client';
-import { removeTempDirs } from '../../support/temp-dir';
-import { attemptsOf, bkashCreditBody, bkashTxnid, body, orderId, startPayCore, type PayCore } from './helpers';
+import { attemptsOf, bkashCreditBody, bkashTxnid, body, orderId, usePayCore, type PayCore } from './helpers';
 
 describe('test mode: live and test data never mix', () => {
   let pc: PayCore;
-  beforeAll(async () => {
-    pc = await startPayCore();
-  });
-  afterAll(async () => {
-    await pc.stop();
-    removeTempDirs();
-  });
+  usePayCore((started) => (pc = started));
 
   it('a session created with the test key is a test session, paid by a test SMS injected through ingestion', async () => {
     const id = await pc.newSession({}, { key: pc.keys.test });
@@ -100,13 +93,7 @@ describe('test mode: live and test data never mix', () => {
 
 describe('schema: one SMS pays one session once, ever (enforced by SQLite)', () => {
   let pc: PayCore;
-  beforeAll(async () => {
-    pc = await startPayCore();
-  });
-  afterAll(async () => {
-    await pc.stop();
-    removeTempDirs();
-  });
+  usePayCore((started) => (pc = started));
 
   it('a direct SQL attempt to give a second success to the same SMS throws', async () => {
     const a = await pc.newSession();

@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectNoStackTrace } from '../../support/http-client';
-import { removeTempDirs } from '../../support/temp-dir';
-import { attemptsOf, bkashTxnid, body, startPayCore, type PayCore } from './helpers';
+import { attemptsOf, bkashTxnid, body, usePayCore, type PayCore } from './helpers';
 
 describe('checkout submit rate limit: 6 per minute per IP + session', () => {
   let pc: PayCore;
-  beforeAll(async () => {
-    pc = await startPayCore();
-  });
-  afterAll(async () => {
-    await pc.stop();
-    removeTempDirs();
-  });
+  usePayCore((started) => (pc = started));
 
   it('the 7th submit from one IP to one session is 429 with Retry-After, the 3 headers and the body; the handler did not run', async () => {
     const id = await pc.newSession();
@@ -72,13 +65,7 @@ describe('checkout submit rate limit: 6 per minute per IP + session', () => {
 
 describe('wrong-TxnID guesses are capped per session (matching.maxGuessesPerSession)', () => {
   let pc: PayCore;
-  beforeAll(async () => {
-    pc = await startPayCore();
-  });
-  afterAll(async () => {
-    await pc.stop();
-    removeTempDirs();
-  });
+  usePayCore((started) => (pc = started));
 
   it('after 8 wrong guesses even the right TxnID is refused with 429 too_many_attempts', async () => {
     const id = await pc.newSession();
@@ -146,13 +133,7 @@ describe('wrong-TxnID guesses are capped per session (matching.maxGuessesPerSess
 
 describe('a configured guess cap', () => {
   let pc: PayCore;
-  beforeAll(async () => {
-    pc = await startPayCore({ config: { matching: { sweepIntervalSeconds: 3600, maxGuessesPerSession: 2 } } });
-  });
-  afterAll(async () => {
-    await pc.stop();
-    removeTempDirs();
-  });
+  usePayCore((started) => (pc = started), { config: { matching: { sweepIntervalSeconds: 3600, maxGuessesPerSession: 2 } } });
 
   it('maxGuessesPerSession 2 refuses the third try', async () => {
     const id = await pc.newSession();
@@ -166,13 +147,7 @@ describe('a configured guess cap', () => {
 
 describe('limits that keep a guesser from holding a session open', () => {
   let pc: PayCore;
-  beforeAll(async () => {
-    pc = await startPayCore();
-  });
-  afterAll(async () => {
-    await pc.stop();
-    removeTempDirs();
-  });
+  usePayCore((started) => (pc = started));
 
   it('a session holds at most 3 TxnIDs still waiting for their SMS; the 4th is 429 too_many_attempts', async () => {
     const id = await pc.newSession();

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectErrorShape, httpRequest } from '../../support/http-client';
-import { removeTempDirs } from '../../support/temp-dir';
 import {
   attemptsOf,
   BKASH_ACCOUNT,
@@ -8,8 +7,7 @@ import {
   bkashTxnid,
   body,
   CUSTOMER_PHONE,
-  startPayCore,
-  upiCreditBody,
+  usePayCore, upiCreditBody,
   upiRef,
   type PayCore,
 } from './helpers';
@@ -18,13 +16,7 @@ const HOUR = 3_600_000;
 
 describe('matching a submitted TxnID against the wallet SMS', () => {
   let pc: PayCore;
-  beforeAll(async () => {
-    pc = await startPayCore();
-  });
-  afterAll(async () => {
-    await pc.stop();
-    removeTempDirs();
-  });
+  usePayCore((started) => (pc = started));
 
   it('a clean match settles the session at once (sms_inbound); the view is the seed SUCCESS shape', async () => {
     const id = await pc.newSession({ customer_phone: '+8801712345678', redirect_url: 'https://shop.example/result' });
@@ -354,13 +346,7 @@ describe('matching a submitted TxnID against the wallet SMS', () => {
 
 describe('paid-late: an SMS for a TxnID whose session already expired', () => {
   let pc: PayCore;
-  beforeAll(async () => {
-    pc = await startPayCore();
-  });
-  afterAll(async () => {
-    await pc.stop();
-    removeTempDirs();
-  });
+  usePayCore((started) => (pc = started));
 
   it('does not settle the expired session and raises a paid_late alert (after the sweep)', async () => {
     const id = await pc.newSession();
@@ -396,13 +382,7 @@ describe('paid-late: an SMS for a TxnID whose session already expired', () => {
 
 describe('balance continuity (R6)', () => {
   let pc: PayCore;
-  beforeAll(async () => {
-    pc = await startPayCore();
-  });
-  afterAll(async () => {
-    await pc.stop();
-    removeTempDirs();
-  });
+  usePayCore((started) => (pc = started));
 
   it('default (review): a balance that does not follow the previous SMS holds the attempt for review', async () => {
     await pc.bkashCredit({ txnid: bkashTxnid(), amount: '100.00', balanceMinor: 200_000 }); // 2,000.00
@@ -472,13 +452,7 @@ describe('balance continuity (R6)', () => {
 
 describe('manual verify: POST /api/merchant/verify on the admin listener', () => {
   let pc: PayCore;
-  beforeAll(async () => {
-    pc = await startPayCore();
-  });
-  afterAll(async () => {
-    await pc.stop();
-    removeTempDirs();
-  });
+  usePayCore((started) => (pc = started));
 
   const verify = async (txnid: unknown, token?: string) => {
     const headers: Record<string, string> = {};
@@ -520,13 +494,7 @@ describe('manual verify: POST /api/merchant/verify on the admin listener', () =>
 
 describe('R7: an SMS only staff pasted is a person\'s word', () => {
   let pc: PayCore;
-  beforeAll(async () => {
-    pc = await startPayCore();
-  });
-  afterAll(async () => {
-    await pc.stop();
-    removeTempDirs();
-  });
+  usePayCore((started) => (pc = started));
 
   it('holds the payment for review, then settles it by itself when the phone delivers the same SMS', async () => {
     const id = await pc.newSession();

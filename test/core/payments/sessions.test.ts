@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectErrorShape, expectNoStackTrace, httpRequest } from '../../support/http-client';
-import { removeTempDirs } from '../../support/temp-dir';
-import { attemptsOf, bkashTxnid, body, orderId, startPayCore, type PayCore } from './helpers';
+import { attemptsOf, bkashTxnid, body, orderId, usePayCore, type PayCore } from './helpers';
 
 const HOUR = 3_600_000;
 
 describe('payment sessions over the merchant API (X-API-Key)', () => {
   let pc: PayCore;
-  beforeAll(async () => {
-    pc = await startPayCore();
-  });
-  afterAll(async () => {
-    await pc.stop();
-    removeTempDirs();
-  });
+  usePayCore((started) => (pc = started));
 
   it('creates a session: 201 with session_id, checkout_url, expires_at 24 h on, status pending', async () => {
     const before = pc.now();
@@ -180,13 +173,7 @@ describe('payment sessions over the merchant API (X-API-Key)', () => {
 
 describe('X-Idempotency-Key on merchant POSTs', () => {
   let pc: PayCore;
-  beforeAll(async () => {
-    pc = await startPayCore();
-  });
-  afterAll(async () => {
-    await pc.stop();
-    removeTempDirs();
-  });
+  usePayCore((started) => (pc = started));
 
   it('replays the first create byte for byte with Idempotent-Replayed: true; the handler ran once', async () => {
     const order = orderId();
@@ -253,13 +240,7 @@ describe('X-Idempotency-Key on merchant POSTs', () => {
 
 describe('session expiry (injected clock + sweep)', () => {
   let pc: PayCore;
-  beforeAll(async () => {
-    pc = await startPayCore();
-  });
-  afterAll(async () => {
-    await pc.stop();
-    removeTempDirs();
-  });
+  usePayCore((started) => (pc = started));
 
   it('stays pending just before 24 h, expires after; submit then answers 409 session_expired', async () => {
     const order = orderId();
@@ -311,13 +292,7 @@ describe('session expiry (injected clock + sweep)', () => {
 
 describe('session TTL is configurable (sessions.ttlHours)', () => {
   let pc: PayCore;
-  beforeAll(async () => {
-    pc = await startPayCore({ config: { sessions: { ttlHours: 2 } } });
-  });
-  afterAll(async () => {
-    await pc.stop();
-    removeTempDirs();
-  });
+  usePayCore((started) => (pc = started), { config: { sessions: { ttlHours: 2 } } });
 
   it('expires after 2 h with ttlHours 2', async () => {
     const id = await pc.newSession();
