@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { appendAudit } from '../audit';
 import { writeTransaction, type Db } from '../db';
-import { findForwarderById, listDevicesOfKind, markUnbound, touchSeen, upsertBoundDevice, type DeviceRow } from '../db/repos/device-repo';
+import { findForwarderById, listDevicesOfKind, markUnbound, spendSign, touchSeen, upsertBoundDevice, type DeviceRow } from '../db/repos/device-repo';
 import { findFirstMerchant } from '../db/repos/merchant-repo';
 import { AppError } from '../errors';
 import { hashKey, randomString, readKeyFile } from '../secrets';
@@ -175,7 +175,14 @@ function presentedToken(req: ForwarderRequest): string | undefined {
   return text(req.query.token);
 }
 
-function authenticate(format: ForwarderFormat, entry: ForwarderEntry, row: DeviceRow, req: ForwarderRequest, now: number): VerifyResult {
+function authenticate(
+  db: Db,
+  format: ForwarderFormat,
+  entry: ForwarderEntry,
+  row: DeviceRow,
+  req: ForwarderRequest,
+  now: number,
+): VerifyResult {
   if (entry.auth === 'token') return verifyToken({ secretHash: row.secret_hash, token: presentedToken(req) });
   const secret = entry.secret;
   // The file's secret must be the one registered for this row: a swapped or stale file fails closed.
@@ -192,27 +199,18 @@ function authenticate(format: ForwarderFormat, entry: ForwarderEntry, row: Devic
   const timestamp = text(getPath(req.body, tsPath)) ?? text(req.query[tsPath]);
   const verdict = verifyTimestampSign({ secret, timestamp, sign: text(getPath(req.body, signPath)) ?? text(req.query[signPath]), now });
   if (!verdict.ok || timestamp === undefined) return verdict;
-  return claimTimestampOnce(row.device_id, timestamp.trim(), now);
+  return claimTimestampOnce(db, row.device_id, timestamp.trim(), now);
 }
 
 /**
  * SmsForwarder's sign covers the timestamp, not the message: whoever sniffs one request on the
  * shop Wi-Fi could reuse its sign with any text until it ages out. Each timestamp is therefore
- * accepted once per forwarder; the phone's own request comes first, so a sniffed sign is spent.
- * Process memory suffices: one core serves a data dir, and a sign outlives a restart by minutes.
+ * accepted once per forwarder (kept in the database, so a restart does not reopen the window);
+ * the phone's own request comes first, so a sniffed sign is spent.
  */
-const spentSigns = new Map<string, number>();
-
-function claimTimestampOnce(deviceId: string, timestamp: string, now: number): VerifyResult {
-  for (const [key, expires] of spentSigns) {
-    if (expires > now) break;
-    spentSigns.delete(key);
-  }
-  const key = `${deviceId}|${timestamp}`;
-  if (spentSigns.has(key)) return { ok: false, reason: 'this timestamp and sign were already used; each request needs a fresh one' };
-  // Entries go in roughly time order, so the sweep above stops at the first live one.
-  spentSigns.set(key, now + 2 * MAX_SIGNATURE_AGE_MS);
-  return { ok: true };
+function claimTimestampOnce(db: Db, deviceId: string, timestamp: string, now: number): VerifyResult {
+  const fresh = writeTransaction(db, () => spendSign(db, deviceId, timestamp, now, 2 * MAX_SIGNATURE_AGE_MS));
+  return fresh ? { ok: true } : { ok: false, reason: 'this timestamp and sign were already used; each request needs a fresh one' };
 }
 
 /**
@@ -234,7 +232,7 @@ export function receiveForwarderWebhook(
   if (entry.kind !== format) {
     throw new AppError('device_unknown', `Forwarder ${deviceId} is registered as ${entry.kind}; post to ${webhookPath(deviceId, entry.kind)}.`);
   }
-  const verdict = authenticate(format, entry, row, req, now);
+  const verdict = authenticate(deps.db, format, entry, row, req, now);
   if (!verdict.ok) {
     throw new AppError(entry.auth === 'token' ? 'unauthorized' : 'signature_invalid', `Forwarder ${deviceId}: ${verdict.reason}.`);
   }

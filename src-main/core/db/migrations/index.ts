@@ -3,6 +3,7 @@ import { createCore } from './0010-create-core';
 import { matchingReview } from './0030-matching-review';
 import { createIdempotency } from './0020-idempotency';
 import { balanceLinks } from './0040-balance-links';
+import { spentSigns } from './0050-spent-signs';
 
 export interface Migration {
   /** Numbered in tens so a fix can slot in between. */
@@ -12,4 +13,4 @@ export interface Migration {
 }
 
 /** Forward-only, in order. Adding one: see docs/recipes.md "Add a migration". */
-export const MIGRATIONS: readonly Migration[] = [createCore, createIdempotency, matchingReview, balanceLinks];
+export const MIGRATIONS: readonly Migration[] = [createCore, createIdempotency, matchingReview, balanceLinks, spentSigns];

@@ -108,3 +108,13 @@ export function listDevicesOfKind(db: Db, kind: DeviceKind, options: { includeUn
     : 'SELECT * FROM devices WHERE kind = ? AND unbound_at IS NULL ORDER BY id';
   return db.prepare(sql).all(kind) as DeviceRow[];
 }
+
+/** Records a forwarder's timestamp sign as spent; false if it was spent before (a replay). */
+export function spendSign(db: Db, deviceId: string, timestamp: string, now: number, keepMs: number): boolean {
+  db.prepare('DELETE FROM forwarder_spent_signs WHERE expires_at <= ?').run(now);
+  return (
+    db
+      .prepare('INSERT INTO forwarder_spent_signs (device_id, timestamp, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
+      .run(deviceId, timestamp, now + keepMs).changes === 1
+  );
+}
