@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, killAllChildren, REPO_ROOT, runCli, runCommand, type RunResult } from '../support/child-process';
-import { makeTempDir, removeTempDirs } from '../support/temp-dir';
+import { describe, expect, it } from 'vitest';
+import { cleanEnv, useSandbox, REPO_ROOT, runCli, runCommand, type RunResult } from '../support/child-process';
+import { makeTempDir } from '../support/temp-dir';
 
 const KEY_NAMES = ['api_key', 'secret_key', 'device_auth_key', 'test_api_key', 'test_secret_key', 'admin_token'];
 type Keys = Record<string, string>;
@@ -10,17 +10,9 @@ type Keys = Record<string, string>;
 let sandbox: string;
 let env: NodeJS.ProcessEnv;
 
-beforeAll(() => {
-  sandbox = makeTempDir('counterpay-sandbox-');
-  env = cleanEnv(sandbox);
-});
-
-afterEach(async () => {
-  await killAllChildren();
-});
-
-afterAll(() => {
-  removeTempDirs();
+useSandbox((dir, clean) => {
+  sandbox = dir;
+  env = clean;
 });
 
 /** Exactly one line of stdout, holding one JSON value. */

@@ -1,35 +1,26 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../src-main/core/audit';
 import { closeDatabase, openDatabase } from '../../src-main/core/db';
 import { ensureShop } from '../../src-main/core/shop';
 import {
-  cleanEnv,
-  killAllChildren,
+  cleanEnv, useSandbox,
   loopback,
   runCli,
   startServer,
   type RunningServer,
 } from '../support/child-process';
 import { expectErrorShape, httpRequest } from '../support/http-client';
-import { makeTempDir, removeTempDirs } from '../support/temp-dir';
+import { makeTempDir } from '../support/temp-dir';
 
 let sandbox: string;
 let env: NodeJS.ProcessEnv;
 
-beforeAll(() => {
-  sandbox = makeTempDir('counterpay-sandbox-');
-  env = cleanEnv(sandbox);
-});
-
-afterEach(async () => {
-  await killAllChildren();
-});
-
-afterAll(() => {
-  removeTempDirs();
+useSandbox((dir, clean) => {
+  sandbox = dir;
+  env = clean;
 });
 
 async function cliJson(args: string[]): Promise<unknown> {

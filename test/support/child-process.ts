@@ -1,3 +1,5 @@
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { makeTempDir, removeTempDirs } from './temp-dir';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -161,4 +163,21 @@ export function startServer(
 /** The device listener binds 0.0.0.0 by default; talk to it on loopback. */
 export function loopback(url: string): string {
   return url.replace('://0.0.0.0:', '://127.0.0.1:').replace('://[::]:', '://[::1]:');
+}
+
+/**
+ * For a file of child-process tests: a sandbox dir and its clean environment before all tests,
+ * leftover children killed after each, temp dirs removed at the end.
+ */
+export function useSandbox(bind: (sandbox: string, env: NodeJS.ProcessEnv) => void): void {
+  beforeAll(() => {
+    const sandbox = makeTempDir('counterpay-sandbox-');
+    bind(sandbox, cleanEnv(sandbox));
+  });
+  afterEach(async () => {
+    await killAllChildren();
+  });
+  afterAll(() => {
+    removeTempDirs();
+  });
 }
