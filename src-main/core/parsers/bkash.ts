@@ -1,4 +1,4 @@
-import { AMT, NUM, re, runSpec, type WalletSpec } from './kit';
+import { AMT, NUM, re, readFee, runSpec, type WalletSpec } from './kit';
 import type { WalletParser } from './types';
 
 // Formats: see test/fixtures/sms/README.md (bKash). Bangla variants arrive with Bangla
@@ -30,6 +30,8 @@ const spec: WalletSpec = {
   payerText: [/\bRef\b[\s\S]*(?=\.\s*(?:Fee|Balance)\b)/i],
   txnid: [/\btrx\s?id\s?[:.]?\s?(?<v>[A-Z0-9]{4,20})\b/gi],
   balance: [re(String.raw`(?:\bbalance|ব্যালেন্স)\s?:?\s?(?:${TK})?${NUM}`, 'gi')],
+  // Debits: "Fee Tk 18.50" (send money, cash out).
+  fee: [re(String.raw`\bfee\s?:?\s?(?:${TK})?${NUM}`, 'gi')],
   time: [
     /(?:\bat|সম\S{1,3})\s(?<v>\d{1,2}\/\d{1,2}\/\d{4}\s\d{1,2}:\d{2}(?::\d{2})?)/gi,
     /\bat\s(?<v>\d{4}-\d{2}-\d{2}\s\d{1,2}:\d{2}(?::\d{2})?)/gi,
@@ -43,4 +45,5 @@ export const bkash: WalletParser = {
   senderIds: ['bKash', '16247'],
   txnidPattern: spec.txnidPattern,
   parse: (body) => runSpec(spec, body),
+  readFee: (body) => readFee(spec, body),
 };

@@ -1,4 +1,4 @@
-import { AMT, NUM, re, runSpec, type WalletSpec } from './kit';
+import { AMT, NUM, re, readFee, runSpec, type WalletSpec } from './kit';
 import type { WalletParser } from './types';
 
 // Easypaisa (short code 3737) leads with the TxnID: "Trx ID 5944229251. You have Received
@@ -28,6 +28,8 @@ const spec: WalletSpec = {
   ],
   txnid: [/\btrx\s?id\s?[:#.]?\s?(?<v>\d{6,20})\b/gi],
   balance: [re(String.raw`\bbalance is\s?(?:${RS})?${NUM}`, 'gi')],
+  // "Fee for this transaction is Rs. 0.00", "The fee for this transaction is Rs. 2.50".
+  fee: [re(String.raw`\bfee(?: for this transaction)?(?: is)?\s?:?\s?(?:${RS})?${NUM}`, 'gi')],
   time: [/(?<v>\b\d{1,2}[-/](?:\d{1,2}|[A-Za-z]{3})[-/]\d{2,4}\s\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AP]M)?)/gi],
 };
 
@@ -38,4 +40,5 @@ export const easypaisa: WalletParser = {
   senderIds: ['3737', 'easypaisa'],
   txnidPattern: spec.txnidPattern,
   parse: (body) => runSpec(spec, body),
+  readFee: (body) => readFee(spec, body),
 };

@@ -1,4 +1,4 @@
-import { AMT, NUM, re, runSpec, type WalletSpec } from './kit';
+import { AMT, NUM, re, readFee, runSpec, type WalletSpec } from './kit';
 import type { WalletParser } from './types';
 
 // GCash: "You have received PHP 200.00 of GCash from JU*N D. 09171234567 w/ MSG: hi. Your
@@ -27,6 +27,8 @@ const spec: WalletSpec = {
   ],
   txnid: [/\bref\.?\s?no\.?\s?:?\s?(?<v>\d{6,20})\b/gi],
   balance: [re(String.raw`\bnew balance is\s?${PHP}${NUM}`, 'gi')],
+  // Assumed (no public debit sample prints one): "Fee: PHP 15.00".
+  fee: [re(String.raw`\b(?:fee|charge)(?: of)?\s?:?\s?(?:${PHP})?${NUM}`, 'gi')],
   time: [/\bon\s(?<v>\d{1,2}-\d{1,2}-\d{2,4}\s\d{1,2}:\d{2}(?::\d{2})?\s?[AP]M)/gi],
 };
 
@@ -37,4 +39,5 @@ export const gcash: WalletParser = {
   senderIds: ['GCash'],
   txnidPattern: spec.txnidPattern,
   parse: (body) => runSpec(spec, body),
+  readFee: (body) => readFee(spec, body),
 };

@@ -9,11 +9,12 @@ import { mpesa } from './mpesa';
 import { nagad } from './nagad';
 import { normalizeSender, normalizeTxnid } from './normalize';
 import { rocket } from './rocket';
-import type { WalletBodyParse, WalletParser } from './types';
+import type { FeeReading, WalletBodyParse, WalletParser } from './types';
 import { upay } from './upay';
 import { upi } from './upi';
 
-export type { BodyKind, WalletBodyParse, WalletParser } from './types';
+export type { BodyKind, FeeReading, WalletBodyParse, WalletParser } from './types';
+export { UPI_BANK_HEADERS, bankOfSender, headerId, type UpiBank } from './upi';
 export { MAX_SCAN, normalizeTxnid, toAmount } from './normalize';
 
 export type ExtraSenders = Partial<Record<ProviderId, readonly string[]>>;
@@ -66,6 +67,20 @@ function normalizedExtras(extra: ExtraSenders | undefined): Map<ProviderId, Read
   }
   extraCache.set(extra, out);
   return out;
+}
+
+/**
+ * What a debit of this wallet cost on top of its amount, as printed. Never throws: a reader
+ * that fails reports an unreadable fee, which the balance chain treats as "cannot verify".
+ */
+export function debitFee(provider: ProviderId, body: string): FeeReading {
+  const parser = BY_PROVIDER.get(provider);
+  if (!parser?.readFee) return { printed: false };
+  try {
+    return parser.readFee(body);
+  } catch {
+    return { printed: true, amount: null };
+  }
 }
 
 /** Every wallet that accepts this sender, in registry order. */

@@ -1,4 +1,4 @@
-import { AMT, NUM, re, runSpec, type WalletSpec } from './kit';
+import { AMT, NUM, re, readFee, runSpec, type WalletSpec } from './kit';
 import type { WalletParser } from './types';
 
 // JazzCash (short code 8558) receipts name the payer by number and/or name and carry an
@@ -27,6 +27,8 @@ const spec: WalletSpec = {
   ],
   txnid: [/\b(?:tid|trx\s?id|transaction id)\s?[:#.]?\s?(?<v>\d{6,20})\b/gi],
   balance: [re(String.raw`\b(?:balance|bal)(?: is)?\s?:?\s?${RS}${NUM}`, 'gi')],
+  // Assumed (no public debit sample prints one): "Fee: Rs 10.00", "Charges Rs. 10".
+  fee: [re(String.raw`\b(?:fee|charges?)(?: for this transaction)?(?: is)?\s?:?\s?(?:${RS})?${NUM}`, 'gi')],
   time: [/(?<v>\b\d{1,2}[-/](?:\d{1,2}|[A-Za-z]{3})[-/]\d{2,4}\s\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AP]M)?)/gi],
 };
 
@@ -37,4 +39,5 @@ export const jazzcash: WalletParser = {
   senderIds: ['8558', 'JazzCash'],
   txnidPattern: spec.txnidPattern,
   parse: (body) => runSpec(spec, body),
+  readFee: (body) => readFee(spec, body),
 };

@@ -1,6 +1,6 @@
 import type { CurrencyCode } from '../../../src-shared/providers';
 import { cleanField, isPositiveAmount, normalizeTxnid, prepareBody, toAmount } from './normalize';
-import type { BodyKind, WalletBodyParse } from './types';
+import type { BodyKind, FeeReading, WalletBodyParse } from './types';
 
 /**
  * The shared engine behind every wallet module. A wallet is described by regexes with
@@ -30,6 +30,8 @@ export interface WalletSpec {
   readonly balance: readonly RegExp[];
   readonly time: readonly RegExp[];
   readonly account?: readonly RegExp[];
+  /** What a debit cost on top of its amount ("Fee Tk 5.00", "Transaction cost, Ksh28.00"); field patterns. */
+  readonly fee?: readonly RegExp[];
   /** Wallets that print the TxnID before the amount (Easypaisa, JazzCash) search fields from the start. */
   readonly fieldsFromStart?: boolean;
   /**
@@ -150,6 +152,18 @@ export function runSpec(spec: WalletSpec, raw: string): WalletBodyParse {
   }
   if ((spec.promo ?? DEFAULT_PROMO).test(text)) return blank('promo');
   return blank('unknown');
+}
+
+/**
+ * The fee a debit prints, for the balance chain. The LAST match counts, as for the other trailing
+ * fields: free text (bKash "Ref") comes before the genuine fee, so a planted "Fee Tk 99" there
+ * is not the one read. Payer text is not blanked here because a debit's free text is the shop's
+ * own, and blanking bKash's "Ref" runs up to the balance and would take the genuine fee with it.
+ */
+export function readFee(spec: WalletSpec, raw: string): FeeReading {
+  if (!spec.fee || typeof raw !== 'string') return { printed: false };
+  const value = lastField(spec.fee, prepareBody(raw), 0);
+  return value === undefined ? { printed: false } : { printed: true, amount: toAmount(value) };
 }
 
 /** Compiles a pattern from building blocks once, at module load. */

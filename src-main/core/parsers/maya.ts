@@ -1,4 +1,4 @@
-import { AMT, NUM, re, runSpec, type WalletSpec } from './kit';
+import { AMT, NUM, re, readFee, runSpec, type WalletSpec } from './kit';
 import type { WalletParser } from './types';
 
 // Maya (formerly PayMaya). No public Maya receipt SMS was found (see the fixtures README);
@@ -25,6 +25,8 @@ const spec: WalletSpec = {
   ],
   txnid: [/\bref(?:erence)?\.?\s?(?:no\.?|id|number|#)?\s?:?\s?(?<v>[A-Z0-9]{6,20})\b/gi],
   balance: [re(String.raw`\bbalance is\s?${PHP}${NUM}`, 'gi')],
+  // Assumed (no public debit sample prints one): "Fee: PHP 15.00".
+  fee: [re(String.raw`\b(?:fee|charge)(?: of)?\s?:?\s?(?:${PHP})?${NUM}`, 'gi')],
   time: [/\bon\s(?<v>(?:\d{1,2}\s[A-Za-z]{3,9}|[A-Za-z]{3,9}\s\d{1,2}),?\s\d{4},?\s\d{1,2}:\d{2}\s?[AP]M)/gi],
 };
 
@@ -35,4 +37,5 @@ export const maya: WalletParser = {
   senderIds: ['Maya', 'PayMaya'],
   txnidPattern: spec.txnidPattern,
   parse: (body) => runSpec(spec, body),
+  readFee: (body) => readFee(spec, body),
 };

@@ -1,4 +1,4 @@
-import { AMT, NUM, re, runSpec, type WalletSpec } from './kit';
+import { AMT, NUM, re, readFee, runSpec, type WalletSpec } from './kit';
 import type { WalletParser } from './types';
 
 // M-Pesa (Safaricom, sender "MPESA") opens every receipt with its transaction code:
@@ -31,6 +31,8 @@ const spec: WalletSpec = {
   ],
   txnid: [],
   balance: [re(String.raw`\bnew (?:m-pesa |account |business )?(?:account )?balance (?:is|was)\s?${KSH}${NUM}`, 'gi')],
+  // Sends, payments and withdrawals end with "Transaction cost, Ksh28.00.".
+  fee: [re(String.raw`\btransaction cost,?\s?${KSH}${NUM}`, 'gi')],
   time: [],
 };
 
@@ -41,4 +43,5 @@ export const mpesa: WalletParser = {
   senderIds: ['MPESA', 'M-PESA'],
   txnidPattern: spec.txnidPattern,
   parse: (body) => runSpec(spec, body),
+  readFee: (body) => readFee(spec, body),
 };

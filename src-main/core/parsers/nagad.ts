@@ -1,4 +1,4 @@
-import { AMT, NUM, re, runSpec, type WalletSpec } from './kit';
+import { AMT, NUM, re, readFee, runSpec, type WalletSpec } from './kit';
 import type { WalletParser } from './types';
 
 // Nagad sends labelled multi-line receipts ("Money Received.\nAmount: Tk 500.00\nSender: ...").
@@ -29,6 +29,8 @@ const spec: WalletSpec = {
   payerText: [/\bRef\s?:[\s\S]*(?=\s*T(?:xn|rx|rnx)\.?\s?ID\s?:)/i],
   txnid: [/\bt(?:xn|rx|rnx)\.?\s?id\s?[:.]?\s?(?<v>[A-Z0-9]{4,20})\b/gi],
   balance: [re(String.raw`\b(?:balance|bal)\s?:?\s?${TK}${NUM}`, 'gi')],
+  // Debits: "Fee: Tk 5.00"; some print "Charge".
+  fee: [re(String.raw`\b(?:fee|charge)\s?:?\s?(?:${TK})?${NUM}`, 'gi')],
   time: [/(?<v>\b\d{2}\/\d{2}\/\d{4}\s\d{2}:\d{2}\b)/g],
 };
 
@@ -39,4 +41,5 @@ export const nagad: WalletParser = {
   senderIds: ['NAGAD', '16167'],
   txnidPattern: spec.txnidPattern,
   parse: (body) => runSpec(spec, body),
+  readFee: (body) => readFee(spec, body),
 };

@@ -1,4 +1,4 @@
-import { AMT, NUM, re, runSpec, type WalletSpec } from './kit';
+import { AMT, NUM, re, readFee, runSpec, type WalletSpec } from './kit';
 import type { WalletParser } from './types';
 
 // Rocket (Dutch-Bangla Bank) writes "Tk410.00 received from A/C:017... Fee:Tk0, Your A/C
@@ -24,6 +24,8 @@ const spec: WalletSpec = {
   ],
   txnid: [/\btxn\s?id\s?[:.]?\s?(?<v>[A-Z0-9]{4,20})\b/gi],
   balance: [re(String.raw`\b(?:balance|net\s?bal)\s?:?\s?${TK}${NUM}`, 'gi')],
+  // Debits: "Charge Tk 16.00", "Fee:Tk0", "Fee: Tk.00".
+  fee: [re(String.raw`\b(?:fee|charge)\s?:?\s?(?:${TK})?${NUM}`, 'gi')],
   time: [/\bdate\s?:\s?(?<v>\d{1,2}-[A-Z]{3}-\d{2,4}\s\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]m)?)/gi],
 };
 
@@ -34,4 +36,5 @@ export const rocket: WalletParser = {
   senderIds: ['16216', 'Rocket'],
   txnidPattern: spec.txnidPattern,
   parse: (body) => runSpec(spec, body),
+  readFee: (body) => readFee(spec, body),
 };

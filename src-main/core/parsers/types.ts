@@ -18,6 +18,12 @@ export interface WalletBodyParse {
   wallet_time: string | null;
 }
 
+/**
+ * What a debit cost on top of its amount, as the wallet printed it. `amount` is null when a fee
+ * is printed but cannot be read exactly: the balance chain then cannot verify the debit.
+ */
+export type FeeReading = { printed: false } | { printed: true; amount: string | null };
+
 export interface WalletParser {
   readonly provider: ProviderId;
   readonly country: ProviderInfo['country'];
@@ -30,4 +36,6 @@ export interface WalletParser {
   readonly txnidPattern: RegExp;
   /** Never throws; never returns `spoof`. */
   parse(body: string): WalletBodyParse;
+  /** The fee a debit prints (bKash "Fee Tk 5.00", M-Pesa "Transaction cost, Ksh28.00"). Never throws. */
+  readFee?(body: string): FeeReading;
 }

@@ -1,4 +1,4 @@
-import { AMT, NUM, re, runSpec, type WalletSpec } from './kit';
+import { AMT, NUM, re, readFee, runSpec, type WalletSpec } from './kit';
 import type { WalletParser } from './types';
 
 // Public Upay samples are few (see the fixtures README): "Tk. X has been received from" and
@@ -26,6 +26,8 @@ const spec: WalletSpec = {
   ],
   txnid: [/\bt(?:xn|rx|rnx)\.?\s?id\s?[:.]?\s?(?<v>[A-Z0-9]{4,20})\b/gi],
   balance: [re(String.raw`\b(?:balance|bal)\s?:?\s?${TK}${NUM}`, 'gi')],
+  // Debits: "Fee Tk 5.00".
+  fee: [re(String.raw`\b(?:fee|charge)\s?:?\s?(?:${TK})?${NUM}`, 'gi')],
   time: [/(?<v>\b\d{2}\/\d{2}\/\d{4}\s\d{1,2}:\d{2}(?::\d{2})?\b)/g],
 };
 
@@ -36,4 +38,5 @@ export const upay: WalletParser = {
   senderIds: ['upay'],
   txnidPattern: spec.txnidPattern,
   parse: (body) => runSpec(spec, body),
+  readFee: (body) => readFee(spec, body),
 };

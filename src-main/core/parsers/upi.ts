@@ -59,15 +59,62 @@ const spec: WalletSpec = {
     re(String.raw`\bdebited (?:by|for|with)\s(?:${INR})?${AMT}`),
   ],
   txnid: [/\b(?:upi ref|ref|rrn)\s?(?:no)?\.?\s?:?\s?(?<v>\d{12})\b/gi],
-  balance: [re(String.raw`\b(?:avl\.? bal|available balance|bal)\s?:?\s?${INR}${NUM}`, 'gi')],
+  // "Avl Bal: INR", "Avl Bal- INR" (Axis one-line form), "Available Balance is Rs."
+  balance: [re(String.raw`\b(?:avl\.? bal|available balance|bal)\s?(?:[:-]|is)?\s?${INR}${NUM}`, 'gi')],
   time: [],
 };
 
-const BANK_HEADERS = ['HDFCBK', 'SBIUPI', 'SBIINB', 'SBIPSG', 'CBSSBI', 'ATMSBI', 'ICICIB', 'ICICIT', 'AXISBK', 'KOTAKB'];
-const BANK_HEADER_SET = new Set(BANK_HEADERS);
+/**
+ * Which bank each DLT header belongs to. The balance chain keys UPI accounts on the bank as well
+ * as the account digits: a forger who spoofs another bank's header must not open a second,
+ * trusted chain for the shop's account. Every header the wallet accepts is listed here.
+ *
+ * Sources (checked with the code search): SBI, HDFC, ICICI, Axis and Kotak as in
+ * test/fixtures/sms/README.md; SBIBNK from prash077/SHIELD shield/knowledge_base/legitimate/
+ * sender_ids.md and sarim2000/pennywiseai-tracker SBIBankParser.kt; the others from the parser
+ * tests of sarim2000/pennywiseai-tracker (parser-core/src/test/kotlin): PNB "VM-PNBSMS-S",
+ * IndusInd "JD-INDUSB-S", Canara "VK-CANBNK-S", Bank of Baroda "VM-BOBTXN-S" / "VM-BOBSMS",
+ * Yes Bank "CP-YESBNK-S", IDFC First "JM-IDFCFB-S" / "BM-IDFCBK-S", Federal "AX-FEDBNK-S",
+ * ICICI "AX-ICICIT-S"; India Post Payments Bank "XX-IPBMSG-S" (IPPBParser.kt) and Union Bank
+ * "XX-UNIONB-S" (UnionBankParser.kt) from its parsers. Look-alikes stay out (VM-HDFCBN).
+ */
+export const UPI_BANK_HEADERS = {
+  SBI: ['SBIUPI', 'SBIINB', 'SBIPSG', 'CBSSBI', 'ATMSBI', 'SBIBNK'],
+  HDFC: ['HDFCBK'],
+  ICICI: ['ICICIB', 'ICICIT'],
+  AXIS: ['AXISBK'],
+  KOTAK: ['KOTAKB'],
+  PNB: ['PNBSMS'],
+  INDUSIND: ['INDUSB'],
+  IPPB: ['IPBMSG'],
+  CANARA: ['CANBNK'],
+  BOB: ['BOBTXN', 'BOBSMS'],
+  UNION: ['UNIONB'],
+  YES: ['YESBNK'],
+  IDFCFIRST: ['IDFCFB', 'IDFCBK'],
+  FEDERAL: ['FEDBNK'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type UpiBank = keyof typeof UPI_BANK_HEADERS;
+
+const BANK_BY_HEADER = new Map<string, UpiBank>(
+  (Object.entries(UPI_BANK_HEADERS) as [UpiBank, readonly string[]][]).flatMap(([bank, ids]) => ids.map((id) => [id, bank] as const)),
+);
+const BANK_HEADERS = [...BANK_BY_HEADER.keys()];
 // DLT headers: two-letter operator/circle prefix, the bank's 6-character ID, and since
 // 2025 an optional -S/-P/-T/-G category suffix (VM-HDFCBK, AD-AXISBK-S, VM-HDFCBK-T).
 const DLT_HEADER = /^[A-Z]{2}-([A-Z0-9]{6})(?:-[SPTG])?$/;
+
+/** The 6-character header ID inside a sender ("VM-SBIUPI-S" → "SBIUPI"), or the sender itself. */
+export function headerId(sender: string): string {
+  const normalized = normalizeSender(sender);
+  return DLT_HEADER.exec(normalized)?.[1] ?? normalized;
+}
+
+/** The bank whose header sent this SMS ("AD-HDFCBK" → "HDFC"), or null for any other sender. */
+export function bankOfSender(sender: string): UpiBank | null {
+  return BANK_BY_HEADER.get(headerId(sender)) ?? null;
+}
 
 export const upi: WalletParser = {
   provider: 'upi',
@@ -76,7 +123,7 @@ export const upi: WalletParser = {
   senderIds: BANK_HEADERS,
   matchesSender(sender: string): boolean {
     const m = DLT_HEADER.exec(normalizeSender(sender));
-    return m !== null && m[1] !== undefined && BANK_HEADER_SET.has(m[1]);
+    return m !== null && m[1] !== undefined && BANK_BY_HEADER.has(m[1]);
   },
   txnidPattern: spec.txnidPattern,
   parse: (body) => runSpec(spec, body),
