@@ -1,25 +1,43 @@
 import { z } from 'zod';
-import { isValidProxyEntry } from '../http/client-address';
+import { isValidProxyEntry } from '../http';
 
 const port = z.number().int().min(0).max(65535);
 const hostName = z.string().min(1).max(253);
 
-const listener = (host: string, portNumber: number) =>
-  z
-    .object({
-      host: hostName.default(host),
-      port: port.default(portNumber),
-      /** Extra Host header names this listener answers to (IP literals and localhost always pass). */
-      allowedHosts: z.array(hostName).default([]),
-    })
-    .strict()
-    .prefault({});
+const listenerShape = (host: string, portNumber: number) => ({
+  host: hostName.default(host),
+  port: port.default(portNumber),
+  /** Extra Host header names this listener answers to (IP literals and localhost always pass). */
+  allowedHosts: z.array(hostName).default([]),
+});
+
+const listener = (host: string, portNumber: number) => z.object(listenerShape(host, portNumber)).strict().prefault({});
+
+/**
+ * The largest batch the device API documents, at its worst: 100 messages of MAX_SMS_BODY (5,000)
+ * UTF-16 units, each written by a client that \u-escapes non-ASCII (6 bytes a unit, as Apache
+ * commons-text's escapeJson in SMS to URL Forwarder does), plus sender, received_at, smsc and
+ * punctuation: 100 × ~31 KB ≈ 3.0 MiB. Raw UTF-8 Bangla (3 bytes a unit) needs half of that.
+ */
+export const DEVICE_SMS_JSON_LIMIT_BYTES = 4 * 1024 * 1024;
 
 export const configSchema = z
   .object({
     dataDir: z.string().min(1),
     public: listener('127.0.0.1', 8787),
-    device: listener('0.0.0.0', 8789),
+    device: z
+      .object({
+        ...listenerShape('0.0.0.0', 8789),
+        /** JSON limit of the SMS routes (/api/device/sms, /api/forwarders/…); every other route keeps http.jsonLimitBytes. */
+        smsJsonLimitBytes: z
+          .number()
+          .int()
+          .min(64 * 1024)
+          .max(32 * 1024 * 1024)
+          .default(DEVICE_SMS_JSON_LIMIT_BYTES),
+      })
+      .strict()
+      .prefault({}),
     admin: listener('127.0.0.1', 8788),
     http: z
       .object({
@@ -53,6 +71,11 @@ export const configSchema = z
       .object({
         /** A phone or forwarder silent this long shows offline (heartbeats come every 10-30 s). */
         offlineAfterSeconds: z.number().int().min(15).max(86_400).default(90),
+        /**
+         * The phones' offset from UTC in minutes (Bangladesh: 360), for SMS times they send without
+         * a zone (SmsForwarder's [receive_time]). Absent: the zone of the PC running CounterPay.
+         */
+        utcOffsetMinutes: z.number().int().min(-720).max(840).optional(),
       })
       .strict()
       .prefault({}),

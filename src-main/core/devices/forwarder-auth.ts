@@ -35,8 +35,10 @@ function checkAge(timestampMs: number, now: number): VerifyResult {
 }
 
 /**
- * SMS Gateway for Android (capcom6): `X-Signature` = hex HMAC-SHA256(signing key,
- * raw body + X-Timestamp), `X-Timestamp` = Unix seconds (PayloadSingingPlugin.kt).
+ * SMS Gateway for Android (capcom6): `X-Signature` = lower-case hex HMAC-SHA256(signing key,
+ * UTF-8 of body text + X-Timestamp), `X-Timestamp` = Unix seconds, set afresh on every attempt
+ * (modules/webhooks/plugins/PayloadSingingPlugin.kt). The app always signs: without a key set
+ * by hand it makes up a random one (WebhooksSettings.signingKey), which fails here, as it should.
  */
 export function verifyCapcom6(input: {
   secret: string;
@@ -59,9 +61,13 @@ export function verifyCapcom6(input: {
   return { ok: false, reason: 'X-Signature does not match this forwarder secret' };
 }
 
-/** "SMS to URL Forwarder" (bogkonstantin): `X-Signature` = hex HMAC-SHA256(secret, raw body). */
+/**
+ * `X-Signature` = hex HMAC-SHA256(secret, raw body), for generic forwarders registered in hmac
+ * mode before it was refused: no released app signs this way (SMS to URL Forwarder's option was
+ * pull request #85, never merged), so new generic forwarders use token or timestamp_sign.
+ */
 export function verifyBodyHmac(input: { secret: string; bodies: readonly Buffer[]; signature: string | undefined }): VerifyResult {
-  if (!input.signature) return { ok: false, reason: 'the X-Signature header is required (turn on "Sign with HMAC-SHA-256")' };
+  if (!input.signature) return { ok: false, reason: 'the X-Signature header is required (an app that cannot sign needs a forwarder registered in token mode)' };
   const presented = normaliseHex(input.signature);
   for (const body of input.bodies) {
     if (safeEqual(hmac(input.secret, body).toString('hex'), presented)) return { ok: true };

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../errors';
-import { writeFileAtomic } from '../files/write-file-atomic';
+import { writeFileAtomic } from '../files';
 
 export const FORWARDER_FILE_NAME = 'forwarders.json';
 

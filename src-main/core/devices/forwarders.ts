@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { appendAudit } from '../audit';
 import { writeTransaction, type Db } from '../db';
-import { findForwarderById, listDevicesOfKind, markUnbound, spendSign, touchSeen, upsertBoundDevice, type DeviceRow } from '../db/repos/device-repo';
-import { findFirstMerchant } from '../db/repos/merchant-repo';
+import { clearForwarderSeen, findForwarderById, listDevicesOfKind, markUnbound, spendSign, touchSeen, upsertBoundDevice, type DeviceRow } from '../db/repos/device-repo';
+import { firstMerchantId } from '../shop';
 import { AppError } from '../errors';
 import { hashKey, randomString, readKeyFile } from '../secrets';
 import type { SmsIngestor } from '../sms';
+import { pinReceivedAt } from '../sms';
 import { deviceUnknown, ingestForDevice, parseOrThrow } from './apk-devices';
 import { MAX_SIGNATURE_AGE_MS, verifyBodyHmac, verifyCapcom6, verifyTimestampSign, verifyToken, type VerifyResult } from './forwarder-auth';
 import { extractCapcom6, extractGeneric, getPath } from './forwarder-payloads';
@@ -63,15 +64,24 @@ export function registerForwarder(
   if (input.kind === 'capcom6' && input.fieldMap && Object.keys(input.fieldMap).length > 0) {
     throw new AppError('validation_failed', 'fieldMap: the capcom6 format is fixed; a field map is for generic forwarders');
   }
-  const auth: ForwarderAuth = input.auth ?? 'hmac';
+  // No released generic app signs its body, and the one it was documented for (SMS to URL
+  // Forwarder) never shipped the option: an hmac forwarder would refuse every SMS it sends.
+  // Refused here, not quietly downgraded: sending the token in clear is the owner's call.
+  if (input.kind === 'generic' && input.auth === 'hmac') {
+    throw new AppError(
+      'validation_failed',
+      'auth: no released forwarder app signs the body (hmac). SMS to URL Forwarder: register with auth "token" and add the X-CounterPay-Token header in the app; SmsForwarder: use "timestamp_sign".',
+    );
+  }
+  const auth: ForwarderAuth = input.auth ?? (input.kind === 'capcom6' ? 'hmac' : 'token');
   const deviceId = `fwd_${randomString(16)}`;
   const secret = `fws_${randomString(40)}`;
   const key = auditKey(dataDir);
   writeTransaction(db, () => {
-    const merchant = findFirstMerchant(db);
-    if (!merchant) throw new AppError('not_found', 'no shop in this data dir yet; start CounterPay once first');
+    const merchantId = firstMerchantId(db);
+    if (merchantId === null) throw new AppError('not_found', 'no shop in this data dir yet; start CounterPay once first');
     upsertBoundDevice(db, {
-      merchantId: merchant.id,
+      merchantId,
       kind: 'forwarder',
       deviceId,
       label: input.label,
@@ -80,7 +90,7 @@ export function registerForwarder(
       now,
     });
     // Registered, not yet heard from.
-    db.prepare("UPDATE devices SET last_seen_at = NULL WHERE kind = 'forwarder' AND device_id = ?").run(deviceId);
+    clearForwarderSeen(db, deviceId);
     if (key) {
       appendAudit(db, key, {
         actor,
@@ -155,6 +165,8 @@ export interface ForwarderDeps {
   dataDir: string;
   sms: SmsIngestor;
   clock?: () => number;
+  /** The phones' offset from UTC, for times sent without a zone (SmsForwarder's [receive_time]); absent: the process's local zone. */
+  utcOffsetMinutes?: number;
 }
 
 export type ForwarderAnswer = SmsUploadResponse | { ok: true; ignored: true; event: string };
@@ -239,5 +251,6 @@ export function receiveForwarderWebhook(
   writeTransaction(deps.db, () => touchSeen(deps.db, row.id, now));
   const extraction = format === 'capcom6' ? extractCapcom6(req.body) : extractGeneric(req.body, entry.field_map);
   if (extraction.kind === 'ignored') return { ok: true, ignored: true, event: extraction.event };
-  return ingestForDevice(deps.db, deps.sms, row, extraction.messages, { source: 'forwarder', origin: deviceId, isTest: false }, now);
+  const messages = extraction.messages.map((m) => ({ ...m, received_at: pinReceivedAt(m.received_at, now, { utcOffsetMinutes: deps.utcOffsetMinutes }) }));
+  return ingestForDevice(deps.db, deps.sms, row, messages, { source: 'forwarder', origin: deviceId, isTest: false }, now);
 }

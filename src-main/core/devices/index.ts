@@ -35,7 +35,7 @@ export {
   signTimestampSign,
   MAX_SIGNATURE_AGE_MS,
 } from './forwarder-auth';
-export { extractCapcom6, extractGeneric, normaliseTime, DEFAULT_FIELD_ALIASES } from './forwarder-payloads';
+export { extractCapcom6, extractGeneric, DEFAULT_FIELD_ALIASES } from './forwarder-payloads';
 export { readForwarderFile, forwarderFilePath, FORWARDER_FILE_NAME } from './forwarder-store';
 export { captureRawBody, signedBodyCandidates } from './raw-body';
 export type * from './types';

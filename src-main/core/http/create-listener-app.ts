@@ -1,10 +1,42 @@
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { ListenerName } from '../../../src-shared/contract/api';
 import type { Logger } from '../logging';
 import { AppError } from '../errors';
 import { hostAllowlist } from './host-allowlist';
 import { errorHandler, notFoundHandler } from './error-handler';
-import { captureRawBody } from '../devices/raw-body';
+import { captureRawBody } from '../devices';
+
+/** A route that takes bodies larger than its listener's limit: the phones' SMS batches. */
+export interface LargeJsonRoute {
+  /** Tested against the request path (express routes ignore case and a trailing slash; so should this). */
+  path: RegExp;
+  limitBytes: number;
+}
+
+const largeJsonRoutes = new WeakMap<Router, readonly LargeJsonRoute[]>();
+
+/**
+ * Declared by the routes themselves, so every listener built on them (createCore's, the tests')
+ * parses those paths with the larger limit; the listener's own limit stays on every other path.
+ */
+export function allowLargeJson(routes: Router, large: readonly LargeJsonRoute[]): Router {
+  largeJsonRoutes.set(routes, large);
+  return routes;
+}
+
+function jsonParser(defaultLimit: number, large: readonly LargeJsonRoute[]): RequestHandler {
+  const parser = (limit: number) =>
+    express.json({
+      limit,
+      strict: true,
+      type: ['application/json', 'application/*+json'],
+      // Forwarder apps sign the exact bytes they send; keep them for the signature check.
+      verify: captureRawBody,
+    });
+  const byDefault = parser(defaultLimit);
+  const special = large.map((route) => ({ path: route.path, parse: parser(route.limitBytes) }));
+  return (req, res, next) => (special.find((s) => s.path.test(req.path))?.parse ?? byDefault)(req, res, next);
+}
 
 export interface ListenerAppOptions {
   name: ListenerName;
@@ -41,15 +73,7 @@ export function createListenerApp(options: ListenerAppOptions): Express {
     res.setHeader('Connection', 'close');
     next(new AppError('shutting_down'));
   });
-  app.use(
-    express.json({
-      limit: options.jsonLimitBytes,
-      strict: true,
-      type: ['application/json', 'application/*+json'],
-      // Forwarder apps sign the exact bytes they send; keep them for the signature check.
-      verify: captureRawBody,
-    }),
-  );
+  app.use(jsonParser(options.jsonLimitBytes, largeJsonRoutes.get(options.routes) ?? []));
   app.get('/api/health', (_req, res) => {
     res.json({ ok: true, listener: options.name, version: options.version });
   });

@@ -30,7 +30,7 @@ describe('loadConfig defaults', () => {
     const config = loadConfig({ dataDir: dir }, {});
     expect(config.dataDir).toBe(path.resolve(dir));
     expect(config.public).toEqual({ host: '127.0.0.1', port: 8787, allowedHosts: [] });
-    expect(config.device).toEqual({ host: '0.0.0.0', port: 8789, allowedHosts: [] });
+    expect(config.device).toEqual({ host: '0.0.0.0', port: 8789, allowedHosts: [], smsJsonLimitBytes: 4 * 1024 * 1024 });
     expect(config.admin).toEqual({ host: '127.0.0.1', port: 8788, allowedHosts: [] });
     expect(config.http.jsonLimitBytes).toBe(64 * 1024);
     expect(config.log.level).toBe('info');

@@ -11,6 +11,7 @@ import {
   signCapcom6,
   signTimestampSign,
 } from '../../../src-main/core/devices';
+import { writeForwarderFile } from '../../../src-main/core/devices/forwarder-store';
 import { verifyAudit } from '../../../src-main/core/audit';
 import { expectErrorShape, httpRequest } from '../../support/http-client';
 import { removeTempDirs } from '../../support/temp-dir';
@@ -133,7 +134,7 @@ describe('POST /api/forwarders/:id/capcom6 (SMS Gateway for Android)', () => {
     }
   });
 
-  it('takes sms:batch:received, acknowledges other events (ping counts as seen), and validates the payload', async () => {
+  it('acknowledges events without an SMS (ping counts as seen), and validates the payload', async () => {
     const { db, dataDir, url } = await start();
     const reg = registerForwarder(db, dataDir, { kind: 'capcom6', label: 'gw' });
     const ts = Math.floor(NOW / 1000);
@@ -141,17 +142,10 @@ describe('POST /api/forwarders/:id/capcom6 (SMS Gateway for Android)', () => {
     const ping = await signed(JSON.stringify({ deviceId: 'd', event: 'system:ping', id: 'x', payload: { health: { status: 'pass' } } }));
     expect(ping.json).toEqual({ ok: true, ignored: true, event: 'system:ping' });
     expect(listForwarders(db, dataDir)[0]?.last_seen_at).toBe(new Date(NOW).toISOString());
-    const batch = JSON.stringify({
-      deviceId: 'd',
-      event: 'sms:batch:received',
-      id: 'y',
-      payload: { messages: [1, 2].map((i) => ({ messageId: `m${i}`, message: bkashCredit(`BKX92H1B${i}`).body, phoneNumber: 'bKash', simNumber: null, receivedAt: '2026-05-12T11:25:30Z' })) },
-    });
-    expect((await signed(batch)).json).toMatchObject({ accepted: 2, new: 2 });
-    expect(countSms(db)).toBe(2);
     const bad = await signed(JSON.stringify({ event: 'sms:received', payload: { message: 'hi' } }));
     expectErrorShape(bad, 400, 'validation_failed');
-    expect((bad.json as { merchant_message: string }).merchant_message).toMatch(/^payload\.phoneNumber/);
+    expect((bad.json as { merchant_message: string }).merchant_message).toMatch(/^payload\.sender/);
+    expect(countSms(db)).toBe(0);
   });
 
   it('unknown, removed or mismatched forwarders are 404 device_unknown; bad JSON is 400', async () => {
@@ -173,11 +167,17 @@ describe('POST /api/forwarders/:id/capcom6 (SMS Gateway for Android)', () => {
 });
 
 describe('POST /api/forwarders/:id/generic', () => {
-  it('hmac mode (SMS to URL Forwarder default template): valid signature stored, forged refused', async () => {
+  it('hmac mode, registered before it was refused (pretty-printed template): valid signature stored, forged refused', async () => {
     // The template is pretty-printed: only the exact received bytes verify, so this needs the
     // raw-body capture proposed for createListenerApp (without it, it fails closed with 401).
     const { db, dataDir, url } = await start({ rawBody: true });
-    const reg = registerForwarder(db, dataDir, { kind: 'generic', label: 'sms-to-url' });
+    // New generic forwarders cannot choose hmac (no released app signs): an older entry still verifies.
+    const reg = registerForwarder(db, dataDir, { kind: 'generic', label: 'sms-to-url', auth: 'timestamp_sign' });
+    const file = readForwarderFile(dataDir);
+    const entry = file.forwarders[reg.device_id];
+    if (!entry) throw new Error('no forwarder entry');
+    file.forwarders[reg.device_id] = { ...entry, auth: 'hmac' };
+    writeForwarderFile(dataDir, file);
     const sms = bkashCredit('BKX92H1AB');
     // The app's default template: {"from","text","sentStamp","receivedStamp","sim"}, stamps in ms.
     const raw = `{\n  "from":"${sms.sender}",\n  "text":"${sms.body}",\n  "sentStamp":1778585100000,\n  "receivedStamp":1778585130000,\n  "sim":"sim1"\n}`;
@@ -243,7 +243,8 @@ describe('POST /api/forwarders/:id/generic', () => {
       body: { sms: { addr: 'bKash', msg: bkashCredit('BKX92H1AB').body, when: '2026-05-12 05:25:30' } },
     });
     expect(res.status, res.text).toBe(200);
-    expect(db.prepare('SELECT received_at FROM sms').get()).toEqual({ received_at: Date.parse('2026-05-12T05:25:30Z') });
+    // No zone in the value: the phone's local time, here the server process's zone.
+    expect(db.prepare('SELECT received_at FROM sms').get()).toEqual({ received_at: new Date(2026, 4, 12, 5, 25, 30).getTime() });
     const missing = await httpRequest(url, reg.webhook_path, { method: 'POST', headers, body: { sms: { addr: 'bKash' } } });
     expectErrorShape(missing, 400, 'validation_failed');
     expect((missing.json as { merchant_message: string }).merchant_message).toMatch(/^sms\.msg:/);

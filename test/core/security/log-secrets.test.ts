@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { registerForwarder, signBodyHmac, signCapcom6 } from '../../../src-main/core/devices';
+import { readForwarderFile, registerForwarder, signBodyHmac, signCapcom6 } from '../../../src-main/core/devices';
+import { writeForwarderFile } from '../../../src-main/core/devices/forwarder-store';
 import { addBkash, bkashBody, createSession, raw, startSecCore } from './support';
 
 function readLogs(dir: string): string {
@@ -36,7 +37,13 @@ describe('security: secrets never reach the log file', () => {
     try {
       addBkash(s.core);
       const tok = registerForwarder(s.core.db, s.dir, { kind: 'generic', label: 'tok', auth: 'token' });
-      const hm = registerForwarder(s.core.db, s.dir, { kind: 'generic', label: 'hm', auth: 'hmac' });
+      // New generic forwarders cannot choose hmac (no released app signs its body); one registered before still verifies.
+      const hm = registerForwarder(s.core.db, s.dir, { kind: 'generic', label: 'hm', auth: 'timestamp_sign' });
+      const fwdFile = readForwarderFile(s.dir);
+      const hmEntry = fwdFile.forwarders[hm.device_id];
+      if (!hmEntry) throw new Error('no forwarder entry');
+      fwdFile.forwarders[hm.device_id] = { ...hmEntry, auth: 'hmac' };
+      writeForwarderFile(s.dir, fwdFile);
       const c6 = registerForwarder(s.core.db, s.dir, { kind: 'capcom6', label: 'c6' });
       secrets.fwd_token = tok.secret;
       secrets.fwd_hmac = hm.secret;
@@ -83,7 +90,7 @@ describe('security: secrets never reach the log file', () => {
       // Admin: header token, SSE token, wrong token, and rpc calls that return secrets.
       await raw(s.urls.admin, '/api/admin/rpc/status.get', { body: {}, headers: staff });
       await raw(s.urls.admin, '/api/admin/rpc/devices.pairing', { body: {}, headers: staff });
-      const reg = await raw(s.urls.admin, '/api/admin/rpc/forwarders.register', { body: { kind: 'generic', label: 'via-rpc', auth: 'hmac' }, headers: staff });
+      const reg = await raw(s.urls.admin, '/api/admin/rpc/forwarders.register', { body: { kind: 'generic', label: 'via-rpc', auth: 'timestamp_sign' }, headers: staff });
       secrets.fwd_rpc = String((reg.json?.result as { secret?: string } | undefined)?.secret);
       await raw(s.urls.admin, '/api/admin/rpc/status.get', { body: {}, headers: { Authorization: `Bearer ${k.admin_token}x` } });
       await raw(s.urls.admin, `/api/admin/rpc/nope?token=${k.admin_token}`, { body: {}, headers: staff });
