@@ -4,7 +4,7 @@ import { AppError } from '../core/errors';
 import { createLogger } from '../core/logging';
 import { verifyAudit } from '../core/audit';
 import { KEY_KINDS, isKeyKind, type KeyKind } from '../core/secrets';
-import { addGateway, ensureShop, gatewayViews, renameShop, rotateKeys, updateGatewaySettings, type Shop } from '../core/shop';
+import { addGateway, ensureShop, gatewayViews, hasShop, renameShop, rotateKeys, updateGatewaySettings, type Shop } from '../core/shop';
 import type { CliArgs } from './parse-cli-args';
 import { anchorBalance } from '../core/balance';
 import { listForwarders, registerForwarder, removeForwarder } from '../core/devices';
@@ -24,8 +24,7 @@ function gatewaySettings(args: CliArgs): Record<string, unknown> {
 
 /** A fresh data dir gets its shop first; an existing one is rotated without reading keys.json. */
 function ensureShopExists(db: Parameters<typeof ensureShop>[0], dataDir: string): void {
-  const exists = db.prepare('SELECT 1 FROM merchants LIMIT 1').get();
-  if (!exists) ensureShop(db, dataDir);
+  if (!hasShop(db)) ensureShop(db, dataDir);
 }
 
 function printJson(value: unknown): void {

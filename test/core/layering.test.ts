@@ -104,3 +104,173 @@ describe('layering', () => {
     expect(bad).toEqual([]);
   });
 });
+
+/**
+ * Inside src-main/core (layering.json, the same rules eslint.config.js enforces): a folder is a
+ * domain, and another domain imports it only through its index.ts; a repository
+ * (db/repos/<r>.ts) only from the domains that own it (its row types, with `import type`, from
+ * anywhere when repoTypeImports is on). The files directly in src-main/core compose the domains
+ * and may import any module; they and the shells never import a repository.
+ */
+interface Layering {
+  compositionRoot: string[];
+  repoOwners: Record<string, string[]>;
+  repoTypeImports: boolean;
+}
+
+const LAYERING = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'layering.json'), 'utf8')) as Layering;
+const CORE_DIR = path.join(REPO_ROOT, 'src-main/core');
+
+interface ImportRef {
+  spec: string;
+  typeOnly: boolean;
+}
+
+/** Static imports and re-exports with whether they bring types only; dynamic imports count as values. */
+function importsOf(text: string): ImportRef[] {
+  const found: ImportRef[] = [];
+  for (const m of text.matchAll(/\b(import|export)\s+(type\s+)?([^'"`;]*?)\s*\bfrom\s*['"]([^'"]+)['"]/g)) {
+    const clause = (m[3] ?? '').trim();
+    const braces = /^\{([^}]*)\}$/.exec(clause);
+    const names = braces
+      ? (braces[1] as string)
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '')
+      : [];
+    const allInlineTypes = names.length > 0 && names.every((n) => n.startsWith('type '));
+    found.push({ spec: m[4] as string, typeOnly: Boolean(m[2]) || allInlineTypes });
+  }
+  for (const m of text.matchAll(/\bimport\s*['"]([^'"]+)['"]/g)) found.push({ spec: m[1] as string, typeOnly: false });
+  for (const m of text.matchAll(/\bimport\s*\(\s*['"`]([^'"`]+)['"`]\s*\)/g)) found.push({ spec: m[1] as string, typeOnly: false });
+  return found;
+}
+
+/**
+ * Why `ref`, imported by `fromRel` (a path relative to src-main/core, or `null` for a shell),
+ * breaks the domain rules; null if it does not. Resolution is by path: `../x` is folder x's index.
+ */
+function domainViolation(fromRel: string | null, fromFile: string, ref: ImportRef, layering: Layering): string | null {
+  if (!ref.spec.startsWith('.')) return null;
+  const target = path
+    .relative(CORE_DIR, path.resolve(path.dirname(fromFile), ref.spec))
+    .split(path.sep)
+    .join('/');
+  if (target.startsWith('..') || path.isAbsolute(target)) return null;
+  const parts = target.split('/');
+  if (parts.length === 1) return null; // a root file: create-core.ts, index.ts
+  const folder = parts[0] as string;
+  const own = fromRel === null ? null : fromRel.includes('/') ? (fromRel.split('/')[0] as string) : '';
+  if (folder === own) return null;
+  if (folder === 'db' && parts[1] === 'repos' && parts.length === 3) {
+    const repo = (parts[2] as string).replace(/\.[cm]?[jt]s$/, '');
+    const owners = layering.repoOwners[repo] ?? [];
+    if (own && owners.includes(own)) return null;
+    if (ref.typeOnly && layering.repoTypeImports) return null;
+    return `repository ${repo} belongs to ${owners.join(', ') || 'nobody (add it to layering.json)'}`;
+  }
+  if (own === '' || own === null) return null; // the composition root and the shells may reach in
+  const rest = parts.slice(1).join('/');
+  if (rest === '' || /^index(\.[cm]?[jt]s)?$/.test(rest)) return null;
+  return `reaches into ${folder}/ past its index.ts`;
+}
+
+function domainOffenders(layering: Layering): string[] {
+  const out: string[] = [];
+  const check = (file: string, fromRel: string | null) => {
+    for (const ref of importsOf(fs.readFileSync(file, 'utf8'))) {
+      const why = domainViolation(fromRel, file, ref, layering);
+      if (why) out.push(`${path.relative(REPO_ROOT, file).split(path.sep).join('/')} -> ${ref.spec}: ${why}`);
+    }
+  };
+  for (const file of walk(CORE_DIR)) check(file, path.relative(CORE_DIR, file).split(path.sep).join('/'));
+  for (const shell of ['src-main/headless', 'src-main/electron']) for (const file of walk(path.join(REPO_ROOT, shell))) check(file, null);
+  return out;
+}
+
+/**
+ * Imports that break the domain rules today, each fixed by the domain's owner (the lead fixes
+ * payments/ and balance/). An entry that no longer occurs fails the test, so the list only
+ * shrinks; never add one: export what you need from the domain's index.ts instead.
+ */
+/** Imports that break the rule and are not fixed yet (none): an entry that no longer occurs fails the test, so the list only shrinks. */
+const KNOWN_DOMAIN_OFFENDERS: readonly string[] = [];
+
+describe('domains inside src-main/core', () => {
+  const at = (rel: string) => path.join(CORE_DIR, rel);
+  const value = (spec: string): ImportRef => ({ spec, typeOnly: false });
+
+  it('the rule: another folder only through its index.ts; inside a folder anything; repositories by owner', () => {
+    const layering: Layering = { compositionRoot: [], repoOwners: { 'session-repo': ['payments'] }, repoTypeImports: true };
+    const v = (from: string, ref: ImportRef) => domainViolation(from, at(from), ref, layering);
+    expect(v('http/public-routes.ts', value('../sessions/session-service'))).toMatch(/past its index/);
+    expect(v('http/openapi/schemas.ts', value('../../payments/submit-input'))).toMatch(/past its index/);
+    expect(v('http/public-routes.ts', value('../payments'))).toBeNull();
+    expect(v('http/public-routes.ts', value('../payments/index'))).toBeNull();
+    expect(v('http/public-routes.ts', value('../payments/index.ts'))).toBeNull();
+    expect(v('http/public-routes.ts', value('./rate-limit'))).toBeNull();
+    expect(v('http/checkout-page/index.ts', value('../payments-context'))).toBeNull();
+    expect(v('http/public-routes.ts', value('../../../src-shared/contract/api'))).toBeNull();
+    expect(v('http/public-routes.ts', value('express'))).toBeNull();
+    expect(v('payments/store.ts', value('../db/repos/session-repo'))).toBeNull();
+    expect(v('admin/handlers.ts', value('../db/repos/session-repo'))).toMatch(/belongs to payments/);
+    expect(v('admin/handlers.ts', { spec: '../db/repos/session-repo', typeOnly: true })).toBeNull();
+    expect(v('admin/handlers.ts', value('../db/repos/new-repo'))).toMatch(/nobody/);
+    expect(v('admin/handlers.ts', value('../db'))).toBeNull();
+    expect(v('admin/handlers.ts', value('../db/open-database'))).toMatch(/past its index/);
+    expect(v('create-core.ts', value('./http/admin-routes'))).toBeNull();
+    expect(v('create-core.ts', value('./db/repos/session-repo'))).toMatch(/belongs to payments/);
+    expect(domainViolation(null, path.join(REPO_ROOT, 'src-main/headless/x.ts'), value('../core/db/repos/session-repo'), layering)).toMatch(
+      /belongs/,
+    );
+  });
+
+  it('tells type-only imports from value imports', () => {
+    const refs = importsOf(
+      [
+        "import type { A } from './a';",
+        "import { type B, type C } from './b';",
+        "import { type D, e } from './d';",
+        "export type { F } from './f';",
+        "export { g } from './g';",
+        "import './side-effect';",
+      ].join('\n'),
+    );
+    expect(refs).toEqual([
+      { spec: './a', typeOnly: true },
+      { spec: './b', typeOnly: true },
+      { spec: './d', typeOnly: false },
+      { spec: './f', typeOnly: true },
+      { spec: './g', typeOnly: false },
+      { spec: './side-effect', typeOnly: false },
+    ]);
+  });
+
+  it('layering.json names an owner for every repository, and only folders that exist', () => {
+    const repos = fs
+      .readdirSync(path.join(CORE_DIR, 'db/repos'))
+      .filter((f) => SOURCE.test(f))
+      .map((f) => f.replace(SOURCE, ''));
+    expect(repos.filter((r) => !(r in LAYERING.repoOwners))).toEqual([]);
+    const folders = new Set(
+      fs
+        .readdirSync(CORE_DIR, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name),
+    );
+    const missing = Object.entries(LAYERING.repoOwners).flatMap(([repo, owners]) =>
+      owners.filter((o) => !folders.has(o)).map((o) => `${repo}: ${o}`),
+    );
+    expect(missing).toEqual([]);
+    for (const root of LAYERING.compositionRoot) expect(fs.existsSync(path.join(CORE_DIR, root)), root).toBe(true);
+  });
+
+  it('the tree follows it', () => {
+    const found = domainOffenders(LAYERING);
+    expect(found.filter((f) => !KNOWN_DOMAIN_OFFENDERS.includes(f))).toEqual([]);
+    expect(
+      KNOWN_DOMAIN_OFFENDERS.filter((k) => !found.includes(k)),
+      'fixed: remove these from KNOWN_DOMAIN_OFFENDERS in test/core/layering.test.ts',
+    ).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { AppError } from '../errors/app-error';
+import { AppError } from '../errors';
 import { configSchema, type Config, type ConfigLayer } from './schema';
 import { defaultDataDir } from './default-data-dir';
 

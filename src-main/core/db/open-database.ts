@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../errors';
+import { ensurePrivateFile, securePrivateDataDir, tightenMode, PRIVATE_FILE_MODE } from '../files';
 import { migrate, latestVersion, readUserVersion } from './migrate';
 import { MIGRATIONS, type Migration } from './migrations';
 
@@ -45,13 +46,17 @@ export function databasePath(dataDir: string): string {
  */
 export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
   const migrations = options.migrations ?? MIGRATIONS;
-  fs.mkdirSync(dataDir, { recursive: true });
+  // The data dir 0700 and its files 0600, tightened if an older version left them readable.
+  securePrivateDataDir(dataDir);
   const file = databasePath(dataDir);
   refuseFutureSchema(file, latestVersion(migrations));
 
+  // SQLite would create the file 0644; created first, it is 0600 and -wal/-shm inherit that.
+  ensurePrivateFile(file);
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');
+    for (const suffix of ['-wal', '-shm']) tightenMode(`${file}${suffix}`, PRIVATE_FILE_MODE);
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);

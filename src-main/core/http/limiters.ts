@@ -1,4 +1,9 @@
+import type { Request } from 'express';
 import type { Config } from '../config';
+import type { Db } from '../db';
+import { hashKey } from '../secrets';
+import { authenticateKey } from '../shop';
+import { clientAddressWith, type ProxyMatcher } from './client-address';
 import { createRateLimiter, DEFAULT_RATE_LIMITS, type RateLimiter, type RateLimitName } from './rate-limit';
 
 export type Limiters = Record<RateLimitName, RateLimiter & { message: string }>;
@@ -14,4 +19,19 @@ export function buildLimiters(config: Config, clock?: () => number): Limiters {
     });
   }
   return out;
+}
+
+/**
+ * The /api/device/sms bucket. A request carrying the shop's active device key counts against
+ * that key (the documented 120 a minute per device key). Any other request (a wrong, rotated,
+ * missing or malformed key) counts against the client's real address (forwarding headers
+ * believed only from a trusted proxy), so a key guesser meets the limit instead of getting a
+ * fresh bucket with every guess, and cannot spend the real phones' budget either.
+ */
+export function deviceSmsBucket(db: Db, trusted: ProxyMatcher): (req: Request) => string {
+  return (req) => {
+    const key = (req.body as { auth_key?: unknown } | undefined)?.auth_key;
+    if (typeof key === 'string' && authenticateKey(db, key, ['device_auth_key'])) return `dev:${hashKey(key)}`;
+    return `addr:${clientAddressWith(req, trusted)}`;
+  };
 }

@@ -1,8 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { pino, type Logger, type DestinationStream, type StreamEntry } from 'pino';
 import pretty from 'pino-pretty';
 import { createStream, type RotatingFileStream } from 'rotating-file-stream';
+import { ensurePrivateDir, ensurePrivateFile, LOG_DIR_NAME, PRIVATE_FILE_MODE, tightenFilesIn } from '../files';
+
+const LOG_FILE_NAME = 'counterpay.log';
 
 export type { Logger } from 'pino';
 
@@ -40,10 +42,18 @@ const REDACT_PATHS = [
 ];
 
 export function createLogger(options: LoggerOptions): LoggerHandle {
-  const logDir = path.join(options.dataDir, 'logs');
-  fs.mkdirSync(logDir, { recursive: true });
-  const file: RotatingFileStream = createStream('counterpay.log', {
+  // Logs name customers' phones and the shop's business: the user's eyes only.
+  ensurePrivateDir(options.dataDir);
+  const logDir = path.join(options.dataDir, LOG_DIR_NAME);
+  ensurePrivateDir(logDir);
+  tightenFilesIn(logDir);
+  // rotating-file-stream opens the log later and writes its history file without a mode:
+  // created here first, both are 0600 from the start (rotation renames, keeping the mode).
+  ensurePrivateFile(path.join(logDir, LOG_FILE_NAME));
+  ensurePrivateFile(path.join(logDir, `${LOG_FILE_NAME}.txt`));
+  const file: RotatingFileStream = createStream(LOG_FILE_NAME, {
     path: logDir,
+    mode: PRIVATE_FILE_MODE,
     size: `${Math.max(1, Math.floor(options.fileMaxBytes / 1024))}K`,
     maxFiles: options.fileCount,
   });
@@ -61,7 +71,7 @@ export function createLogger(options: LoggerOptions): LoggerHandle {
   );
   return {
     logger,
-    logFile: path.join(logDir, 'counterpay.log'),
+    logFile: path.join(logDir, LOG_FILE_NAME),
     close: () =>
       new Promise<void>((resolve) => {
         file.end(() => resolve());

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors';
-import { writeFileAtomic } from '../files/write-file-atomic';
+import { writeFileAtomic } from '../files';
 import { KEY_KINDS, type KeyKind } from './key-format';
 
 export const KEY_FILE_NAME = 'keys.json';

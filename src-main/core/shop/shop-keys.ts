@@ -40,6 +40,11 @@ function storeCredential(db: Db, shop: { merchantId: number; brandId: number }, 
   });
 }
 
+/** Whether this data dir's database has its shop yet (read only: creates nothing). */
+export function hasShop(db: Db): boolean {
+  return findFirstMerchant(db) !== undefined;
+}
+
 /**
  * The shop's merchant, brand and keys, created on first use of a data dir. Runs in an
  * IMMEDIATE transaction so a CLI call and a starting server cannot both create them.
@@ -145,4 +150,9 @@ export function authenticateKey(db: Db, presented: unknown, kinds: readonly KeyK
   if (typeof presented !== 'string' || presented.length < 8 || presented.length > 200) return null;
   const row = findActiveByHash(db, hashKey(presented), kinds);
   return row ? { merchantId: row.merchant_id, brandId: row.brand_id, kind: row.kind } : null;
+}
+
+/** The data dir's shop (its first merchant), or null before the first start. */
+export function firstMerchantId(db: Db): number | null {
+  return findFirstMerchant(db)?.id ?? null;
 }

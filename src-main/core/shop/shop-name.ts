@@ -1,6 +1,6 @@
 import { appendAudit } from '../audit';
 import { writeTransaction, type Db } from '../db';
-import { renameMerchant } from '../db/repos/merchant-repo';
+import { findMerchantName, renameMerchant } from '../db/repos/merchant-repo';
 import { AppError } from '../errors';
 
 /** The name customers see at the top of the hosted checkout. */
@@ -14,4 +14,9 @@ export function renameShop(db: Db, ctx: { merchantId: number; auditKey: string; 
     appendAudit(db, ctx.auditKey, { actor: ctx.actor, action: 'shop.renamed', subjectType: 'merchant', subjectId: String(ctx.merchantId), details: { name } });
   });
   return { name };
+}
+
+/** The shop's name as set with renameShop; null for an unknown merchant. */
+export function shopNameOf(db: Db, merchantId: number): string | null {
+  return findMerchantName(db, merchantId) ?? null;
 }

@@ -163,7 +163,7 @@ describe('security: XSS in Chromium (checkout page and counter UI)', () => {
     });
     await page.goto(`${s.urls.public}/pay/${id}?error=${encodeURIComponent(XSS)}`);
     await page.waitForLoadState('load');
-    expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
     expect(await page.getByTestId('order-id').textContent()).toBe(`o${XSS}`.slice(0, 128).trim());
     expect(await page.locator('img[src="x"], svg').count()).toBe(0);
     expect(await page.locator('.gateway-label').first().textContent()).toContain('<img src=x');
@@ -171,7 +171,7 @@ describe('security: XSS in Chromium (checkout page and counter UI)', () => {
     await page.locator('#txnid').fill(`<img src=x onerror="window.__xss='txn'">`);
     await page.locator('#verify').click();
     await page.waitForTimeout(500);
-    expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     expect(dialogs).toEqual([]);
     await page.close();
@@ -203,7 +203,7 @@ describe('security: XSS in Chromium (checkout page and counter UI)', () => {
     await page.getByRole('button', { name: /To check/ }).click();
     await expect.poll(() => page.getByTestId('verification').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
     expect(await page.locator('.sms-body').first().textContent()).toContain(`<script>window.__xss='b2'</script>`);
-    expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
     expect(await page.locator('img[src="x"], script:not([src]), svg[onload]').count()).toBe(0);
     expect(dialogs).toEqual([]);
     await page.close();

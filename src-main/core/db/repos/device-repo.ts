@@ -118,3 +118,8 @@ export function spendSign(db: Db, deviceId: string, timestamp: string, now: numb
       .run(deviceId, timestamp, now + keepMs).changes === 1
   );
 }
+
+/** A forwarder registered but not yet heard from: no last-seen time. */
+export function clearForwarderSeen(db: Db, deviceId: string): void {
+  db.prepare("UPDATE devices SET last_seen_at = NULL WHERE kind = 'forwarder' AND device_id = ?").run(deviceId);
+}

@@ -13,6 +13,10 @@ export function findFirstMerchant(db: Db): MerchantRow | undefined {
   return db.prepare('SELECT * FROM merchants ORDER BY id LIMIT 1').get() as MerchantRow | undefined;
 }
 
+export function findMerchantName(db: Db, merchantId: number): string | undefined {
+  return (db.prepare('SELECT name FROM merchants WHERE id = ?').get(merchantId) as { name: string } | undefined)?.name;
+}
+
 export function insertMerchant(db: Db, name: string, now: number): number {
   return Number(db.prepare('INSERT INTO merchants (name, created_at) VALUES (?, ?)').run(name, now).lastInsertRowid);
 }
