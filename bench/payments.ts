@@ -113,9 +113,9 @@ async function lateMatches(count: number): Promise<void> {
     const caller = { merchantId: core.shop.merchantId, brandId: core.shop.brandId, isTest: false };
     const pending: { id: string; txnid: string }[] = [];
     for (let i = 0; i < count; i += 1) {
-      const { body } = core.sessions.create(caller, { amount: '500.00', order_id: `LATE-${i}` }, (s) => s);
+      const { body } = core.payments.create(caller, { amount: '500.00', order_id: `LATE-${i}` }, (s) => s);
       const txnid = `BK${String(i).padStart(8, '0')}`;
-      core.matcher.submit(body.session_id, { txnid });
+      core.payments.submit(body.session_id, { txnid });
       pending.push({ id: body.session_id, txnid });
     }
     const paidAt = new Map<string, number>();

@@ -1,4 +1,5 @@
 import type { CurrencyCode, ProviderId } from './providers';
+import type { CreditCheckView } from './contract/payments';
 
 /** What kind of message an SMS is. `spoof` is assigned by the registry, never by a wallet module. */
 export const SMS_KINDS = ['credit', 'debit', 'reversal', 'failed', 'otp', 'promo', 'unknown', 'spoof'] as const;
@@ -51,6 +52,11 @@ export interface SmsView {
   /** Delivered by two or more different sources (say the modem and the phone). */
   corroborated: boolean;
   manual: boolean;
+  /**
+   * For a live credit: whether it would settle by itself now (the banner and chime celebrate
+   * only those), else why it needs a check. Null for anything that is not a live credit.
+   */
+  credit_check?: CreditCheckView | null;
 }
 
 export interface IngestResultView {

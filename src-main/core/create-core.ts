@@ -13,16 +13,14 @@ import { ADMIN_CSP, adminRoutes } from './http/admin-routes';
 import { publicRoutes } from './http/public-routes';
 import { deviceRoutes } from './http/device-routes';
 import { listen, type RunningListener } from './http/listener-server';
-import { buildLimiters } from './http/limiters';
+import { buildLimiters, deviceSmsBucket } from './http/limiters';
 import { rateLimit } from './http/rate-limit';
 import { purgeExpired } from './http/idempotency';
 import { trustedProxies, type PaymentsContext } from './http/payments-context';
 import { SmsIngestor, toSmsView } from './sms';
-import { SessionService } from './sessions';
-import { Decisions, Matcher, pendingVerifications } from './matching';
+import { Payments } from './payments';
 import { DeviceHealthMonitor } from './devices';
 import { buildAdminHandlers } from './admin/admin-handlers';
-import { hashKey } from './secrets';
 
 export interface CoreDeps {
   logger: Logger;
@@ -39,9 +37,8 @@ export interface Core {
   readonly bus: EventBus;
   /** The one entry point for every SMS source. */
   readonly sms: SmsIngestor;
-  readonly sessions: SessionService;
-  readonly matcher: Matcher;
-  readonly decisions: Decisions;
+  /** Sessions, attempts, counter sales and the one verdict on every credit. */
+  readonly payments: Payments;
   /** Opens the three listeners; returns their URLs. */
   listen(): Promise<Record<ListenerName, string>>;
   status(): StatusSnapshot;
@@ -73,36 +70,29 @@ export function createCore(config: Config, deps: CoreDeps): Core {
   let lastStatusJson = '';
 
   const sms = new SmsIngestor(db, shop.merchantId, logger.child({ module: 'sms' }), clock);
-  const onVerificationsChange = () => bus.emit('verifications', { pending: pendingVerifications(db, shop.merchantId).length });
-  const sessions = new SessionService({
+  const payments: Payments = new Payments({
     db,
-    logger: logger.child({ module: 'sessions' }),
-    ttlMs: config.sessions.ttlHours * 3_600_000,
-    defaultCurrency: 'BDT',
-    clock,
-    onChange: (view) => bus.emit('session', view),
-  });
-  const paymentDeps = {
-    db,
+    logger: logger.child({ module: 'payments' }),
     merchantId: shop.merchantId,
+    auditKey: shop.keys.audit_key,
+    config,
     clock,
-    sessions,
-    smsRepo: sms.smsRepo,
+    sms: sms.smsRepo,
+    defaultCurrency: 'BDT',
     onSessionChange: (view: SessionView) => bus.emit('session', view),
-    onVerificationsChange,
-  };
-  const matcher = new Matcher({ ...paymentDeps, logger: logger.child({ module: 'matching' }), config: config.matching });
-  const decisions = new Decisions({ ...paymentDeps, logger: logger.child({ module: 'decisions' }), auditKey: shop.keys.audit_key });
+    onVerificationsChange: () => bus.emit('verifications', { pending: payments.pendingVerifications().length }),
+  });
   sms.onIngested((ingested) => {
-    if (ingested.isNew) bus.emit('sms', toSmsView(ingested.row, sms.smsRepo));
-    matcher.onSmsIngested(ingested);
+    payments.onSmsStored(ingested);
+    // After matching: the banner celebrates a credit that settled a checkout by itself too.
+    if (ingested.isNew) bus.emit('sms', { ...toSmsView(ingested.row, sms.smsRepo), credit_check: payments.creditCheck(ingested.row, 'arrival') });
   });
   const reparsed = sms.reparseUnparsed();
   if (reparsed > 0) logger.info({ reparsed }, 'parsed SMS that were stored raw');
-  matcher.catchUp();
+  payments.catchUp();
 
   const limiters = buildLimiters(config);
-  const payments: PaymentsContext = { config, db, sessions, matcher, decisions, sms, limiters, trusted: trustedProxies(config) };
+  const paymentsContext: PaymentsContext = { config, db, payments, sms, limiters, trusted: trustedProxies(config) };
   const offlineAfterMs = config.devices.offlineAfterSeconds * 1000;
   const deviceHealth = new DeviceHealthMonitor({
     db,
@@ -119,9 +109,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     dataDir: config.dataDir,
     shop,
     sms,
-    sessions,
-    matcher,
-    decisions,
+    payments,
     status,
     devicePort: () => (urls.device ? Number(new URL(urls.device).port) : config.device.port),
     deviceHost: config.device.host,
@@ -135,7 +123,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
       ...common,
       name: 'public',
       allowedHosts: config.public.allowedHosts,
-      routes: publicRoutes(payments),
+      routes: publicRoutes(paymentsContext),
     }),
     device: createListenerApp({
       ...common,
@@ -146,15 +134,15 @@ export function createCore(config: Config, deps: CoreDeps): Core {
         dataDir: config.dataDir,
         sms,
         formLimitBytes: config.http.jsonLimitBytes,
+        smsJsonLimitBytes: config.device.smsJsonLimitBytes,
+        utcOffsetMinutes: config.devices.utcOffsetMinutes,
         clock,
-        payments: { decisions, sessions, offlineAfterMs },
+        payments: { payments, offlineAfterMs },
         smsRateLimit: rateLimit({
           limiter: limiters.deviceSms,
           message: limiters.deviceSms.message,
-          key: (req) => {
-            const key = (req.body as { auth_key?: unknown } | undefined)?.auth_key;
-            return typeof key === 'string' && key.length >= 8 && key.length <= 200 ? `dev:${hashKey(key)}` : null;
-          },
+          // The shop's device key by key; wrong or missing keys by the client's real address.
+          key: deviceSmsBucket(db, paymentsContext.trusted),
         }),
       }),
     }),
@@ -167,7 +155,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
         db,
         bus,
         handlers,
-        payments,
+        payments: paymentsContext,
         currentStatus: status,
         rendererDir: deps.rendererDir,
         trackStream: (end) => {
@@ -193,8 +181,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
   const sweep = () => {
     if (!db.open) return;
     try {
-      sessions.expireDue();
-      matcher.sweepNotFound();
+      payments.sweep();
       purgeExpired(db, clock());
     } catch (err) {
       logger.error({ err }, 'sweep failed; it runs again shortly');
@@ -213,9 +200,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     shop,
     bus,
     sms,
-    sessions,
-    matcher,
-    decisions,
+    payments,
     status,
     sweep,
     async listen() {

@@ -4,10 +4,11 @@
  * both shells run identical code. It reports its URLs and the staff token to the window's
  * process over the parent port (never on a command line, where other users could read it).
  */
+import type { CoreProcessMessage } from '../../src-shared/contract/desktop';
 import { serveCommand } from '../headless/serve-command';
 
 interface ParentPort {
-  postMessage(message: unknown): void;
+  postMessage(message: CoreProcessMessage): void;
 }
 
 // Electron gives utility processes `process.parentPort`; plain Node does not have it.

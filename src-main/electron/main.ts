@@ -4,15 +4,12 @@
  */
 import path from 'node:path';
 import { app, BrowserWindow, ipcMain, shell, utilityProcess, type UtilityProcess } from 'electron';
+import { DESKTOP_CHANNELS, type CoreProcessMessage, type DesktopConnection } from '../../src-shared/contract/desktop';
 
-interface CoreReady {
-  type: 'ready';
-  urls: { public: string; device: string; admin: string };
-  adminToken: string;
-}
+type CoreReady = Extract<CoreProcessMessage, { type: 'ready' }>;
 
 let core: UtilityProcess | null = null;
-let connection: { adminUrl: string; token: string } | null = null;
+let connection: DesktopConnection | null = null;
 let window: BrowserWindow | null = null;
 
 function startCore(): Promise<CoreReady> {
@@ -21,7 +18,7 @@ function startCore(): Promise<CoreReady> {
       serviceName: 'CounterPay core',
       stdio: 'inherit',
     });
-    core.on('message', (message: CoreReady | { type: 'failed'; message: string }) => {
+    core.on('message', (message: CoreProcessMessage) => {
       if (message.type === 'ready') resolve(message);
       else reject(new Error(message.message));
     });
@@ -67,7 +64,7 @@ if (!app.requestSingleInstanceLock()) {
       window.focus();
     }
   });
-  ipcMain.handle('counterpay:get-connection', (event) => {
+  ipcMain.handle(DESKTOP_CHANNELS.getConnection, (event): DesktopConnection | null => {
     if (!connection || event.senderFrame?.origin !== new URL(connection.adminUrl).origin) return null;
     return connection;
   });

@@ -1,9 +1,10 @@
+import type { DesktopBridge } from '../../src-shared/contract/desktop';
 import type { Connection } from './core-client';
 
 declare global {
   interface Window {
     /** Set by the Electron preload; absent in a plain browser. */
-    counterpay?: { getConnection(): Promise<{ adminUrl: string; token: string }> };
+    counterpay?: DesktopBridge;
   }
 }
 
@@ -16,7 +17,8 @@ const STORAGE_KEY = 'counterpay.admin_token';
 export async function discoverConnection(): Promise<Connection | null> {
   if (window.counterpay) {
     const c = await window.counterpay.getConnection();
-    return { baseUrl: c.adminUrl.replace(/\/$/, ''), token: c.token };
+    // The shell answers null to a frame that is not the counter's own origin.
+    if (c) return { baseUrl: c.adminUrl.replace(/\/$/, ''), token: c.token };
   }
   const match = /(?:^#|&)token=([^&]+)/.exec(window.location.hash);
   if (match?.[1]) {

@@ -12,6 +12,8 @@ export class CoreError extends Error {
     readonly code: string,
     message: string,
     readonly status: number,
+    /** The core's operator-facing text (`merchant_message`), more specific than `message`. */
+    readonly detail: string | null = null,
   ) {
     super(message);
   }
@@ -39,7 +41,12 @@ export class CoreClient {
     const body: unknown = await response.json().catch(() => null);
     if (!response.ok) {
       const err = body as Partial<ErrorBody> | null;
-      throw new CoreError(String(err?.code ?? 'internal'), String(err?.error ?? response.statusText), response.status);
+      throw new CoreError(
+        String(err?.code ?? 'internal'),
+        String(err?.error ?? response.statusText),
+        response.status,
+        typeof err?.merchant_message === 'string' ? err.merchant_message : null,
+      );
     }
     return (body as { result: AdminCommands[N]['result'] }).result;
   }

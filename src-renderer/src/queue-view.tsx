@@ -1,6 +1,16 @@
 import { useState } from 'react';
+import type { StaffAlertView } from '../../src-shared/contract/admin';
 import type { VerificationView } from '../../src-shared/contract/payments';
+import { walletName } from './format';
 import { useCounter } from './store';
+
+/** Each alert kind in a cashier's words. */
+export const ALERT_TEXT: Record<StaffAlertView['kind'], string> = {
+  paid_late: 'Paid after the order closed',
+  balance_mismatch: "Balance does not follow the wallet's",
+  spoof_attempt: 'Fake SMS attempt',
+  transaction_reversed: 'Payment reversed by the wallet',
+};
 
 /** Attempts waiting for a person: approve (Mark paid) or reject (Mark failed) with a reason. */
 export function QueueView() {
@@ -21,8 +31,9 @@ export function QueueView() {
           <h2>Alerts</h2>
           <ul className="alerts">
             {alerts.map((a) => (
-              <li key={a.id} data-testid="alert" className={`alert ${a.kind}`}>
-                <strong>{a.kind.replace('_', ' ')}</strong> · {a.message}{' '}
+              <li key={a.id} data-testid="alert" data-kind={a.kind} className={`alert ${a.kind}`}>
+                <strong>{ALERT_TEXT[a.kind] ?? a.kind}</strong> · {a.message}{' '}
+                <span className="muted small">{new Date(a.created_at).toLocaleString()}</span>{' '}
                 <button type="button" className="link" onClick={() => void resolveAlert(a.id)}>
                   Done
                 </button>
@@ -31,8 +42,36 @@ export function QueueView() {
           </ul>
         </section>
       ) : null}
+      <MissingSms />
       <AnchorForm />
     </>
+  );
+}
+
+/**
+ * Gaps in a wallet's balance chain: an SMS that never came (or not yet). Staff look for it in
+ * the wallet app by amount and time; it closes by itself when the SMS arrives late.
+ */
+function MissingSms() {
+  const missing = useCounter((s) => s.missing);
+  if (missing.length === 0) return null;
+  return (
+    <section aria-label="SMS that seem missing">
+      <h2>SMS that seem missing</h2>
+      <p className="muted">Payments after a gap wait for a check. Find these in the wallet app, then set the balance below.</p>
+      <ul className="missing-sms">
+        {missing.map((m) => (
+          <li key={`${m.provider}:${m.account_key}:${m.before_sms_id}`} data-testid="missing-sms">
+            <strong>
+              {walletName(m.provider)}
+              {m.account_key ? ` ${m.account_key}` : ''}
+            </strong>{' '}
+            · {m.direction === 'credit' ? 'money in' : 'money out'} of {m.amount} {m.currency ?? ''}
+            {m.ambiguous ? ' (maybe several SMS)' : ''} · between {new Date(m.from).toLocaleString()} and {new Date(m.to).toLocaleString()}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

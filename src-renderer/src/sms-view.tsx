@@ -52,6 +52,14 @@ export function SmsView() {
                 {m.corroborated ? <span className="pill ok"> corroborated</span> : null}
                 {m.manual ? <span className="pill warn"> pasted by staff</span> : null}
                 {m.is_test ? <span className="pill"> test</span> : null}
+                {m.credit_check?.verdict === 'pays' ? <span className="pill ok"> pays</span> : null}
+                {m.credit_check?.verdict === 'check_first' ? (
+                  <span className="pill warn" title={m.credit_check.reasons.map((r) => r.message).join('\n')}>
+                    {' '}
+                    to check
+                  </span>
+                ) : null}
+                {m.credit_check?.verdict === 'rejected' ? <span className="pill bad"> cannot pay</span> : null}
               </div>
               <div className="muted small">
                 {new Date(m.received_at).toLocaleString()} · via {[...new Set(m.deliveries.map((d) => d.source))].join(' + ')}

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { StaffAlertView, StatusSnapshot, TxnidLookupResult } from '../../src-shared/contract/admin';
+import type { CounterSaleResult, MissingSmsView, StaffAlertView, StatusSnapshot, TxnidLookupResult } from '../../src-shared/contract/admin';
 import type { GatewayView } from '../../src-shared/contract/api';
 import type { DeviceHealthView, PairingPayload } from '../../src-shared/contract/devices';
 import type { SessionView, VerificationView } from '../../src-shared/contract/payments';
@@ -19,12 +19,16 @@ interface CounterState {
   gateways: GatewayView[];
   verifications: VerificationView[];
   alerts: StaffAlertView[];
+  /** SMS the wallets' balance chains say are missing (amount and time window). */
+  missing: MissingSmsView[];
   sms: SmsView[];
   sessions: SessionView[];
   devices: DeviceHealthView[];
   pairing: PairingPayload | null;
-  /** The newest wallet credit, shown as a banner until dismissed. */
+  /** The newest wallet credit that pays by itself (green, with a chime), shown until dismissed. */
   banner: SmsView | null;
+  /** Live credits that need a person's check before anyone hands over goods (amber, no chime), newest first. */
+  toCheck: SmsView[];
   notice: string | null;
   error: string | null;
   start(): Promise<void>;
@@ -38,7 +42,10 @@ interface CounterState {
   anchorBalance(provider: string, balance: string, account: string): Promise<void>;
   resolveAlert(id: number): Promise<void>;
   lookupTxnid(txnid: string, amount: string): Promise<TxnidLookupResult>;
+  /** Claims a credit the check answered PAID for a sale at the counter. */
+  acceptTxnid(txnid: string, amount: string, smsId: number | null): Promise<CounterSaleResult>;
   dismissBanner(): void;
+  dismissToCheck(smsId: number): void;
 }
 
 let client: CoreClient | null = null;
@@ -48,8 +55,23 @@ function messageOf(err: unknown): string {
   return err instanceof CoreError ? err.message : 'Cannot reach the CounterPay core.';
 }
 
+/** How many amber "To check" notices stay on screen at once (older ones stay marked in the Wallet SMS list). */
+const MAX_TO_CHECK = 3;
+
+/**
+ * What a new SMS does to the banners: only a live credit that would settle by itself is
+ * celebrated; one that needs a check gets the amber notice; spoofs, test SMS and anything
+ * the core does not judge (no `credit_check`) show nothing. Fail closed: no verdict, no party.
+ */
+export function bannerFor(sms: SmsView): 'pays' | 'check_first' | null {
+  if (sms.kind !== 'credit' || sms.is_test) return null;
+  const verdict = sms.credit_check?.verdict;
+  return verdict === 'pays' || verdict === 'check_first' ? verdict : null;
+}
+
 export const useCounter = create<CounterState>((set, get) => {
   async function refresh(c: CoreClient): Promise<void> {
+    void c.invoke('balance.missing', {}).then((r) => set({ missing: r.missing }), () => undefined);
     const [verifications, alerts, sms, sessions, devices] = await Promise.all([
       c.invoke('verifications.list', {}),
       c.invoke('alerts.list', {}),
@@ -89,9 +111,14 @@ export const useCounter = create<CounterState>((set, get) => {
       ),
       candidate.on('sms', (sms) => {
         set({ sms: [sms, ...get().sms.filter((s) => s.id !== sms.id)].slice(0, 50) });
-        if (sms.kind === 'credit' && !sms.is_test) {
-          set({ banner: sms });
+        const show = bannerFor(sms);
+        const others = get().toCheck.filter((s) => s.id !== sms.id);
+        if (show === 'pays') {
+          set({ banner: sms, toCheck: others });
           chime();
+        } else if (show === 'check_first') {
+          const banner = get().banner;
+          set({ toCheck: [sms, ...others].slice(0, MAX_TO_CHECK), banner: banner?.id === sms.id ? null : banner });
         }
       }),
       candidate.on('session', (session) => {
@@ -100,6 +127,7 @@ export const useCounter = create<CounterState>((set, get) => {
       candidate.on('verifications', () => {
         void candidate.invoke('verifications.list', {}).then((r) => set({ verifications: r.verifications }));
         void candidate.invoke('alerts.list', {}).then((r) => set({ alerts: r.alerts }));
+        void candidate.invoke('balance.missing', {}).then((r) => set({ missing: r.missing }), () => undefined);
       }),
       candidate.on('devices', (event) => set({ devices: event.devices })),
     ];
@@ -119,11 +147,13 @@ export const useCounter = create<CounterState>((set, get) => {
     gateways: [],
     verifications: [],
     alerts: [],
+    missing: [],
     sms: [],
     sessions: [],
     devices: [],
     pairing: null,
     banner: null,
+    toCheck: [],
     notice: null,
     error: null,
     async start() {
@@ -140,7 +170,7 @@ export const useCounter = create<CounterState>((set, get) => {
       unsubscribers = [];
       client = null;
       forgetToken();
-      set({ phase: 'login', status: null, gateways: [], live: false, error: null, verifications: [], sms: [] });
+      set({ phase: 'login', status: null, gateways: [], live: false, error: null, verifications: [], sms: [], banner: null, toCheck: [] });
     },
     setTab(tab) {
       set({ tab, notice: null });
@@ -182,6 +212,8 @@ export const useCounter = create<CounterState>((set, get) => {
       try {
         const r = await client.invoke('balance.anchor', { provider, balance, account: account || undefined });
         set({ notice: `Balance of ${r.provider}${r.account ? ` ${r.account}` : ''} set to ${r.balance}; new SMS are checked against it.` });
+        const missing = await client.invoke('balance.missing', {});
+        set({ missing: missing.missing });
       } catch (err) {
         set({ notice: messageOf(err) });
       }
@@ -189,6 +221,19 @@ export const useCounter = create<CounterState>((set, get) => {
     async lookupTxnid(txnid, amount) {
       if (!client) throw new Error('Not connected');
       return client.invoke('txnid.lookup', { txnid, amount: amount || undefined });
+    },
+    async acceptTxnid(txnid, amount, smsId) {
+      if (!client) throw new Error('Not connected');
+      const sale = await client.invoke('txnid.accept', {
+        txnid,
+        ...(amount ? { amount } : {}),
+        ...(smsId !== null ? { sms_id: smsId } : {}),
+      });
+      // The credit is spent: its green or amber notice has done its job.
+      const { banner, toCheck } = get();
+      const spent = (s: SmsView) => (smsId !== null && s.id === smsId) || s.txnid_normalized === sale.txnid;
+      set({ banner: banner && spent(banner) ? null : banner, toCheck: toCheck.filter((s) => !spent(s)) });
+      return sale;
     },
     async resolveAlert(id) {
       if (!client) return;
@@ -206,6 +251,9 @@ export const useCounter = create<CounterState>((set, get) => {
     },
     dismissBanner() {
       set({ banner: null });
+    },
+    dismissToCheck(smsId) {
+      set({ toCheck: get().toCheck.filter((s) => s.id !== smsId) });
     },
   };
 });

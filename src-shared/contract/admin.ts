@@ -1,6 +1,6 @@
 import type { GatewayView, ListenerName } from './api';
 import type { IngestResultView, SmsView } from '../sms';
-import type { SessionView, VerificationView } from './payments';
+import type { ResultSource, ReviewReason, SessionView, VerificationView } from './payments';
 import type {
   DeviceHealthView,
   DevicesChangedEvent,
@@ -67,12 +67,16 @@ export interface AdminCommands {
   };
   'txnid.verify': { arg: { txnid: string }; result: ManualVerifyResult };
   'txnid.lookup': { arg: { txnid: string; amount?: string }; result: TxnidLookupResult };
+  /** Claims a credit the check answered PAID for an in-person sale; from then on it is ALREADY USED everywhere. */
+  'txnid.accept': { arg: { txnid: string; amount?: string; sms_id?: number }; result: CounterSaleResult };
   'alerts.list': { arg: Record<string, never>; result: { alerts: StaffAlertView[] } };
   'alerts.resolve': { arg: { id: number }; result: { resolved: boolean } };
   'balance.anchor': {
     arg: { provider: string; account?: string; balance: string };
     result: { anchored: true; provider: string; account: string; balance: string };
   };
+  /** SMS the balance chains say are missing: the amount and the time window to look for in the wallet app. */
+  'balance.missing': { arg: Record<string, never>; result: { missing: MissingSmsView[] } };
   'devices.list': { arg: Record<string, never>; result: { devices: DeviceHealthView[] } };
   'devices.pairing': { arg: Record<string, never>; result: PairingPayload };
   'forwarders.register': { arg: RegisterForwarderInput; result: RegisteredForwarder };
@@ -106,12 +110,28 @@ export interface ManualVerifyResult {
   reason?: string;
 }
 
-/** The counter's quick check of a TxnID a customer shows: read-only. */
+/**
+ * The counter's quick check of a TxnID a customer shows: read-only. `received` is PAID (the
+ * credit would settle by itself; `can_accept`), `held` is CHECK FIRST (see `reasons`).
+ */
 export interface TxnidLookupResult {
-  verdict: 'received' | 'held' | 'wrong_amount' | 'already_used' | 'not_found' | 'spoof';
+  verdict: 'received' | 'held' | 'wrong_amount' | 'already_used' | 'not_found' | 'spoof' | 'reversed';
   txnid: string;
   /** One sentence for the cashier. */
   message: string;
+  /** Why the credit needs a check (CHECK FIRST) or cannot pay; empty for a clean PAID. */
+  reasons: ReviewReason[];
+  /** True when "Accept payment" may claim this credit for a counter sale now. */
+  can_accept: boolean;
+  /** For ALREADY USED: what the credit paid. */
+  used_by: {
+    transaction_id: number;
+    session_id: string | null;
+    order_id: string | null;
+    source: ResultSource | null;
+    amount: string | null;
+    at: string | null;
+  } | null;
   sms: {
     id: number;
     provider: string | null;
@@ -122,9 +142,43 @@ export interface TxnidLookupResult {
   } | null;
 }
 
+/** A credit claimed for an in-person sale at the counter. */
+export interface CounterSaleResult {
+  ok: true;
+  transaction_id: number;
+  txnid: string;
+  provider: string;
+  amount: string;
+  currency: string | null;
+  accepted_at: string;
+  /** The SMS the sale claimed: who paid and when the wallet's SMS arrived. */
+  sms_id: number;
+  counterparty: string | null;
+  received_at: string;
+}
+
+/** A gap in a wallet's balance chain: an SMS that never came (or has not come yet). */
+export interface MissingSmsView {
+  provider: string;
+  account_key: string;
+  bank: string | null;
+  gateway_id: number | null;
+  /** Money in (a credit) or out (a debit) that would close the gap. */
+  direction: 'credit' | 'debit';
+  amount: string;
+  currency: string | null;
+  /** Between these two times (ISO 8601). */
+  from: string;
+  to: string;
+  from_balance: string;
+  before_sms_id: number;
+  /** True when the gap could be more than one SMS, or the chain is not certain. */
+  ambiguous: boolean;
+}
+
 export interface StaffAlertView {
   id: number;
-  kind: 'paid_late' | 'balance_mismatch' | 'spoof_attempt';
+  kind: 'paid_late' | 'balance_mismatch' | 'spoof_attempt' | 'transaction_reversed';
   message: string;
   session_id: string | null;
   transaction_id: number | null;
@@ -147,24 +201,34 @@ export interface AdminEvents {
 
 export type AdminEventName = keyof AdminEvents;
 
-export const ADMIN_COMMAND_NAMES: readonly AdminCommandName[] = [
-  'status.get',
-  'gateways.list',
-  'gateways.update',
-  'sms.import',
-  'sms.recent',
-  'sessions.recent',
-  'verifications.list',
-  'verifications.decide',
-  'txnid.verify',
-  'txnid.lookup',
-  'alerts.list',
-  'alerts.resolve',
-  'balance.anchor',
-  'devices.list',
-  'devices.pairing',
-  'forwarders.register',
-  'forwarders.list',
-  'forwarders.remove',
-];
+/** The core's implementation of the contract: a command missing here fails the typecheck. */
+export type AdminHandlerMap = {
+  [K in AdminCommandName]: (arg: AdminCommands[K]['arg']) => AdminCommands[K]['result'];
+};
+
+/** Every command name, once; a record keyed by the union cannot miss or invent one. */
+const COMMAND_SET: Record<AdminCommandName, true> = {
+  'status.get': true,
+  'gateways.list': true,
+  'gateways.update': true,
+  'sms.import': true,
+  'sms.recent': true,
+  'sessions.recent': true,
+  'verifications.list': true,
+  'verifications.decide': true,
+  'txnid.verify': true,
+  'txnid.lookup': true,
+  'txnid.accept': true,
+  'alerts.list': true,
+  'alerts.resolve': true,
+  'balance.anchor': true,
+  'balance.missing': true,
+  'devices.list': true,
+  'devices.pairing': true,
+  'forwarders.register': true,
+  'forwarders.list': true,
+  'forwarders.remove': true,
+};
+
+export const ADMIN_COMMAND_NAMES = Object.keys(COMMAND_SET) as readonly AdminCommandName[];
 export const ADMIN_EVENT_NAMES: readonly AdminEventName[] = ['status', 'sms', 'session', 'verifications', 'devices'];

@@ -111,6 +111,11 @@ export const ERROR_TABLE = {
     error: 'We could not confirm this payment. Please check the transaction ID or contact the shop.',
     merchant: 'The attempt failed; see failure_reason.',
   },
+  payment_needs_check: {
+    status: 409,
+    error: 'This payment needs a check by the shop before it can be accepted.',
+    merchant: 'The credit does not pass every matching rule by itself; see reasons. Decide it in the queue or re-check.',
+  },
   txnid_not_found: {
     status: 404,
     error: 'We could not find that transaction.',

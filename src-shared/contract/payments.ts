@@ -5,13 +5,16 @@ export type SessionState = (typeof SESSION_STATES)[number];
 export const TRANSACTION_STATES = ['pending', 'success', 'failed'] as const;
 export type TransactionState = (typeof TRANSACTION_STATES)[number];
 
-export const RESULT_SOURCES = ['apk', 'sms_inbound', 'sms_late_match', 'manual', 'manual_verify'] as const;
+/** `counter`: staff accepted the credit for an in-person sale at the counter (no session). */
+export const RESULT_SOURCES = ['apk', 'sms_inbound', 'sms_late_match', 'manual', 'manual_verify', 'counter'] as const;
 export type ResultSource = (typeof RESULT_SOURCES)[number];
 
 export interface SuccessfulTransactionView {
   txnid_submitted: string;
   verified_at: string | null;
   result_source: ResultSource | null;
+  /** Additive: when a wallet reversal SMS took this payment back (the session stays `success`). */
+  reversed_at: string | null;
 }
 
 export interface LatestTransactionView {
@@ -25,6 +28,8 @@ export interface LatestTransactionView {
   result_source: ResultSource | null;
   failure_reason: string | null;
   verified_at: string | null;
+  /** Additive: when a wallet reversal SMS took this payment back. */
+  reversed_at: string | null;
 }
 
 export interface SessionView {
@@ -49,18 +54,26 @@ export interface CreateSessionResponse {
   existed?: true;
 }
 
-/** Why an attempt waits for a person instead of settling by itself. */
+/** Why an attempt waits for a person instead of settling by itself (or, for a refusal, why it cannot pay). */
+export const REVIEW_REASON_CODES = [
+  'amount_mismatch',
+  'currency_mismatch',
+  'account_mismatch',
+  'counterparty_mismatch',
+  'sms_predates_session',
+  'sms_too_old',
+  'balance_mismatch',
+  'paid_late',
+  'pasted_by_staff',
+  'reversed',
+  'already_used',
+  'spoofed_sender',
+  'not_credit',
+  'wrong_wallet',
+] as const;
+
 export interface ReviewReason {
-  code:
-    | 'amount_mismatch'
-    | 'currency_mismatch'
-    | 'account_mismatch'
-    | 'counterparty_mismatch'
-    | 'sms_predates_session'
-    | 'sms_too_old'
-    | 'balance_mismatch'
-    | 'paid_late'
-    | 'pasted_by_staff';
+  code: (typeof REVIEW_REASON_CODES)[number];
   message: string;
 }
 
@@ -81,4 +94,14 @@ export interface VerificationView {
   /** Additive: the SMS the attempt matched, when one did, and why it waits. */
   sms_body: string | null;
   review_reasons: ReviewReason[];
+}
+
+/**
+ * The one verdict on whether a credit may pay something (payments/judge-credit.ts), as every
+ * path reports it: `pays` settles by itself, `check_first` waits for a person with its reasons,
+ * `rejected` can never pay (spoof, not a credit, reversed, already used).
+ */
+export interface CreditCheckView {
+  verdict: 'pays' | 'check_first' | 'rejected';
+  reasons: ReviewReason[];
 }

@@ -149,9 +149,9 @@ describe('hosted checkout in Chromium', () => {
     await page.getByRole('button', { name: 'Verify payment' }).click();
     await page.getByTestId('waiting').waitFor({ state: 'visible', timeout: LONG });
 
-    const attempt = core.sessions.transactions.latestForSession(id);
-    expect(attempt?.status).toBe('pending');
-    core.decisions.decide(attempt!.id, { result: 'failed', source: 'manual', actor: 'test', failureReason: 'Wrong TxnID' });
+    const attempt = core.payments.pendingVerifications().find((v) => v.session_id === id);
+    expect(attempt).toBeDefined();
+    core.payments.decide(attempt!.verification_id, { result: 'failed', source: 'manual', actor: 'test', failureReason: 'Wrong TxnID' });
     await page.getByTestId('notice').waitFor({ state: 'visible', timeout: LONG });
     expect(await page.getByTestId('notice').textContent()).toBe(ERROR_TABLE.payment_rejected.error);
     expect(await page.getByTestId('waiting').isVisible()).toBe(false);

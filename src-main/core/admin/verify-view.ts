@@ -1,5 +1,5 @@
 import type { DecisionResult, ManualVerifyResult } from '../../../src-shared/contract/admin';
-import type { DecisionOutcome, VerifyOutcome } from '../matching';
+import type { DecisionOutcome, VerifyOutcome } from '../payments';
 
 /** The seed prints these amounts as JSON numbers; they are made from the stored integer, never computed with. */
 export function amountNumber(minor: number | null): number | null {

@@ -63,8 +63,26 @@ export function migrate(db: Db, migrations: readonly Migration[]): { from: numbe
       record.run(m.version, m.name, new Date().toISOString());
       applied.push(m.name);
     }
+    if (rebuilding) {
+      const broken = db.pragma('foreign_key_check') as unknown[];
+      if (broken.length > 0) throw new AppError('internal', `migration left ${broken.length} broken foreign key(s); rolled back`);
+    }
     db.pragma(`user_version = ${known}`);
     return { from, to: known, applied };
   });
-  return run.immediate();
+  // PRAGMA foreign_keys cannot change inside a transaction, so a rebuild switches it around one.
+  const rebuilding = migrations.some((m) => m.rebuildsTables === true && m.version > readUserVersion(db));
+  const foreignKeys = Number(db.pragma('foreign_keys', { simple: true }));
+  if (rebuilding) {
+    db.pragma('foreign_keys = OFF');
+    db.pragma('legacy_alter_table = ON');
+  }
+  try {
+    return run.immediate();
+  } finally {
+    if (rebuilding) {
+      db.pragma('legacy_alter_table = OFF');
+      db.pragma(`foreign_keys = ${foreignKeys === 1 ? 'ON' : 'OFF'}`);
+    }
+  }
 }

@@ -5,20 +5,19 @@ import {
   ADMIN_COMMAND_NAMES,
   ADMIN_EVENT_NAMES,
   type AdminCommandName,
-  type AdminCommands,
+  type AdminHandlerMap,
   type StatusSnapshot,
 } from '../../../src-shared/contract/admin';
 import type { Db } from '../db';
 import type { EventBus } from '../events';
 import { AppError } from '../errors';
-import { requireStaff } from './admin-auth';
-import { manualVerifyResult } from '../admin/verify-view';
+import { requireStaff, staffTokenStillValid } from './admin-auth';
+import { manualVerifyResult } from '../admin';
 import { realClient, type PaymentsContext } from './payments-context';
 import { rateLimit } from './rate-limit';
 
-export type AdminHandlers = {
-  [K in AdminCommandName]: (arg: AdminCommands[K]['arg']) => AdminCommands[K]['result'];
-};
+/** The admin handler map, typed once in src-shared/contract/admin.ts. */
+export type AdminHandlers = AdminHandlerMap;
 
 export interface AdminRouteDeps {
   db: Db;
@@ -30,7 +29,12 @@ export interface AdminRouteDeps {
   payments: PaymentsContext;
   /** Called with a teardown for each open event stream, so shutdown can end them. */
   trackStream: (end: () => void) => () => void;
+  /** How often an open event stream re-checks its staff token (default AUTH_RECHECK_MS). */
+  authRecheckMs?: number;
 }
+
+/** A stream opened with a token that is then rotated ends within this long, even when idle. */
+export const AUTH_RECHECK_MS = 1_000;
 
 function isCommand(name: string): name is AdminCommandName {
   return (ADMIN_COMMAND_NAMES as readonly string[]).includes(name);
@@ -42,23 +46,39 @@ function openEventStream(req: Request, res: Response, deps: AdminRouteDeps): voi
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('X-Accel-Buffering', 'no');
   res.flushHeaders();
-  const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-  send('status', deps.currentStatus());
+  let open = true;
+  // The token may be rotated while the stream is open, by this process or by the CLI (which
+  // only writes the database): check it before every event and on a short timer.
+  const authorized = () => staffTokenStillValid(deps.db, res);
+  const send = (event: string, data: unknown) => {
+    if (!open) return;
+    if (!authorized()) return end();
+    res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
   const offs = ADMIN_EVENT_NAMES.map((name) => deps.bus.on(name, (payload) => send(name, payload)));
-  const offAll = () => offs.forEach((off) => off());
   // Comments keep idle proxies and the browser from dropping a quiet stream.
   const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-  const end = () => {
+  const recheck = setInterval(() => {
+    if (!authorized()) end();
+  }, deps.authRecheckMs ?? AUTH_RECHECK_MS);
+  recheck.unref();
+  const stopTimers = () => {
+    open = false;
     clearInterval(keepAlive);
-    offAll();
-    res.end();
+    clearInterval(recheck);
+    offs.forEach((off) => off());
   };
+  function end(): void {
+    if (!open) return;
+    stopTimers();
+    res.end();
+  }
   const untrack = deps.trackStream(end);
   req.on('close', () => {
-    clearInterval(keepAlive);
-    offAll();
+    stopTimers();
     untrack();
   });
+  send('status', deps.currentStatus());
 }
 
 /** The counter UI and its API. */
@@ -76,7 +96,7 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
       message: deps.payments.limiters.merchantVerify.message,
     }),
     (req, res) => {
-      const outcome = manualVerifyResult(deps.payments.decisions.verify((req.body as { txnid?: unknown } | undefined)?.txnid, 'staff'));
+      const outcome = manualVerifyResult(deps.payments.payments.verify((req.body as { txnid?: unknown } | undefined)?.txnid, 'staff'));
       res.status(200).json(outcome);
     },
   );

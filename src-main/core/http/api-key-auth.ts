@@ -3,7 +3,7 @@ import type { Db } from '../db';
 import { AppError } from '../errors';
 import { hashKey } from '../secrets';
 import { authenticateKey } from '../shop';
-import type { Caller } from '../sessions';
+import type { Caller } from '../payments';
 
 export interface MerchantCaller extends Caller {
   /** A stable id for rate limits and idempotency scopes that is not the key itself. */

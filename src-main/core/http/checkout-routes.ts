@@ -40,8 +40,8 @@ export function checkoutRoutes(ctx: PaymentsContext): Router {
     const id = String(req.params.id);
     const html = wantsHtml(req);
     try {
-      const outcome = ctx.matcher.submit(id, req.body ?? {});
-      const row = ctx.sessions.sessions.byId(id);
+      const outcome = ctx.payments.submit(id, req.body ?? {});
+      const row = ctx.payments.session(id)?.record;
       if (outcome.status === 'success') {
         const redirect = row?.redirect_url ? returnUrl(row.redirect_url, id, 'success') : null;
         if (html) return res.redirect(303, redirect ?? pageUrl(id));
@@ -65,10 +65,9 @@ export function checkoutRoutes(ctx: PaymentsContext): Router {
 
   router.get('/api/checkout/:id/status', (req, res) => {
     const id = String(req.params.id);
-    ctx.sessions.expireIfDue(id);
-    const row = ctx.sessions.sessions.byId(id);
-    if (!row) throw new AppError('session_not_found');
-    const view = ctx.sessions.view(row);
+    const found = ctx.payments.session(id);
+    if (!found) throw new AppError('session_not_found');
+    const { record: row, view } = found;
     const latest = view.latest_transaction;
     res.setHeader('Cache-Control', 'no-store');
     res.json({
@@ -81,8 +80,8 @@ export function checkoutRoutes(ctx: PaymentsContext): Router {
 
   router.post('/api/checkout/:id/cancel', forms, (req, res) => {
     const id = String(req.params.id);
-    const view = ctx.sessions.cancel(id, () => true);
-    const row = ctx.sessions.sessions.byId(id);
+    const view = ctx.payments.cancel(id, () => true);
+    const row = ctx.payments.session(id)?.record;
     const redirect = row?.redirect_url ? returnUrl(row.redirect_url, id, view.status) : null;
     if (wantsHtml(req)) return res.redirect(303, redirect ?? pageUrl(id));
     res.json({ status: view.status, session_id: id, redirect_url: redirect });

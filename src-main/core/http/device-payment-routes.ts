@@ -1,20 +1,17 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db';
-import { listTransactions } from '../db/repos/transaction-repo';
 import { parseOrThrow, recordSeen, requireBoundDevice } from '../devices';
-import { amountNumber, decisionResult, manualVerifyResult } from '../admin/verify-view';
+import { amountNumber, decisionResult, manualVerifyResult } from '../admin';
 import { AppError } from '../errors';
 import { normalizeTxnid } from '../parsers';
-import { pendingVerifications, type Decisions } from '../matching';
-import type { SessionService } from '../sessions';
+import type { Payments } from '../payments';
 import { decimalToMinor } from '../../../src-shared/money';
 import { authenticateKey } from '../shop';
 
 export interface DevicePaymentDeps {
   db: Db;
-  decisions: Decisions;
-  sessions: SessionService;
+  payments: Payments;
   clock: () => number;
 }
 
@@ -71,8 +68,9 @@ export function devicePaymentRoutes(deps: DevicePaymentDeps): Router {
   const router = Router();
 
   router.post('/api/device/poll', (req, res) => {
-    const { merchantId } = boundDevice(deps.db, req.body, pollSchema, deps.clock());
-    const verifications = pendingVerifications(deps.db, merchantId).map((v) => ({
+    // One shop, one merchant: a bound device of this shop sees this shop's queue.
+    boundDevice(deps.db, req.body, pollSchema, deps.clock());
+    const verifications = deps.payments.pendingVerifications().map((v) => ({
       ...v,
       amount: v.amount === null ? null : amountNumber(decimalToMinor(v.amount)),
     }));
@@ -82,7 +80,7 @@ export function devicePaymentRoutes(deps: DevicePaymentDeps): Router {
   router.post('/api/device/report', (req, res) => {
     const { input } = boundDevice(deps.db, req.body, reportSchema, deps.clock());
     const id = input.device_id;
-    const outcome = deps.decisions.decide(input.verification_id, {
+    const outcome = deps.payments.decide(input.verification_id, {
       result: input.result,
       source: 'apk',
       actor: `apk:${id}`,
@@ -92,8 +90,8 @@ export function devicePaymentRoutes(deps: DevicePaymentDeps): Router {
   });
 
   router.post('/api/device/transactions', (req, res) => {
-    const { merchantId, input } = boundDevice(deps.db, req.body, listSchema, deps.clock());
-    const rows = listTransactions(deps.db, merchantId, {
+    const { input } = boundDevice(deps.db, req.body, listSchema, deps.clock());
+    const rows = deps.payments.listTransactions({
       status: input.status ?? undefined,
       q: input.q || undefined,
       qTxnid: input.q ? normalizeTxnid(input.q) : undefined,
@@ -120,7 +118,7 @@ export function devicePaymentRoutes(deps: DevicePaymentDeps): Router {
 
   router.post('/api/device/verify', (req, res) => {
     const { input } = boundDevice(deps.db, req.body, verifySchema, deps.clock());
-    res.json(manualVerifyResult(deps.decisions.verify(input.txnid, `apk:${input.device_id}`)));
+    res.json(manualVerifyResult(deps.payments.verify(input.txnid, `apk:${input.device_id}`)));
   });
 
   return router;

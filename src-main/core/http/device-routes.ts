@@ -20,8 +20,10 @@ import {
 import { AppError } from '../errors';
 import { authenticateKey } from '../shop';
 import type { SmsIngestor } from '../sms';
-import type { Decisions } from '../matching';
-import type { SessionService } from '../sessions';
+import { pinReceivedAt } from '../sms';
+import { DEVICE_SMS_JSON_LIMIT_BYTES } from '../config';
+import { allowLargeJson } from './create-listener-app';
+import type { Payments } from '../payments';
 import { devicePaymentRoutes } from './device-payment-routes';
 
 export interface DeviceRouteDeps {
@@ -30,14 +32,21 @@ export interface DeviceRouteDeps {
   dataDir: string;
   /** The one ingestion path. */
   sms: SmsIngestor;
-  /** Runs before the /api/device/sms handler (120 uploads/min per device key, seed's 429 shape). */
+  /**
+   * Runs before the /api/device/sms handler (seed's 429 shape): 120 uploads/min per device key,
+   * and wrong or missing keys per client address (limiters.ts, deviceSmsBucket).
+   */
   smsRateLimit?: RequestHandler;
   /** Body size limit for form-encoded forwarder posts; JSON is limited by the listener. */
   formLimitBytes?: number;
+  /** JSON limit of the SMS routes, above the listener's: a full batch of long Bangla SMS must fit (config device.smsJsonLimitBytes). */
+  smsJsonLimitBytes?: number;
+  /** The phones' offset from UTC, for SMS times sent without a zone (config devices.utcOffsetMinutes); absent: the process's local zone. */
+  utcOffsetMinutes?: number;
   /** For tests. */
   clock?: () => number;
   /** Poll / report / transactions / verify; absent in tests of the SMS side alone. */
-  payments?: { decisions: Decisions; sessions: SessionService; offlineAfterMs: number };
+  payments?: { payments: Payments; offlineAfterMs: number };
 }
 
 type Body = Record<string, unknown>;
@@ -97,16 +106,18 @@ export function deviceRoutes(deps?: DeviceRouteDeps): Router {
     const { merchantId, body } = authenticateDevice(deps.db, req.body);
     const input = parseOrThrow(smsUploadSchema, body);
     const device = requireBoundDevice(deps.db, merchantId, 'apk', input.device_id);
-    const answer = ingestForDevice(deps.db, deps.sms, device, input.messages, {
+    const at = now();
+    const messages = input.messages.map((m) => inShopTime(m, at, deps.utcOffsetMinutes));
+    const answer = ingestForDevice(deps.db, deps.sms, device, messages, {
       source: 'apk',
       origin: input.device_id,
       isTest: false,
-    }, now());
+    }, at);
     res.json(answer);
   });
 
   if (deps.payments) {
-    router.use(devicePaymentRoutes({ db: deps.db, decisions: deps.payments.decisions, sessions: deps.payments.sessions, clock: now }));
+    router.use(devicePaymentRoutes({ db: deps.db, payments: deps.payments.payments, clock: now }));
   }
 
   // SmsForwarder posts a form by default; capture its bytes too in case it is HMAC-signed.
@@ -114,7 +125,8 @@ export function deviceRoutes(deps?: DeviceRouteDeps): Router {
   router.post('/api/forwarders/:device_id/:format', form, (req: Request, res) => {
     const format = String(req.params.format);
     if (!isFormat(format)) throw new AppError('not_found', `No forwarder format "${format}" (use capcom6 or generic).`);
-    const answer = receiveForwarderWebhook({ db: deps.db, dataDir: deps.dataDir, sms: deps.sms, clock: now }, format, String(req.params.device_id), {
+    const forwarderDeps = { db: deps.db, dataDir: deps.dataDir, sms: deps.sms, clock: now, utcOffsetMinutes: deps.utcOffsetMinutes };
+    const answer = receiveForwarderWebhook(forwarderDeps, format, String(req.params.device_id), {
       headers: req.headers,
       query: req.query as Record<string, unknown>,
       body: req.body,
@@ -123,5 +135,15 @@ export function deviceRoutes(deps?: DeviceRouteDeps): Router {
     res.json(answer);
   });
 
-  return router;
+  const smsLimit = deps.smsJsonLimitBytes ?? DEVICE_SMS_JSON_LIMIT_BYTES;
+  return allowLargeJson(router, [
+    { path: /^\/api\/device\/sms\/?$/i, limitBytes: smsLimit },
+    { path: /^\/api\/forwarders\/[^/]+\/[^/]+\/?$/i, limitBytes: smsLimit },
+  ]);
+}
+
+/** The ingestor reads a zone-less time in the process's zone; a configured shop offset wins, so it is applied here. */
+function inShopTime(message: unknown, now: number, utcOffsetMinutes: number | undefined): unknown {
+  if (utcOffsetMinutes === undefined || typeof message !== 'object' || message === null || !('received_at' in message)) return message;
+  return { ...message, received_at: pinReceivedAt(message.received_at, now, { utcOffsetMinutes }) };
 }

@@ -23,7 +23,7 @@ export function merchantRoutes(ctx: PaymentsContext): Router {
   router.post('/api/payment/sessions', auth, createLimit, idem, (req, res) => {
     const caller = callerOf(res);
     const origin = publicOrigin(req, ctx);
-    const { status, body } = ctx.sessions.create(caller, req.body, (id) => `${origin}/pay/${id}`);
+    const { status, body } = ctx.payments.create(caller, req.body, (id) => `${origin}/pay/${id}`);
     res.status(status).json(body);
   });
 
@@ -32,19 +32,19 @@ export function merchantRoutes(ctx: PaymentsContext): Router {
     if (typeof orderId !== 'string' || orderId.trim() === '') {
       throw new AppError('validation_failed', 'order_id: give the order_id to look up', { hints: { field: 'order_id' } });
     }
-    const sessions = ctx.sessions.byOrder(callerOf(res), orderId.trim());
+    const sessions = ctx.payments.byOrder(callerOf(res), orderId.trim());
     const [first] = sessions;
     if (!first) throw new AppError('session_not_found', `No session for order_id ${orderId.trim()}.`);
     res.json({ session: first, sessions });
   });
 
   router.get('/api/payment/sessions/:id', auth, (req, res) => {
-    res.json({ session: ctx.sessions.getFor(callerOf(res), String(req.params.id)) });
+    res.json({ session: ctx.payments.getFor(callerOf(res), String(req.params.id)) });
   });
 
   router.post('/api/payment/sessions/:id/cancel', auth, idem, (req, res) => {
     const caller = callerOf(res);
-    const session = ctx.sessions.cancel(
+    const session = ctx.payments.cancel(
       String(req.params.id),
       (row) => row.brand_id === caller.brandId && (row.is_test === 1) === caller.isTest,
     );

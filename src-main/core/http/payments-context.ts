@@ -1,8 +1,7 @@
 import type { Request } from 'express';
 import type { Config } from '../config';
 import type { Db } from '../db';
-import type { Decisions, Matcher } from '../matching';
-import type { SessionService } from '../sessions';
+import type { Payments } from '../payments';
 import type { SmsIngestor } from '../sms';
 import { compileTrustedProxies, clientAddressWith, socketAddress, type ProxyMatcher } from './client-address';
 import type { Limiters } from './limiters';
@@ -12,9 +11,7 @@ import { hostnameOf } from './host-allowlist';
 export interface PaymentsContext {
   config: Config;
   db: Db;
-  sessions: SessionService;
-  matcher: Matcher;
-  decisions: Decisions;
+  payments: Payments;
   sms: SmsIngestor;
   limiters: Limiters;
   trusted: ProxyMatcher;

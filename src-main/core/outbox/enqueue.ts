@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import { insertOutboxRow, type OutboxChannel } from '../db/repos/outbox-repo';
 import type { SessionView } from '../../../src-shared/contract/payments';
 
 /**
@@ -7,11 +8,33 @@ import type { SessionView } from '../../../src-shared/contract/payments';
  * Delivery is a separate worker (a later issue); until then rows wait, durably.
  */
 export function enqueueSessionChange(db: Db, merchantId: number, session: SessionView, now: number): void {
-  const insert = db.prepare(
-    `INSERT INTO outbox (merchant_id, channel, topic, subject_id, payload, next_attempt_at, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  );
   const payload = JSON.stringify({ event: `session.${session.status}`, session });
-  if (session.status !== 'pending') insert.run(merchantId, 'webhook', `session.${session.status}`, session.id, payload, now, now);
-  insert.run(merchantId, 'sync', 'session.updated', session.id, payload, now, now);
+  const insert = (channel: OutboxChannel, topic: string) =>
+    insertOutboxRow(db, { merchantId, channel, topic, subjectId: session.id, payload, now });
+  if (session.status !== 'pending') insert('webhook', `session.${session.status}`);
+  insert('sync', 'session.updated');
+}
+
+/** What a reversal reports: the session it paid (still `success`, now with reversed_at), or the counter sale. */
+export interface ReversalReport {
+  transaction_id: number;
+  txnid: string;
+  provider: string;
+  amount: string | null;
+  reversed_at: string;
+  session: SessionView | null;
+}
+
+/**
+ * A wallet took back a payment that already paid: the merchant (webhook) and the cloud (sync)
+ * are told, in the same transaction that marks it reversed. A counter sale has no merchant
+ * session, so only the cloud hears of it.
+ */
+export function enqueueTransactionReversed(db: Db, merchantId: number, report: ReversalReport, now: number): void {
+  const payload = JSON.stringify({ event: 'transaction.reversed', session: report.session, transaction: report });
+  const subjectId = report.session?.id ?? `transaction:${report.transaction_id}`;
+  const insert = (channel: OutboxChannel) =>
+    insertOutboxRow(db, { merchantId, channel, topic: 'transaction.reversed', subjectId, payload, now });
+  if (report.session) insert('webhook');
+  insert('sync');
 }

@@ -1,28 +1,18 @@
 import type { SessionView } from '../../../src-shared/contract/payments';
 import { minorToDecimal } from '../../../src-shared/money';
 import { appendAudit } from '../audit';
-import { writeTransaction, type Db } from '../db';
-import type { SmsRepo, SmsRow } from '../db/repos/sms-repo';
+import { writeTransaction } from '../db';
+import type { SessionRow } from '../db/repos/session-repo';
+import type { SmsRow } from '../db/repos/sms-repo';
 import type { TransactionRow } from '../db/repos/transaction-repo';
 import { AppError } from '../errors';
-import type { Logger } from '../logging';
-import type { SessionService } from '../sessions';
-import { accountMatches } from './account-match';
+import { judge, pickCredit } from './credit-facts';
 import { enabledGateways, gatewayForSms } from './gateway-lookup';
-import { changedView, insertAttempt, markSessionPaid } from './settle';
+import { REVERSED_REASON } from './judge-credit';
+import type { PaymentsStore } from './payments-store';
+import type { SessionLifecycle } from './session-lifecycle';
+import { insertAttempt, markSessionPaid, raiseWarnings, touchSession } from './settle';
 import { normalizeSubmittedTxnid } from './txnid';
-
-export interface DecisionDeps {
-  db: Db;
-  logger: Logger;
-  merchantId: number;
-  auditKey: string;
-  clock: () => number;
-  sessions: SessionService;
-  smsRepo: SmsRepo;
-  onSessionChange: (view: SessionView) => void;
-  onVerificationsChange: () => void;
-}
 
 export interface Decision {
   result: 'success' | 'failed';
@@ -45,50 +35,59 @@ export interface VerifyOutcome {
   reason: string | null;
 }
 
-/** Staff and phone decisions on attempts, and out-of-band verification of a TxnID. */
+/**
+ * A person's word on a payment: staff at the counter or the merchant's phone approve or
+ * reject an attempt held for review, or verify a TxnID given out of band. A person decides
+ * what the rules could not (CHECK FIRST); no one can approve what the rules refuse outright
+ * (a spoof, a reversed payment, a TxnID already used).
+ */
 export class Decisions {
-  constructor(private readonly deps: DecisionDeps) {}
+  constructor(
+    private readonly store: PaymentsStore,
+    private readonly lifecycle: SessionLifecycle,
+  ) {}
 
   /** Approve or reject a pending attempt. The decision and its audit row commit together. */
   decide(transactionId: number, decision: Decision): DecisionOutcome {
-    const { sessions } = this.deps;
+    const { store } = this;
     // A session past its time is expired first (the sweep may not have reached it): nobody
     // can approve a payment for a session that is over.
-    const before = sessions.transactions.byId(transactionId);
-    if (before?.session_id) sessions.expireIfDue(before.session_id);
-    const now = this.deps.clock();
-    const outcome = writeTransaction(this.deps.db, () => {
-      const attempt = sessions.transactions.byId(transactionId);
+    const before = store.transactions.byId(transactionId);
+    if (before?.session_id) this.lifecycle.expireIfDue(before.session_id);
+    const now = store.now();
+    const outcome = writeTransaction(store.db, () => {
+      const attempt = store.transactions.byId(transactionId);
       // Test mode never asks a person; a live phone or counter cannot reach a test attempt.
-      if (!attempt || attempt.merchant_id !== this.deps.merchantId || attempt.is_test === 1) {
+      if (!attempt || attempt.merchant_id !== store.deps.merchantId || attempt.is_test === 1) {
         throw new AppError('verification_not_found');
       }
-      const owner = attempt.session_id ? sessions.sessions.byId(attempt.session_id) : undefined;
-      if (attempt.status !== 'pending' && owner?.status === 'expired') throw new AppError('session_expired');
+      const session = attempt.session_id ? store.sessions.byId(attempt.session_id) : undefined;
+      if (attempt.status !== 'pending' && session?.status === 'expired') throw new AppError('session_expired');
       if (attempt.status !== 'pending') {
         throw new AppError('verification_already_decided', `Verification ${transactionId} is already ${attempt.status}.`, {
           hints: { status: attempt.status },
         });
       }
-      const session = attempt.session_id ? sessions.sessions.byId(attempt.session_id) : undefined;
       if (decision.result === 'success') {
         if (session && session.status !== 'pending') throw new AppError('session_not_pending', `The session is ${session.status}.`);
+        this.refuseWhatRulesRefuse(attempt, session ?? null);
         try {
-          sessions.transactions.settle(attempt.id, decision.source, attempt.sms_id, now);
+          store.transactions.settle(attempt.id, decision.source, attempt.sms_id, now);
         } catch (err) {
           if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
             throw new AppError('txnid_already_used', 'The SMS behind this attempt already paid something else.', { cause: err });
           }
           throw err;
         }
-        if (session) markSessionPaid(this.deps.db, sessions, session, now);
+        if (session) markSessionPaid(store, session, now);
       } else {
         const reason = (decision.failureReason ?? '').trim() || 'Rejected by staff.';
-        sessions.transactions.fail(attempt.id, decision.source, reason.slice(0, 500), now);
+        store.transactions.fail(attempt.id, decision.source, reason.slice(0, 500), now);
+        touchSession(store, attempt.session_id, now);
       }
       appendAudit(
-        this.deps.db,
-        this.deps.auditKey,
+        store.db,
+        store.deps.auditKey,
         {
           actor: decision.actor,
           action: decision.result === 'success' ? 'verification.approved' : 'verification.rejected',
@@ -104,51 +103,85 @@ export class Decisions {
         },
         now,
       );
-      return { transaction: sessions.transactions.byId(attempt.id) as TransactionRow, session: changedView(sessions, attempt.session_id) };
+      return { transaction: store.transactions.byId(attempt.id) as TransactionRow, session: store.viewOf(attempt.session_id) };
     });
-    this.deps.logger.info({ transaction_id: transactionId, result: decision.result, source: decision.source, actor: decision.actor }, 'verification decided');
-    if (outcome.session) this.deps.onSessionChange(outcome.session);
-    this.deps.onVerificationsChange();
+    store.logger.info({ transaction_id: transactionId, result: decision.result, source: decision.source, actor: decision.actor }, 'verification decided');
+    if (outcome.session) store.deps.onSessionChange(outcome.session);
+    store.deps.onVerificationsChange();
     return outcome;
   }
 
   /**
-   * A TxnID given out of band (a customer at the counter, a phone call): find its SMS,
-   * check it against a gateway and record a verified payment. A TxnID a session's attempt is
-   * waiting on is decided in the queue, never by a lookup.
+   * Approval asks the same rules: a person may overrule CHECK FIRST (that is what the queue is
+   * for), never a clear negative. With no SMS yet, the person's word is all there is, unless
+   * the wallet has since reversed that TxnID.
+   */
+  private refuseWhatRulesRefuse(attempt: TransactionRow, session: SessionRow | null): void {
+    const { store } = this;
+    const sms = attempt.sms_id === null ? undefined : store.deps.sms.byId(attempt.sms_id);
+    // A reversal refuses even where nothing else can be judged (no SMS yet, a gateway since disabled).
+    const reversed = store.deps.sms
+      .byTxnid(attempt.merchant_id, attempt.is_test === 1, attempt.txnid_normalized)
+      .some((s) => s.kind === 'reversal' && s.provider === attempt.provider);
+    if (reversed) throw new AppError('payment_rejected', REVERSED_REASON, { hints: { failure_reason: REVERSED_REASON } });
+    const copies = store.deps.sms.byTxnid(attempt.merchant_id, attempt.is_test === 1, attempt.txnid_normalized).filter((s) => s.provider === attempt.provider);
+    const credit = sms ?? pickCredit(copies, store) ?? copies.find((s) => s.kind === 'reversal');
+    if (!credit) return;
+    const gateway = enabledGateways(store.db, attempt.merchant_id).find((g) => g.id === attempt.gateway_id) ?? null;
+    const target = session ? { kind: 'session' as const, session } : { kind: 'verify' as const };
+    const verdict = judge(store, target, credit, gateway ?? gatewayForSms(enabledGateways(store.db, attempt.merchant_id), credit.provider, credit.account_hint), {
+      transactionId: attempt.id,
+      sessionId: attempt.session_id ?? undefined,
+    });
+    if (verdict.verdict !== 'rejected' || verdict.code === 'wrong_wallet' || verdict.code === 'not_credit') return;
+    if (verdict.code === 'already_used' || verdict.code === 'claimed') throw new AppError('txnid_already_used', verdict.reason);
+    throw new AppError('payment_rejected', verdict.reason, { hints: { failure_reason: verdict.reason } });
+  }
+
+  /**
+   * A TxnID given out of band (the phone, the merchant, the counter): find its SMS, judge it
+   * by the one rule list and record a verified payment only when it would settle by itself.
+   * A TxnID a session's attempt is waiting on is decided in the queue, never by a lookup.
    */
   verify(rawTxnid: unknown, actor: string): VerifyOutcome {
     const txnid = normalizeSubmittedTxnid(rawTxnid);
     if (!txnid) throw new AppError('validation_failed', 'txnid: give the transaction ID from the wallet SMS', { hints: { field: 'txnid' } });
-    const now = this.deps.clock();
-    const { sessions } = this.deps;
-    const result = writeTransaction(this.deps.db, (): VerifyOutcome => {
-      const found = this.deps.smsRepo.byTxnid(this.deps.merchantId, false, txnid.normalized);
-      const sms = found.find((s) => s.kind === 'credit');
+    const { store } = this;
+    const merchantId = store.deps.merchantId;
+    const now = store.now();
+    const result = writeTransaction(store.db, (): VerifyOutcome => {
+      const found = store.deps.sms.byTxnid(merchantId, false, txnid.normalized);
+      const sms = pickCredit(found, store);
       if (!sms) {
         const spoof = found.find((s) => s.kind === 'spoof');
         if (spoof) return { matched: false, already_existed: false, transaction: null, sms: spoof, reason: 'The only SMS with this TxnID came from a sender that is not the wallet (spoofed sender).' };
         throw new AppError('txnid_not_found');
       }
-      const used = sessions.transactions.successForSms(sms.id);
-      if (used) return { matched: true, already_existed: true, transaction: used, sms, reason: null };
-      const gateway = gatewayForSms(enabledGateways(this.deps.db, this.deps.merchantId), sms.provider, sms.account_hint);
-      if (!gateway) return { matched: false, already_existed: false, transaction: null, sms, reason: `No enabled ${sms.provider} gateway.` };
-      if (sms.account_hint && !accountMatches(sms.account_hint, gateway.identifiers)) {
-        return { matched: false, already_existed: false, transaction: null, sms, reason: `The SMS names account ${sms.account_hint}, which is not one of the shop's gateways.` };
+      const gateway = gatewayForSms(enabledGateways(store.db, merchantId), sms.provider, sms.account_hint);
+      const verdict = judge(store, { kind: 'verify' }, sms, gateway);
+      if (verdict.verdict === 'rejected') {
+        if (verdict.code === 'already_used') {
+          const used = store.transactions.liveClaims(merchantId, false, txnid.normalized).find((t) => t.status === 'success' && t.provider === sms.provider) ?? store.transactions.successForSms(sms.id) ?? null;
+          return { matched: true, already_existed: true, transaction: used, sms, reason: used?.reversed_at ? 'The wallet reversed this payment after it was used.' : null };
+        }
+        if (verdict.code === 'claimed') {
+          const claim = store.transactions.liveClaims(merchantId, false, txnid.normalized).find((c) => c.provider === sms.provider && c.status === 'pending');
+          // A session's attempt waits for a reason (the rules held it for review, or its SMS is
+          // disputed): looking the TxnID up must not settle it behind the queue's back.
+          throw new AppError(
+            'conflict',
+            `TxnID ${txnid.normalized} is waiting as verification ${claim?.id ?? '?'}${claim?.session_id ? ` of session ${claim.session_id}` : ''}; approve or reject it in the queue.`,
+            { hints: { verification_id: claim?.id ?? null } },
+          );
+        }
+        return { matched: false, already_existed: false, transaction: null, sms, reason: verdict.reason };
       }
-      const claim = sessions.transactions.liveClaims(this.deps.merchantId, false, txnid.normalized).find((c) => c.provider === sms.provider);
-      if (claim) {
-        // A session's attempt waits for a reason (the rules held it for review, or its SMS is
-        // disputed): looking the TxnID up must not settle it behind the queue's back.
-        throw new AppError(
-          'conflict',
-          `TxnID ${txnid.normalized} is waiting as verification ${claim.id}${claim.session_id ? ` of session ${claim.session_id}` : ''}; approve or reject it in the queue.`,
-          { hints: { verification_id: claim.id } },
-        );
+      if (verdict.verdict === 'check_first' || !gateway) {
+        const reasons = verdict.verdict === 'check_first' ? verdict.reasons : [];
+        return { matched: false, already_existed: false, transaction: null, sms, reason: `Check first: ${reasons.map((r) => r.message).join(' ')}`.trim() };
       }
-      const transactionId = insertAttempt(sessions, {
-        merchant_id: this.deps.merchantId,
+      const transactionId = insertAttempt(store, {
+        merchant_id: merchantId,
         session_id: null,
         gateway_id: gateway.id,
         provider: gateway.provider,
@@ -161,22 +194,24 @@ export class Decisions {
         status: 'success',
         result_source: 'manual_verify',
         failure_reason: null,
-        review_reasons: null,
+        review_reasons: verdict.warnings.length > 0 ? JSON.stringify(verdict.warnings) : null,
         sms_id: sms.id,
         is_test: 0,
         verified_at: now,
         created_at: now,
       });
-      appendAudit(this.deps.db, this.deps.auditKey, {
+      raiseWarnings(store, null, transactionId, sms, verdict.warnings, now);
+      appendAudit(store.db, store.deps.auditKey, {
         actor,
         action: 'txnid.verified',
         subjectType: 'transaction',
         subjectId: String(transactionId),
         details: { txnid: txnid.normalized, sms_id: sms.id },
       }, now);
-      return { matched: true, already_existed: false, transaction: sessions.transactions.byId(transactionId) as TransactionRow, sms, reason: null };
+      return { matched: true, already_existed: false, transaction: store.transactions.byId(transactionId) as TransactionRow, sms, reason: null };
     });
-    if (result.matched && !result.already_existed) this.deps.onVerificationsChange();
+    if (result.matched && !result.already_existed) store.deps.onVerificationsChange();
     return result;
   }
 }
+

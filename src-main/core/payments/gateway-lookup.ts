@@ -1,5 +1,5 @@
 import type { Db } from '../db';
-import { listGateways, type GatewayRow } from '../db/repos/gateway-repo';
+import { listGateways, type GatewayRow } from '../shop';
 import { accountMatches } from './account-match';
 
 export interface GatewayChoice {

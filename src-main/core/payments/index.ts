@@ -1,3 +1,201 @@
-export { SessionService, SESSION_EXPIRED_REASON, type Caller, type SessionServiceDeps } from './session-service';
-export { toSessionView, latestTransactionView, iso } from './session-view';
-export { parseSessionInput, amountToMinor } from './session-input';
+import type { CounterSaleResult, StaffAlertView, TxnidLookupResult } from '../../../src-shared/contract/admin';
+import type { CreateSessionResponse, CreditCheckView, ReviewReason, SessionView, VerificationView } from '../../../src-shared/contract/payments';
+import { writeTransaction } from '../db';
+import type { SessionRow } from '../db/repos/session-repo';
+import type { SmsRow } from '../db/repos/sms-repo';
+import { listTransactions, type TransactionListRow } from '../db/repos/transaction-repo';
+import { CheckoutSubmit, type SubmitOutcome } from './checkout-submit';
+import { CounterSale } from './counter-sale';
+import { judge } from './credit-facts';
+import type { RejectCode } from './judge-credit';
+import { Decisions, type Decision, type DecisionOutcome, type VerifyOutcome } from './decisions';
+import { enabledGateways, gatewayForSms } from './gateway-lookup';
+import { PaymentsStore, type PaymentsDeps } from './payments-store';
+import { SessionLifecycle, type Caller } from './session-lifecycle';
+import { SmsArrival, type StoredSms } from './sms-arrival';
+import { catchUp, failNotFound } from './sweep';
+import { parseReasons, pendingVerifications } from './verifications';
+
+export type { Caller } from './session-lifecycle';
+export type { SubmitOutcome } from './checkout-submit';
+export type { Decision, DecisionOutcome, VerifyOutcome } from './decisions';
+export type { PaymentsDeps, SmsReader } from './payments-store';
+export type { StoredSms } from './sms-arrival';
+export { NOT_FOUND_REASON } from './checkout-submit';
+export { SESSION_EXPIRED_REASON } from './session-lifecycle';
+export { judgeCredit, type CreditFacts, type CreditTarget, type CreditVerdict } from './judge-credit';
+export { checkoutSubmitSchema } from './submit-input';
+export { createSessionSchema } from './session-input';
+export { accountMatches, samePhone } from './account-match';
+export { iso } from './session-view';
+const REJECT_REASON_CODES: Record<RejectCode, ReviewReason['code']> = {
+  spoof: 'spoofed_sender',
+  not_credit: 'not_credit',
+  wrong_wallet: 'wrong_wallet',
+  reversed: 'reversed',
+  already_used: 'already_used',
+  claimed: 'already_used',
+};
+
+/** A stored session as the checkout pages read it (redirect URL, customer name, order). */
+export type SessionRecord = SessionRow;
+
+/**
+ * The payments domain: sessions, TxnID attempts, counter sales and the one decision whether
+ * a credit pays them (judge-credit.ts). Every operation says its intent; nothing outside
+ * this folder reads or writes its tables.
+ */
+export class Payments {
+  private readonly store: PaymentsStore;
+  private readonly lifecycle: SessionLifecycle;
+  private readonly checkout: CheckoutSubmit;
+  private readonly arrival: SmsArrival;
+  private readonly counter: CounterSale;
+  private readonly decisions: Decisions;
+
+  constructor(deps: PaymentsDeps & { defaultCurrency: string }) {
+    this.store = new PaymentsStore(deps);
+    this.lifecycle = new SessionLifecycle(this.store, deps.config.sessions.ttlHours * 3_600_000, deps.defaultCurrency);
+    this.checkout = new CheckoutSubmit(this.store, this.lifecycle);
+    this.arrival = new SmsArrival(this.store, this.lifecycle, this.checkout);
+    this.counter = new CounterSale(this.store);
+    this.decisions = new Decisions(this.store, this.lifecycle);
+  }
+
+  // ---- sessions (the merchant API and the checkout)
+
+  create(caller: Caller, body: unknown, checkoutUrlFor: (id: string) => string): { status: 200 | 201; body: CreateSessionResponse } {
+    return this.lifecycle.create(caller, body, checkoutUrlFor);
+  }
+
+  getFor(caller: Caller, id: string): SessionView {
+    return this.lifecycle.getFor(caller, id);
+  }
+
+  byOrder(caller: Caller, orderId: string): SessionView[] {
+    return this.lifecycle.byOrder(caller, orderId);
+  }
+
+  cancel(id: string, guard: (row: SessionRecord) => boolean): SessionView {
+    return this.lifecycle.cancel(id, guard);
+  }
+
+  /** A session as the checkout shows it, expired first when its time is up. */
+  session(id: string): { record: SessionRecord; view: SessionView } | null {
+    this.lifecycle.expireIfDue(id);
+    const record = this.store.sessions.byId(id);
+    return record ? { record, view: this.store.view(record) } : null;
+  }
+
+  recentSessions(limit: number): SessionView[] {
+    return this.store.sessions
+      .recent(this.store.deps.merchantId, limit)
+      .map((row) => this.store.view(row));
+  }
+
+  // ---- verdicts
+
+  /** A customer's TxnID from the checkout. */
+  submit(sessionId: string, body: unknown): SubmitOutcome {
+    return this.checkout.submit(sessionId, body);
+  }
+
+  /** The sms domain committed an SMS: late matches, held attempts, reversals. */
+  onSmsStored(stored: StoredSms): void {
+    this.arrival.onSmsStored(stored);
+  }
+
+  /**
+   * Staff re-anchored a wallet's balance and these SMS became trusted: attempts held on them
+   * are decided again (they settle now if every other rule holds).
+   */
+  onBalanceRelinked(smsIds: readonly number[]): void {
+    this.arrival.reconsider(smsIds);
+  }
+
+  /** The counter's read-only check of a TxnID a customer shows. */
+  check(arg: { txnid?: unknown; amount?: unknown }): TxnidLookupResult {
+    return this.counter.check(arg);
+  }
+
+  /** Claims a credit the check answered PAID for an in-person sale. */
+  accept(arg: { txnid?: unknown; amount?: unknown; sms_id?: unknown }, actor: string): CounterSaleResult {
+    return this.counter.accept(arg, actor);
+  }
+
+  /** A TxnID given out of band by the phone, the merchant or the counter. */
+  verify(txnid: unknown, actor: string): VerifyOutcome {
+    return this.decisions.verify(txnid, actor);
+  }
+
+  /** Staff or the phone approve or reject an attempt held for review. */
+  decide(transactionId: number, decision: Decision): DecisionOutcome {
+    return this.decisions.decide(transactionId, decision);
+  }
+
+  /**
+   * Would this stored SMS settle by itself right now (or, at its `arrival`, did it)? The banner
+   * and chime celebrate only `pays`; a checkout holding it shows that hold's reasons; null for
+   * anything that is not a live credit.
+   */
+  creditCheck(sms: SmsRow, moment: 'now' | 'arrival' = 'now'): CreditCheckView | null {
+    if (sms.kind !== 'credit' || sms.is_test === 1) return null;
+    // At its arrival (after the arrival was handled): a credit that just paid a waiting
+    // checkout by itself is a payment to celebrate, not one "already used".
+    const paid = moment === 'arrival' ? this.store.transactions.successForSms(sms.id) : undefined;
+    if (paid?.result_source === 'sms_late_match') return { verdict: 'pays', reasons: parseReasons(paid.review_reasons) };
+    const held = this.store.transactions.pendingWithSms(sms.id)[0];
+    if (held) return { verdict: 'check_first', reasons: parseReasons(held.review_reasons) };
+    const gateway = gatewayForSms(enabledGateways(this.store.db, sms.merchant_id), sms.provider, sms.account_hint);
+    const verdict = judge(this.store, { kind: 'counter', expectedMinor: null }, sms, gateway);
+    if (verdict.verdict === 'pays') return { verdict: 'pays', reasons: verdict.warnings };
+    if (verdict.verdict === 'check_first') return { verdict: 'check_first', reasons: verdict.reasons };
+    return { verdict: 'rejected', reasons: [{ code: REJECT_REASON_CODES[verdict.code], message: verdict.reason }] };
+  }
+
+  // ---- time
+
+  expireIfDue(id: string): void {
+    this.lifecycle.expireIfDue(id);
+  }
+
+  /** Expire due sessions, fail TxnIDs whose SMS never came, and decide held attempts again. */
+  sweep(): void {
+    this.lifecycle.expireDue();
+    failNotFound(this.store);
+    // A staff re-anchor from the CLI (another process) may have made held SMS trusted.
+    this.arrival.reconsider(this.store.transactions.heldSmsIds(500));
+  }
+
+  /** At start: what a crash left between an SMS commit and its match. */
+  catchUp(): void {
+    catchUp(this.store, this.arrival);
+  }
+
+  // ---- the queue and alerts
+
+  pendingVerifications(limit?: number): VerificationView[] {
+    return pendingVerifications(this.store, limit);
+  }
+
+  /** Recent attempts, newest first, for the phone's list: filter by status, search TxnID or order_id. */
+  listTransactions(filter: { status?: string; q?: string; qTxnid?: string; limit: number }): TransactionListRow[] {
+    return listTransactions(this.store.db, this.store.deps.merchantId, filter);
+  }
+
+  openAlerts(limit = 200): StaffAlertView[] {
+    return this.store.alerts.open(this.store.deps.merchantId, limit).map((a) => ({
+      id: a.id,
+      kind: a.kind,
+      message: a.message,
+      session_id: a.session_id,
+      transaction_id: a.transaction_id,
+      sms_id: a.sms_id,
+      created_at: new Date(a.created_at).toISOString(),
+    }));
+  }
+
+  resolveAlert(id: number): boolean {
+    return writeTransaction(this.store.db, () => this.store.alerts.resolve(id, this.store.now()));
+  }
+}

@@ -1,13 +1,11 @@
 import type { CreateSessionResponse, SessionView } from '../../../src-shared/contract/payments';
-import { writeTransaction, type Db } from '../db';
-import { prepareSessionRepo, type SessionRepo, type SessionRow } from '../db/repos/session-repo';
-import { prepareTransactionRepo, type TransactionRepo } from '../db/repos/transaction-repo';
+import { writeTransaction } from '../db';
+import type { SessionRow } from '../db/repos/session-repo';
 import { AppError } from '../errors';
-import type { Logger } from '../logging';
-import { enqueueSessionChange } from '../outbox/enqueue';
+import { enqueueSessionChange } from '../outbox';
+import type { PaymentsStore } from './payments-store';
 import { newSessionId } from './session-id';
 import { parseSessionInput } from './session-input';
-import { toSessionView } from './session-view';
 
 export interface Caller {
   merchantId: number;
@@ -15,30 +13,26 @@ export interface Caller {
   isTest: boolean;
 }
 
-export interface SessionServiceDeps {
-  db: Db;
-  logger: Logger;
-  ttlMs: number;
-  defaultCurrency: string;
-  clock: () => number;
-  /** Told after commit of every state change (counter window, APK poll, merchant polls). */
-  onChange: (view: SessionView) => void;
-}
-
 const SESSION_EXPIRED_REASON = 'Session expired before the payment was confirmed.';
 
-/** Sessions: create, read, look up by order, cancel, expire. Money moves in matching. */
-export class SessionService {
-  readonly sessions: SessionRepo;
-  readonly transactions: TransactionRepo;
+/** Sessions: create, read, look up by order, cancel, expire. A session is paid only by a credit's verdict. */
+export class SessionLifecycle {
+  constructor(
+    private readonly store: PaymentsStore,
+    private readonly ttlMs: number,
+    private readonly defaultCurrency: string,
+  ) {}
 
-  constructor(private readonly deps: SessionServiceDeps) {
-    this.sessions = prepareSessionRepo(deps.db);
-    this.transactions = prepareTransactionRepo(deps.db);
+  private get sessions() {
+    return this.store.sessions;
   }
 
-  view(row: SessionRow): SessionView {
-    return toSessionView(row, this.transactions);
+  private get transactions() {
+    return this.store.transactions;
+  }
+
+  private view(row: SessionRow): SessionView {
+    return this.store.view(row);
   }
 
   /**
@@ -46,9 +40,9 @@ export class SessionService {
    * when the order is paid. The partial unique indexes settle a race between two creates.
    */
   create(caller: Caller, body: unknown, checkoutUrlFor: (id: string) => string): { status: 200 | 201; body: CreateSessionResponse } {
-    const input = parseSessionInput(body, this.deps.defaultCurrency);
-    const now = this.deps.clock();
-    const { row, existed } = writeTransaction(this.deps.db, () => {
+    const input = parseSessionInput(body, this.defaultCurrency);
+    const now = this.store.now();
+    const { row, existed } = writeTransaction(this.store.db, () => {
       this.expireDueInTx(now, caller.brandId, input.orderId);
       const prior = this.sessions.byOrder(caller.brandId, caller.isTest, input.orderId);
       const paid = prior.find((s) => s.status === 'success');
@@ -70,14 +64,14 @@ export class SessionService {
         customer_name: input.customerName,
         metadata: input.metadata,
         is_test: caller.isTest ? 1 : 0,
-        expires_at: now + this.deps.ttlMs,
+        expires_at: now + this.ttlMs,
         created_at: now,
       });
       const created = this.sessions.byId(id) as SessionRow;
-      enqueueSessionChange(this.deps.db, caller.merchantId, this.view(created), now);
+      enqueueSessionChange(this.store.db, caller.merchantId, this.view(created), now);
       return { row: created, existed: false };
     });
-    if (!existed) this.deps.logger.info({ session_id: row.id, order_id: row.order_id, test: caller.isTest }, 'session created');
+    if (!existed) this.store.logger.info({ session_id: row.id, order_id: row.order_id, test: caller.isTest }, 'session created');
     const response: CreateSessionResponse = {
       session_id: row.id,
       checkout_url: checkoutUrlFor(row.id),
@@ -106,8 +100,8 @@ export class SessionService {
 
   /** Cancel a pending session (merchant, or the customer from the checkout). */
   cancel(id: string, guard: (row: SessionRow) => boolean): SessionView {
-    const now = this.deps.clock();
-    const view = writeTransaction(this.deps.db, () => {
+    const now = this.store.now();
+    const view = writeTransaction(this.store.db, () => {
       const row = this.sessions.byId(id);
       if (!row || !guard(row)) throw new AppError('session_not_found');
       if (row.status === 'pending' && row.expires_at <= now) {
@@ -120,28 +114,28 @@ export class SessionService {
       }
       this.sessions.finish(id, 'cancelled', now);
       const v = this.view(this.sessions.byId(id) as SessionRow);
-      enqueueSessionChange(this.deps.db, row.merchant_id, v, now);
+      enqueueSessionChange(this.store.db, row.merchant_id, v, now);
       return v;
     });
-    this.deps.logger.info({ session_id: id }, 'session cancelled');
-    this.deps.onChange(view);
+    this.store.logger.info({ session_id: id }, 'session cancelled');
+    this.store.deps.onSessionChange(view);
     return view;
   }
 
   expireIfDue(id: string): void {
     const row = this.sessions.byId(id);
-    if (!row || row.status !== 'pending' || row.expires_at > this.deps.clock()) return;
-    const now = this.deps.clock();
-    const view = writeTransaction(this.deps.db, () => {
+    if (!row || row.status !== 'pending' || row.expires_at > this.store.now()) return;
+    const now = this.store.now();
+    const view = writeTransaction(this.store.db, () => {
       const fresh = this.sessions.byId(id);
       return fresh && fresh.status === 'pending' ? this.expireInTx(fresh, now) : null;
     });
-    if (view) this.deps.onChange(view);
+    if (view) this.store.deps.onSessionChange(view);
   }
 
   /** The sweep: every pending session past its time becomes expired, its open attempts failed. */
   expireDue(limit = 500): number {
-    const now = this.deps.clock();
+    const now = this.store.now();
     const ids = this.sessions.dueForExpiry(now, limit);
     for (const id of ids) this.expireIfDue(id);
     return ids.length;
@@ -159,8 +153,8 @@ export class SessionService {
     }
     this.sessions.finish(row.id, 'expired', now);
     const view = this.view(this.sessions.byId(row.id) as SessionRow);
-    enqueueSessionChange(this.deps.db, row.merchant_id, view, now);
-    this.deps.logger.info({ session_id: row.id }, 'session expired');
+    enqueueSessionChange(this.store.db, row.merchant_id, view, now);
+    this.store.logger.info({ session_id: row.id }, 'session expired');
     return view;
   }
 }

@@ -19,6 +19,7 @@ export function latestTransactionView(t: TransactionRow): NonNullable<SessionVie
     result_source: t.result_source,
     failure_reason: t.failure_reason,
     verified_at: iso(t.verified_at),
+    reversed_at: iso(t.reversed_at),
   };
 }
 
@@ -35,7 +36,12 @@ export function toSessionView(row: SessionRow, transactions: TransactionRepo): S
     expires_at: new Date(row.expires_at).toISOString(),
     created_at: new Date(row.created_at).toISOString(),
     successful_transaction: success
-      ? { txnid_submitted: success.txnid_submitted, verified_at: iso(success.verified_at), result_source: success.result_source }
+      ? {
+          txnid_submitted: success.txnid_submitted,
+          verified_at: iso(success.verified_at),
+          result_source: success.result_source,
+          reversed_at: iso(success.reversed_at),
+        }
       : null,
     latest_transaction: latest ? latestTransactionView(latest) : null,
     test: row.is_test === 1,

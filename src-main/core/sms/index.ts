@@ -2,3 +2,4 @@ export { SmsIngestor, toSmsView, MAX_SMS_BODY, incomingSmsSchema, type DeliveryC
 export { smsFingerprint, canonicalBody, canonicalSender } from './fingerprint';
 export { parseImport } from './import-formats';
 export { importStaffSms } from './staff-import';
+export { readReceivedAt, pinReceivedAt } from './received-at';

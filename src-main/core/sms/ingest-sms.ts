@@ -3,25 +3,24 @@ import { decimalToMinor, minorToDecimal } from '../../../src-shared/money';
 import { isProviderId, type ProviderId } from '../../../src-shared/providers';
 import type { IngestResultView, SmsParse, SmsSourceName, SmsView } from '../../../src-shared/sms';
 import { writeTransaction, type Db } from '../db';
-import { listGateways } from '../db/repos/gateway-repo';
+import { listGateways } from '../shop';
 import { prepareSmsRepo, type NewSmsRow, type SmsRepo, type SmsRow } from '../db/repos/sms-repo';
 import { AppError } from '../errors';
 import type { Logger } from '../logging';
 import { parseSmsStrict, type ExtraSenders } from '../parsers';
 import { smsFingerprint } from './fingerprint';
-import { classifyBalanceLink } from '../balance';
-import { prepareBalanceRepo, type BalanceRepo } from '../db/repos/balance-repo';
+import { linkBalance } from '../balance';
+import { readReceivedAt } from './received-at';
 
-/** A device clock may run ahead; an SMS cannot arrive from the future. */
-const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
 export const MAX_SMS_BODY = 5_000;
 
 /** One incoming SMS as every source delivers it; the OpenAPI document uses this same object. */
 export const incomingSmsSchema = z.object({
   sender: z.string().trim().min(1, 'sender is required').max(64),
   body: z.string().min(1, 'body is required').max(MAX_SMS_BODY),
-  received_at: z.union([z.string().max(64), z.number().int().nonnegative()]).nullish(),
-  smsc: z.string().trim().max(32).nullish(),
+  /** Read leniently by readReceivedAt; a value of the wrong type is dropped too: never a reason to lose the SMS. */
+  received_at: z.union([z.string(), z.number()]).nullish().catch(null),
+  smsc: z.string().trim().max(32).nullish().catch(null),
 });
 
 export type IncomingSms = z.input<typeof incomingSmsSchema>;
@@ -37,16 +36,14 @@ export interface IngestedSms {
   row: SmsRow;
   isNew: boolean;
   context: DeliveryContext;
+  /**
+   * Other SMS that became trusted balance points because this one arrived (a late SMS they
+   * follow from): attempts held on them for the balance can be decided again.
+   */
+  relinked: number[];
 }
 
 export type IngestOutcome = { ok: true; result: IngestResultView } | { ok: false; error: AppError };
-
-function parseReceivedAt(raw: string | number | null | undefined, now: number): number {
-  if (raw === null || raw === undefined || raw === '') return now;
-  const ms = typeof raw === 'number' ? raw : Date.parse(raw);
-  if (!Number.isFinite(ms)) throw new AppError('validation_failed', 'received_at must be an ISO 8601 time or epoch milliseconds', { hints: { field: 'received_at' } });
-  return Math.min(ms, now + MAX_CLOCK_AHEAD_MS);
-}
 
 /** Turns a parse into stored columns; a credit whose amount does not convert is not a credit. */
 function parsedColumns(parse: SmsParse | null, now: number) {
@@ -106,7 +103,6 @@ export function toSmsView(row: SmsRow, repo: SmsRepo): SmsView {
  */
 export class SmsIngestor {
   private readonly repo: SmsRepo;
-  private readonly balances: BalanceRepo;
   private readonly subscribers: ((sms: IngestedSms) => void)[] = [];
 
   constructor(
@@ -116,19 +112,14 @@ export class SmsIngestor {
     private readonly clock: () => number = Date.now,
   ) {
     this.repo = prepareSmsRepo(db);
-    this.balances = prepareBalanceRepo(db);
   }
 
   /**
    * Places an SMS in its wallet's balance chain (see balance-chain.ts) once a device has
    * delivered it: text only staff pasted never becomes a point others are checked against.
    */
-  private linkBalance(id: number): void {
-    const row = this.repo.byId(id);
-    if (!row || row.balance_link !== null) return;
-    if (this.repo.deliveries(id).every((d) => d.source === 'manual')) return;
-    const link = classifyBalanceLink(row, this.balances);
-    if (link) this.balances.setLink(id, link);
+  private linkBalance(id: number): number[] {
+    return linkBalance(this.db, id);
   }
 
   get smsRepo(): SmsRepo {
@@ -169,8 +160,8 @@ export class SmsIngestor {
         const { row, isNew } = this.repo.insertOrGet(p.row);
         this.repo.addDelivery(row.id, context.source, context.origin, now);
         if (!isNew && row.kind === 'unparsed' && p.row.kind !== 'unparsed') this.repo.fillParse(row.id, p.row);
-        this.linkBalance(row.id);
-        return { ok: true as const, row: this.repo.byId(row.id) as SmsRow, isNew };
+        const relinked = this.linkBalance(row.id).filter((id) => id !== row.id);
+        return { ok: true as const, row: this.repo.byId(row.id) as SmsRow, isNew, relinked };
       }),
     );
     const outcomes: IngestOutcome[] = [];
@@ -183,7 +174,7 @@ export class SmsIngestor {
         { sms_id: s.row.id, source: context.source, origin: context.origin, kind: s.row.kind, provider: s.row.provider, is_new: s.isNew },
         'sms ingested',
       );
-      this.notify({ row: s.row, isNew: s.isNew, context });
+      this.notify({ row: s.row, isNew: s.isNew, context, relinked: s.relinked });
       outcomes.push({ ok: true, result: { sms: toSmsView(s.row, this.repo), is_new: s.isNew } });
     }
     return outcomes;
@@ -205,11 +196,10 @@ export class SmsIngestor {
       };
     }
     const input = checked.data;
-    let receivedAt: number;
-    try {
-      receivedAt = parseReceivedAt(input.received_at, now);
-    } catch (err) {
-      return { ok: false, error: err as AppError };
+    const received = readReceivedAt(input.received_at, now);
+    const receivedAt = received.at;
+    if (!received.trusted && input.received_at != null && input.received_at !== '') {
+      this.logger.warn({ received_at: String(input.received_at).slice(0, 64), stored: receivedAt }, 'received_at unreadable or ahead of the clock; stored with the arrival time (or clamped)');
     }
     let parse: SmsParse | null = null;
     try {
@@ -243,19 +233,28 @@ export class SmsIngestor {
     }
   }
 
-  /** Messages stored raw because parsing failed get another chance at start. */
+  /**
+   * Messages stored raw because parsing failed get another chance at start. One that, parsed,
+   * re-links held SMS behind it is handed to subscribers, so attempts held on those settle.
+   */
   reparseUnparsed(limit = 1_000): number {
     const extraSenders = this.extraSenders();
     let fixed = 0;
     for (const row of this.repo.unparsed(limit)) {
       try {
         const columns = parsedColumns(parseSmsStrict({ sender: row.sender, body: row.body }, { extraSenders }), this.clock());
+        let relinked: number[] = [];
         const filled = columns.kind !== 'unparsed' && writeTransaction(this.db, () => {
           const changed = this.repo.fillParse(row.id, columns);
-          if (changed) this.linkBalance(row.id);
+          if (changed) relinked = this.linkBalance(row.id).filter((id) => id !== row.id);
           return changed;
         });
         if (filled) fixed += 1;
+        const first = this.repo.deliveries(row.id)[0];
+        if (filled && relinked.length > 0 && first) {
+          const context: DeliveryContext = { source: first.source, origin: first.origin, isTest: row.is_test === 1 };
+          this.notify({ row: this.repo.byId(row.id) as SmsRow, isNew: false, context, relinked });
+        }
       } catch (err) {
         this.logger.error({ err, sms_id: row.id }, 'sms still does not parse');
       }

@@ -190,8 +190,8 @@ describe('hosted checkout page', () => {
   it('shows a staff rejection and lets the customer try again', async () => {
     const id = await createSession({ order_id: 'ORD-REJECT' });
     await postForm(`/api/checkout/${id}/submit`, { txnid: 'BKR1234567', gateway_id: String(bkashId) });
-    const attempt = core.sessions.transactions.latestForSession(id);
-    core.decisions.decide(attempt!.id, { result: 'failed', source: 'manual', actor: 'test', failureReason: 'Wrong TxnID' });
+    const attempt = core.payments.pendingVerifications().find((v) => v.session_id === id);
+    core.payments.decide(attempt!.verification_id, { result: 'failed', source: 'manual', actor: 'test', failureReason: 'Wrong TxnID' });
     const res = await page(id);
     expect(res.text).toContain('data-state="form"');
     expect(res.text).toContain(ERROR_TABLE.payment_rejected.error);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, loadConfig, type Core } from '../../../src-main/core';
 import { silentLogger } from '../../../src-main/core/logging';
 import { addGateway } from '../../../src-main/core/shop';
-import { createSessionSchema } from '../../../src-main/core/sessions/session-input';
+import { createSessionSchema } from '../../../src-main/core/payments';
 import { createListenerApp } from '../../../src-main/core/http/create-listener-app';
 import { publicRoutes } from '../../../src-main/core/http/public-routes';
 import { buildLimiters } from '../../../src-main/core/http/limiters';
@@ -151,9 +151,7 @@ function registeredRoutes(): string[] {
   const ctx = {
     config: core.config,
     db: core.db,
-    sessions: core.sessions,
-    matcher: core.matcher,
-    decisions: core.decisions,
+    payments: core.payments,
     sms: core.sms,
     limiters: buildLimiters(core.config),
     trusted: trustedProxies(core.config),

@@ -243,7 +243,7 @@ export async function startPayCore(options: StartOptions = {}): Promise<PayCore>
       let payload: unknown = body;
       if (opts.form) {
         headers['Content-Type'] = 'application/x-www-form-urlencoded';
-        payload = new URLSearchParams(Object.entries(body).map(([k, v]) => [k, String(v)])).toString();
+        payload = new URLSearchParams(Object.entries(body).map(([k, v]): [string, string] => [k, String(v)])).toString();
       }
       return httpRequest(urls.public, `/api/checkout/${encodeURIComponent(id)}/submit`, { method: 'POST', body: payload, headers });
     },

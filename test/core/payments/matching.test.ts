@@ -31,7 +31,7 @@ describe('matching a submitted TxnID against the wallet SMS', () => {
     });
     const view = await pc.view(id);
     expect(view.status).toBe('success');
-    expect(view.successful_transaction).toEqual({ txnid_submitted: txnid, verified_at: expect.any(String), result_source: 'sms_inbound' });
+    expect(view.successful_transaction).toEqual({ txnid_submitted: txnid, verified_at: expect.any(String), result_source: 'sms_inbound', reversed_at: null });
     expect(view.latest_transaction).toEqual({
       txnid_submitted: txnid,
       method: 'bkash',
@@ -43,6 +43,7 @@ describe('matching a submitted TxnID against the wallet SMS', () => {
       result_source: 'sms_inbound',
       failure_reason: null,
       verified_at: view.successful_transaction?.verified_at,
+      reversed_at: null,
     });
     // Submitting again is harmless: still one attempt, still success.
     const again = await pc.submit(id, { txnid });
@@ -80,6 +81,7 @@ describe('matching a submitted TxnID against the wallet SMS', () => {
       result_source: null,
       failure_reason: null,
       verified_at: null,
+      reversed_at: null,
     });
     await pc.bkashCredit({ txnid, via: 'apk' });
     const view = await pc.view(id);
@@ -217,15 +219,15 @@ describe('matching a submitted TxnID against the wallet SMS', () => {
     expect(pc.sql("SELECT count(*) AS n FROM transactions WHERE session_id = ? AND status = 'success'", id)).toEqual([{ n: 0 }]);
   });
 
-  it('spoofed sender arriving after the TxnID: the waiting attempt fails, the session stays pending', async () => {
+  it('spoofed sender arriving after the TxnID: the attempt keeps waiting for the real SMS, staff are alerted, nothing pays', async () => {
     const id = await pc.newSession();
     const txnid = bkashTxnid();
     expect((await pc.submit(id, { txnid })).status).toBe(202);
     await pc.importSms('+8801812345678', bkashCreditBody({ txnid, amountMinor: 50_000, balanceMinor: 150_050 }));
     const view = await pc.view(id);
     expect(view.status).toBe('pending');
-    expect(view.latest_transaction).toMatchObject({ status: 'failed' });
-    expect(view.latest_transaction?.failure_reason).toMatch(/spoof/i);
+    expect(view.latest_transaction).toMatchObject({ status: 'pending', sender_account: null });
+    expect((await pc.alerts()).some((a) => a.kind === 'spoof_attempt' && a.session_id === id)).toBe(true);
     expect(pc.sql("SELECT count(*) AS n FROM transactions WHERE session_id = ? AND status = 'success'", id)).toEqual([{ n: 0 }]);
   });
 

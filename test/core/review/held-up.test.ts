@@ -265,7 +265,7 @@ describe('review guards (own core)', () => {
     const id = await pc.newSession();
     const txnid = bkashTxnid();
     expect((await pc.submit(id, { txnid })).status).toBe(202);
-    pc.core.matcher.onSmsIngested = () => {
+    pc.core.payments.onSmsStored = () => {
       throw new Error('simulated crash after the SMS commit');
     };
     expect((await pc.apkSms('bKash', bkashBody({ txnid, amountMinor: 50_000 }))).status).toBe(200);

@@ -49,7 +49,7 @@ describe('security: merchant API key (X-API-Key)', () => {
     expect((await raw(s.urls.public, '/api/payment/sessions?order_id=live-order-1', { headers: test })).status).toBe(404);
     const cancel = await raw(s.urls.public, `/api/payment/sessions/${liveId}/cancel`, { method: 'POST', headers: test });
     expect(cancel.status).toBe(404);
-    expect(s.core.sessions.sessions.byId(liveId)?.status).toBe('pending');
+    expect(s.core.payments.session(liveId)?.view.status).toBe('pending');
   });
 
   it('test mode SMS injection needs the test key and cannot pay a live session', async () => {
@@ -61,7 +61,7 @@ describe('security: merchant API key (X-API-Key)', () => {
     expect(injected.status).toBe(201);
     const submit = await raw(s.urls.public, `/api/checkout/${liveId}/submit`, { body: { txnid: 'BKT0LIVE02' } });
     expect(submit.json?.status).not.toBe('success');
-    expect(s.core.sessions.sessions.byId(liveId)?.status).toBe('pending');
+    expect(s.core.payments.session(liveId)?.view.status).toBe('pending');
     // Staff manual verify looks at live SMS only, too.
     const verify = await raw(s.urls.admin, '/api/merchant/verify', { body: { txnid: 'BKT0LIVE02' }, headers: { Authorization: `Bearer ${s.core.shop.keys.admin_token}` } });
     expect(verify.json?.matched).not.toBe(true);

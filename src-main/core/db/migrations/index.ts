@@ -4,13 +4,20 @@ import { matchingReview } from './0030-matching-review';
 import { createIdempotency } from './0020-idempotency';
 import { balanceLinks } from './0040-balance-links';
 import { spentSigns } from './0050-spent-signs';
+import { balanceChain } from './0060-balance-chain';
+import { paymentsDomain } from './0070-payments-domain';
 
 export interface Migration {
   /** Numbered in tens so a fix can slot in between. */
   version: number;
   name: string;
+  /**
+   * Rebuilds tables that others reference (SQLite's "new table, copy, drop, rename"): it runs
+   * with foreign keys off and legacy renames, and the foreign keys are checked before commit.
+   */
+  rebuildsTables?: boolean;
   up(db: Database.Database): void;
 }
 
 /** Forward-only, in order. Adding one: see docs/recipes.md "Add a migration". */
-export const MIGRATIONS: readonly Migration[] = [createCore, createIdempotency, matchingReview, balanceLinks, spentSigns];
+export const MIGRATIONS: readonly Migration[] = [createCore, createIdempotency, matchingReview, balanceLinks, spentSigns, balanceChain, paymentsDomain];

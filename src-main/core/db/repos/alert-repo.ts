@@ -1,6 +1,6 @@
 import type { Db } from '../open-database';
 
-export type AlertKind = 'paid_late' | 'balance_mismatch' | 'spoof_attempt';
+export type AlertKind = 'paid_late' | 'balance_mismatch' | 'spoof_attempt' | 'transaction_reversed';
 
 export interface AlertRow {
   id: number;

@@ -40,6 +40,7 @@ export function prepareSessionRepo(db: Db) {
   const expireDue = db.prepare(
     `SELECT id FROM sessions WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?`,
   );
+  const recent = db.prepare('SELECT * FROM sessions WHERE merchant_id = ? ORDER BY created_at DESC, id LIMIT ?');
   const addGuess = db.prepare('UPDATE sessions SET failed_guesses = failed_guesses + 1, updated_at = ? WHERE id = ?');
   return {
     insert: (row: NewSessionRow) => insert.run(row),
@@ -51,6 +52,8 @@ export function prepareSessionRepo(db: Db) {
       setStatus.run({ id, status, now }).changes === 1,
     dueForExpiry: (now: number, limit: number) => (expireDue.all(now, limit) as { id: string }[]).map((r) => r.id),
     addFailedGuess: (id: string, now: number) => addGuess.run(now, id),
+    /** The newest sessions first, for the counter's list. */
+    recent: (merchantId: number, limit: number) => recent.all(merchantId, limit) as SessionRow[],
   };
 }
 

@@ -22,9 +22,30 @@ export interface TransactionRow {
   verified_at: number | null;
   created_at: number;
   updated_at: number;
+  /** When a wallet reversal SMS took this payment back (a success stays a success). */
+  reversed_at: number | null;
 }
 
-export type NewTransaction = Omit<TransactionRow, 'id' | 'updated_at'>;
+export type NewTransaction = Omit<TransactionRow, 'id' | 'updated_at' | 'reversed_at'>;
+
+/** A pending attempt as the phone's poll and the counter's queue show it. */
+export interface PendingVerificationRow {
+  id: number;
+  txnid_submitted: string;
+  amount_minor: number | null;
+  currency: string | null;
+  customer_phone: string | null;
+  customer_name: string | null;
+  order_id: string | null;
+  session_id: string | null;
+  provider: string;
+  variant: string | null;
+  account_number: string | null;
+  created_at: number;
+  sms_body: string | null;
+  review_reasons: string | null;
+  is_test: number;
+}
 
 export function prepareTransactionRepo(db: Db) {
   const insert = db.prepare(
@@ -74,8 +95,43 @@ export function prepareTransactionRepo(db: Db) {
   const pendingOlderThan = db.prepare(
     `SELECT * FROM transactions WHERE status = 'pending' AND sms_id IS NULL AND created_at <= ? ORDER BY id LIMIT ?`,
   );
+  const markReversed = db.prepare(
+    `UPDATE transactions SET reversed_at = @now, updated_at = @now WHERE id = @id AND status = 'success' AND reversed_at IS NULL`,
+  );
+  const pendingVerifications = db.prepare(
+    `SELECT t.id, t.txnid_submitted, t.amount_minor, s.currency, s.customer_phone, s.customer_name, s.order_id,
+       t.session_id, t.provider, t.variant, t.account_number, t.created_at, m.body AS sms_body, t.review_reasons, t.is_test
+     FROM transactions t
+     LEFT JOIN sessions s ON s.id = t.session_id
+     LEFT JOIN sms m ON m.id = t.sms_id
+     WHERE t.status = 'pending' AND t.merchant_id = ? AND t.is_test = 0
+     ORDER BY t.id LIMIT ?`,
+  );
+  const smsAwaitedByAttempts = db.prepare(
+    `SELECT DISTINCT s.id FROM transactions t JOIN sms s ON s.merchant_id = t.merchant_id AND s.is_test = t.is_test
+       AND s.txnid_normalized = t.txnid_normalized AND s.provider = t.provider
+     WHERE t.status = 'pending' AND t.sms_id IS NULL AND s.kind IN ('credit', 'spoof') ORDER BY s.id`,
+  );
+  const unappliedReversals = db.prepare(
+    `SELECT DISTINCT s.id FROM sms s JOIN transactions t ON t.merchant_id = s.merchant_id AND t.is_test = s.is_test
+       AND t.provider = s.provider AND t.txnid_normalized = s.txnid_normalized
+     WHERE s.kind = 'reversal' AND t.status <> 'failed' AND t.reversed_at IS NULL ORDER BY s.id`,
+  );
+  const heldSmsIds = db.prepare(
+    `SELECT DISTINCT sms_id FROM transactions WHERE status = 'pending' AND sms_id IS NOT NULL ORDER BY sms_id LIMIT ?`,
+  );
   return {
     insert: (row: NewTransaction) => Number(insert.run(row).lastInsertRowid),
+    /** The SMS that attempts held for a person wait on. */
+    heldSmsIds: (limit: number) => (heldSmsIds.all(limit) as { sms_id: number }[]).map((r) => r.sms_id),
+    /** Reversal SMS whose payment or claim was not yet marked (a crash between the SMS commit and its handling). */
+    unappliedReversals: () => (unappliedReversals.all() as { id: number }[]).map((r) => r.id),
+    /** A wallet reversal took a payment back; true when this call marked it. */
+    markReversed: (id: number, now: number) => markReversed.run({ id, now }).changes === 1,
+    /** Attempts waiting for a person, live only: test mode never asks staff. */
+    pendingVerifications: (merchantId: number, limit: number) => pendingVerifications.all(merchantId, limit) as PendingVerificationRow[],
+    /** SMS that a pending attempt waits for (a crash between an SMS commit and its match). */
+    smsAwaitedByAttempts: () => (smsAwaitedByAttempts.all() as { id: number }[]).map((r) => r.id),
     byId: (id: number) => byId.get(id) as TransactionRow | undefined,
     latestForSession: (sessionId: string) => latestForSession.get(sessionId) as TransactionRow | undefined,
     successForSession: (sessionId: string) => successForSession.get(sessionId) as TransactionRow | undefined,

@@ -1,8 +1,9 @@
 import { Router, type Response } from 'express';
 import { isErrorCode, type ErrorCode } from '../../../../src-shared/contract/errors';
 import { isProviderId, providerInfo } from '../../../../src-shared/providers';
-import { listGateways } from '../../db/repos/gateway-repo';
-import type { SessionRow } from '../../db/repos/session-repo';
+import { gatewayViews, shopNameOf } from '../../shop';
+import type { SessionView } from '../../../../src-shared/contract/payments';
+import type { SessionRecord } from '../../payments';
 import { returnUrl, type PaymentsContext } from '../payments-context';
 import { assetAt } from './assets';
 import { renderCheckout, renderNotFound, type CheckoutGateway, type CheckoutModel, type CheckoutState } from './render-checkout';
@@ -63,34 +64,23 @@ function pageHeaders(res: Response, redirectUrl: string | null): void {
 }
 
 function shopName(ctx: PaymentsContext, merchantId: number): string {
-  const row = ctx.db.prepare('SELECT name FROM merchants WHERE id = ?').get(merchantId) as { name: string } | undefined;
-  return row?.name ?? 'Shop';
+  return shopNameOf(ctx.db, merchantId) ?? 'Shop';
 }
 
 /** The shop's enabled gateways whose wallet pays in the session's currency. */
-function gatewaysFor(ctx: PaymentsContext, row: SessionRow): CheckoutGateway[] {
-  return listGateways(ctx.db, row.merchant_id)
-    .filter((g) => g.enabled === 1 && isProviderId(g.provider) && providerInfo(g.provider).currency === row.currency)
+function gatewaysFor(ctx: PaymentsContext, row: SessionRecord): CheckoutGateway[] {
+  return gatewayViews(ctx.db, row.merchant_id)
+    .filter((g) => g.enabled && isProviderId(g.provider) && providerInfo(g.provider).currency === row.currency)
     .map((g) => ({
       id: g.id,
       providerName: isProviderId(g.provider) ? providerInfo(g.provider).name : g.provider,
       variant: g.variant,
       label: g.label,
-      identifiers: parseIdentifiers(g.account_identifiers),
+      identifiers: g.account_identifiers.filter((v): v is string => typeof v === 'string'),
     }));
 }
 
-function parseIdentifiers(json: string): string[] {
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
-function buildModel(ctx: PaymentsContext, row: SessionRow, errorParam: unknown): CheckoutModel {
-  const view = ctx.sessions.view(row);
+function buildModel(ctx: PaymentsContext, row: SessionRecord, view: SessionView, errorParam: unknown): CheckoutModel {
   const latest = view.latest_transaction;
   let state: CheckoutState;
   if (view.status !== 'pending') state = view.status;
@@ -130,15 +120,14 @@ export function checkoutPageRoutes(ctx: PaymentsContext): Router {
 
   router.get('/pay/:id', (req, res) => {
     const id = String(req.params.id);
-    ctx.sessions.expireIfDue(id);
-    const row = ctx.sessions.sessions.byId(id);
-    if (!row) {
+    const found = ctx.payments.session(id);
+    if (!found) {
       pageHeaders(res, null);
       res.status(404).send(renderNotFound());
       return;
     }
-    pageHeaders(res, row.redirect_url);
-    res.status(200).send(renderCheckout(buildModel(ctx, row, req.query.error)));
+    pageHeaders(res, found.record.redirect_url);
+    res.status(200).send(renderCheckout(buildModel(ctx, found.record, found.view, req.query.error)));
   });
 
   return router;

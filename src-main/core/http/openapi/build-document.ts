@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ERROR_TABLE, type ErrorCode } from '../../../../src-shared/contract/errors';
 import { PROVIDERS } from '../../../../src-shared/providers';
 import { APP_VERSION } from '../../../../src-shared/version';
-import { createSessionSchema } from '../../sessions/session-input';
+import { createSessionSchema } from '../../payments';
 import { DEFAULT_RATE_LIMITS } from '../rate-limit';
 import { IDEMPOTENCY_HEADER, MAX_IDEMPOTENCY_KEY_LENGTH, REPLAYED_HEADER } from '../idempotency';
 import { checkoutSubmitRequestSchema, registry, testSmsRequestSchema } from './schemas';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { HealthResponse, ProvidersResponse } from '../../../../src-shared/contract/api';
 import { ERROR_CODES, type ErrorCode } from '../../../../src-shared/contract/errors';
 import {
+  REVIEW_REASON_CODES,
   RESULT_SOURCES,
   SESSION_STATES,
   TRANSACTION_STATES,
@@ -94,6 +95,7 @@ export const successfulTransactionSchema = named(
     txnid_submitted: z.string(),
     verified_at: timestamp.nullable(),
     result_source: resultSourceSchema.nullable(),
+    reversed_at: timestamp.nullable().describe('Additive: when a wallet reversal SMS took this payment back; the session stays success.'),
   }),
   'SuccessfulTransaction',
 );
@@ -110,6 +112,7 @@ export const latestTransactionSchema = named(
     result_source: resultSourceSchema.nullable(),
     failure_reason: z.string().nullable(),
     verified_at: timestamp.nullable(),
+    reversed_at: timestamp.nullable().describe('Additive: when a wallet reversal SMS took this payment back.'),
   }),
   'LatestTransaction',
   'The most recent attempt of any status.',
@@ -159,6 +162,14 @@ const smsViewSchema = named(
     deliveries: z.array(z.strictObject({ source: z.enum(SMS_SOURCES), origin: z.string(), delivered_at: timestamp })),
     corroborated: z.boolean(),
     manual: z.boolean(),
+    credit_check: z
+      .strictObject({
+        verdict: z.enum(['pays', 'check_first', 'rejected']),
+        reasons: z.array(z.strictObject({ code: z.enum(REVIEW_REASON_CODES), message: z.string() })),
+      })
+      .nullable()
+      .optional()
+      .describe('For a live credit: whether it would settle by itself now, else why not.'),
   }),
   'Sms',
 );
@@ -243,8 +254,8 @@ export const paymentRejectedSchema = named(
 );
 
 /** POST /api/checkout/{id}/submit and POST /api/test/sms: the very objects the code validates with. */
-export { checkoutSubmitSchema as checkoutSubmitRequestSchema } from '../../matching/submit-input';
-export { incomingSmsSchema as testSmsRequestSchema } from '../../sms/ingest-sms';
+export { checkoutSubmitSchema as checkoutSubmitRequestSchema } from '../../payments';
+export { incomingSmsSchema as testSmsRequestSchema } from '../../sms';
 
 // ---- Each response schema mirrors its contract type; tsc fails when one drifts. -----------
 

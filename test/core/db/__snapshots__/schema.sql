@@ -1,12 +1,19 @@
 -- index balance_anchors_latest
 CREATE INDEX balance_anchors_latest ON balance_anchors (merchant_id, provider, account_key, anchored_at);
 
+-- index balance_anchors_open
+CREATE INDEX balance_anchors_open ON balance_anchors (merchant_id, provider, account_key, balance_minor, anchored_at)
+  WHERE open = 1;
+
 -- index credentials_one_active
 CREATE UNIQUE INDEX credentials_one_active
   ON credentials (merchant_id, ifnull(brand_id, 0), kind) WHERE revoked_at IS NULL;
 
 -- index forwarder_spent_signs_expiry
 CREATE INDEX forwarder_spent_signs_expiry ON forwarder_spent_signs (expires_at);
+
+-- index gateways_provider
+CREATE INDEX gateways_provider ON gateways (merchant_id, provider, id);
 
 -- index idempotency_keys_expiry
 CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
@@ -23,11 +30,34 @@ CREATE UNIQUE INDEX sessions_one_pending_per_order ON sessions (brand_id, is_tes
 -- index sessions_status
 CREATE INDEX sessions_status ON sessions (status, expires_at);
 
--- index sms_balance_chain
-CREATE INDEX sms_balance_chain ON sms (merchant_id, provider, received_at) WHERE balance_minor IS NOT NULL AND is_test = 0;
+-- index sms_balance_breaks
+CREATE INDEX sms_balance_breaks ON sms (merchant_id, provider, balance_chain, balance_prev_minor, balance_at)
+  WHERE balance_link = 'breaks';
+
+-- index sms_balance_breaks_at
+CREATE INDEX sms_balance_breaks_at ON sms (merchant_id, provider, balance_chain, balance_at)
+  WHERE balance_link = 'breaks';
+
+-- index sms_balance_points
+CREATE INDEX sms_balance_points ON sms (merchant_id, provider, balance_chain, balance_at)
+  WHERE balance_link IN ('start', 'follows');
+
+-- index sms_balance_roots
+CREATE INDEX sms_balance_roots ON sms (merchant_id, provider, balance_chain, balance_prev_minor, balance_at)
+  WHERE balance_link = 'start';
+
+-- index sms_balance_tips
+CREATE INDEX sms_balance_tips ON sms (merchant_id, provider, balance_chain, balance_minor, balance_at)
+  WHERE balance_tip = 1;
+
+-- index sms_by_txnid
+CREATE INDEX sms_by_txnid ON sms (merchant_id, is_test, txnid_normalized) WHERE txnid_normalized IS NOT NULL;
 
 -- index sms_received
 CREATE INDEX sms_received ON sms (received_at);
+
+-- index sms_reversals
+CREATE INDEX sms_reversals ON sms (merchant_id, is_test, provider, txnid_normalized) WHERE kind = 'reversal';
 
 -- index sms_txnid
 CREATE INDEX sms_txnid ON sms (provider, txnid_normalized) WHERE txnid_normalized IS NOT NULL;
@@ -73,6 +103,19 @@ CREATE TABLE balance_anchors (
   balance_minor INTEGER NOT NULL CHECK (balance_minor >= 0),
   anchored_at INTEGER NOT NULL,
   set_by TEXT NOT NULL
+, open INTEGER NOT NULL DEFAULT 1 CHECK (open IN (0, 1))) STRICT;
+
+-- table balance_chains
+CREATE TABLE balance_chains (
+  id INTEGER PRIMARY KEY,
+  merchant_id INTEGER NOT NULL REFERENCES merchants(id),
+  provider TEXT NOT NULL,
+  chain_key TEXT NOT NULL,
+  -- The account's visible digits ('' when the wallet's SMS name none) and, for UPI, its bank.
+  account TEXT NOT NULL,
+  bank TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  UNIQUE (merchant_id, provider, chain_key)
 ) STRICT;
 
 -- table brands
@@ -235,7 +278,7 @@ CREATE TABLE sms (
   wallet_time TEXT,
   parsed_at INTEGER,
   created_at INTEGER NOT NULL, balance_link TEXT
-  CHECK (balance_link IS NULL OR balance_link IN ('start', 'follows', 'breaks')),
+  CHECK (balance_link IS NULL OR balance_link IN ('start', 'follows', 'breaks')), balance_chain TEXT, balance_at INTEGER, balance_prev_minor INTEGER, balance_tip INTEGER CHECK (balance_tip IS NULL OR balance_tip IN (-1, 0, 1)), balance_follows_sms INTEGER REFERENCES sms(id), balance_follows_anchor INTEGER REFERENCES balance_anchors(id),
   -- A credit is only a credit with the two things a match needs.
   CHECK (kind <> 'credit' OR (amount_minor IS NOT NULL AND txnid_normalized IS NOT NULL AND provider IS NOT NULL))
 ) STRICT;
@@ -251,10 +294,10 @@ CREATE TABLE sms_deliveries (
 ) STRICT;
 
 -- table staff_alerts
-CREATE TABLE staff_alerts (
+CREATE TABLE "staff_alerts" (
   id INTEGER PRIMARY KEY,
   merchant_id INTEGER NOT NULL REFERENCES merchants(id),
-  kind TEXT NOT NULL CHECK (kind IN ('paid_late', 'balance_mismatch', 'spoof_attempt')),
+  kind TEXT NOT NULL CHECK (kind IN ('paid_late', 'balance_mismatch', 'spoof_attempt', 'transaction_reversed')),
   session_id TEXT REFERENCES sessions(id),
   transaction_id INTEGER REFERENCES transactions(id),
   sms_id INTEGER REFERENCES sms(id),
@@ -266,7 +309,7 @@ CREATE TABLE staff_alerts (
 ) STRICT;
 
 -- table transactions
-CREATE TABLE transactions (
+CREATE TABLE "transactions" (
   id INTEGER PRIMARY KEY,
   merchant_id INTEGER NOT NULL REFERENCES merchants(id),
   session_id TEXT REFERENCES sessions(id),
@@ -280,7 +323,7 @@ CREATE TABLE transactions (
   amount_minor INTEGER CHECK (amount_minor IS NULL OR amount_minor > 0),
   status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'success', 'failed')),
   result_source TEXT CHECK (result_source IS NULL OR result_source IN
-    ('apk', 'sms_inbound', 'sms_late_match', 'manual', 'manual_verify')),
+    ('apk', 'sms_inbound', 'sms_late_match', 'manual', 'manual_verify', 'counter')),
   failure_reason TEXT,
   review_reasons TEXT CHECK (review_reasons IS NULL OR json_valid(review_reasons)),
   sms_id INTEGER REFERENCES sms(id),
@@ -288,6 +331,8 @@ CREATE TABLE transactions (
   verified_at INTEGER,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
+  -- A wallet reversal SMS took this payment back; the success stands as history.
+  reversed_at INTEGER,
   -- A verdict says when it was reached; a success also says how. A failure CounterPay reached by
   -- itself (the session expired or was cancelled, the SMS never came) has no result_source.
   CHECK (status = 'pending' OR verified_at IS NOT NULL),
@@ -295,7 +340,10 @@ CREATE TABLE transactions (
   -- Only a person (staff at the counter, or the merchant on the phone) may call a payment good
   -- without the SMS that proves it.
   CHECK (status <> 'success' OR sms_id IS NOT NULL OR result_source IN ('manual', 'apk')),
-  CHECK (status <> 'failed' OR failure_reason IS NOT NULL)
+  CHECK (status <> 'failed' OR failure_reason IS NOT NULL),
+  CHECK (reversed_at IS NULL OR status = 'success'),
+  -- A counter sale is the cashier accepting a credit for a sale in the shop: no session, always its SMS.
+  CHECK (result_source IS NOT 'counter' OR (session_id IS NULL AND sms_id IS NOT NULL))
 ) STRICT;
 
 -- trigger audit_log_no_delete
@@ -378,4 +426,4 @@ CREATE TRIGGER transactions_sms_must_be_credit_update BEFORE UPDATE OF sms_id, p
 WHEN NEW.sms_id IS NOT NULL AND NEW.status <> 'failed' AND NOT EXISTS (SELECT 1 FROM sms s WHERE s.id = NEW.sms_id AND s.kind = 'credit'
   AND s.provider = NEW.provider AND s.is_test = NEW.is_test)
 BEGIN SELECT RAISE(ABORT, 'only a credit SMS of the same wallet and mode can back a transaction'); END;
--- user_version 50
+-- user_version 70

@@ -1,0 +1,1 @@
+export { enqueueSessionChange, enqueueTransactionReversed, type ReversalReport } from './enqueue';

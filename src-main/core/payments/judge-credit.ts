@@ -1,0 +1,138 @@
+import { minorToDecimal } from '../../../src-shared/money';
+import type { ReviewReason } from '../../../src-shared/contract/payments';
+import type { SessionRow } from '../db/repos/session-repo';
+import type { SmsRow } from '../db/repos/sms-repo';
+import type { TransactionRow } from '../db/repos/transaction-repo';
+import { accountMatches, samePhone } from './account-match';
+
+/**
+ * What a credit is asked to pay. A session (the checkout, a late SMS, a staff or phone
+ * decision), a sale at the counter (with the amount the cashier typed, if any), or an
+ * out-of-band verify from the phone or the merchant (no amount to compare).
+ */
+export type CreditTarget =
+  | { kind: 'session'; session: SessionRow }
+  | { kind: 'counter'; expectedMinor: number | null }
+  | { kind: 'verify' };
+
+/** Everything the rules need to know about one credit, gathered inside the caller's transaction. */
+export interface CreditFacts {
+  /** The stored SMS carrying the TxnID: a credit, or the spoof or debit that disproves it. */
+  sms: SmsRow;
+  /** The gateway the credit is judged against (chosen by the customer, or named by the SMS). */
+  gateway: { provider: string; identifiers: readonly string[]; balanceCheck: 'off' | 'warn' | 'review' } | null;
+  /** A successful payment already made with this TxnID of this wallet (any stored copy of the SMS). */
+  usedBy: TransactionRow | null;
+  /** A live attempt of ANOTHER target holding this TxnID of this wallet. */
+  claimedBy: TransactionRow | null;
+  /** A wallet reversal SMS that took this TxnID back. */
+  reversedBy: SmsRow | null;
+  /** Every delivery of the SMS was a staff paste or import. */
+  pastedOnly: boolean;
+  /** R6's verdict from the balance chain (null when it follows or there is nothing to compare). */
+  balance: ReviewReason | null;
+  now: number;
+  skewMs: number;
+  maxSmsAgeMs: number;
+}
+
+export type RejectCode = 'spoof' | 'not_credit' | 'wrong_wallet' | 'reversed' | 'already_used' | 'claimed';
+
+export type CreditVerdict =
+  | { verdict: 'pays'; warnings: ReviewReason[] }
+  | { verdict: 'check_first'; reasons: ReviewReason[]; warnings: ReviewReason[] }
+  | { verdict: 'rejected'; code: RejectCode; reason: string };
+
+export const SPOOFED_SENDER_REASON = 'The SMS for this TxnID came from a sender that is not the wallet (spoofed sender).';
+export const REVERSED_REASON = 'The wallet reversed this payment (a reversal SMS took it back); it cannot pay.';
+export const ALREADY_USED_REASON = 'This TxnID already paid something; one payment pays once.';
+export const WRONG_WALLET_REASON = 'The SMS for this TxnID is from a different wallet than the one chosen.';
+
+function reject(code: RejectCode, reason: string): CreditVerdict {
+  return { verdict: 'rejected', code, reason };
+}
+
+/**
+ * THE rule list (docs/matching.md): whether a credit may pay a target, and if not by itself,
+ * why. Every path that can tell anyone "paid" — checkout submit, late match, the counter's
+ * check and its Accept, the banner and chime, the phone's and merchant's verify, a staff or
+ * phone decision — asks this one function, so they cannot disagree.
+ *
+ * Clear negatives (`rejected`) can never pay, not even by a person's word. Anything between
+ * (`check_first`) waits for a person with its reasons. Only `pays` settles by itself.
+ */
+export function judgeCredit(target: CreditTarget, facts: CreditFacts): CreditVerdict {
+  const { sms, gateway } = facts;
+  if (sms.kind === 'spoof') return reject('spoof', SPOOFED_SENDER_REASON);
+  if (sms.kind !== 'credit' || sms.amount_minor === null) {
+    return reject('not_credit', `The SMS for this TxnID is not a payment received (${sms.kind}).`);
+  }
+  if (!gateway || gateway.provider !== sms.provider) {
+    return reject('wrong_wallet', gateway ? WRONG_WALLET_REASON : `No enabled ${sms.provider ?? ''} gateway takes this payment.`);
+  }
+  if (facts.reversedBy) return reject('reversed', REVERSED_REASON);
+  if (facts.usedBy) return reject('already_used', ALREADY_USED_REASON);
+  if (facts.claimedBy) return reject('claimed', `TxnID ${sms.txnid_normalized ?? ''} is already waiting as another payment's attempt.`);
+
+  const reasons: ReviewReason[] = [];
+  const warnings: ReviewReason[] = [];
+  // R2 account
+  if (sms.account_hint && !accountMatches(sms.account_hint, gateway.identifiers)) {
+    reasons.push({
+      code: 'account_mismatch',
+      message: `The SMS names account ${sms.account_hint}, which is not one of this gateway's (${gateway.identifiers.join(', ')}).`,
+    });
+  }
+  // R3 amount (and currency), against what the target asks
+  const currency = target.kind === 'session' ? target.session.currency : null;
+  if (currency && sms.currency && sms.currency !== currency) {
+    reasons.push({ code: 'currency_mismatch', message: `The SMS is in ${sms.currency}; the session is in ${currency}.` });
+  }
+  const expected = target.kind === 'session' ? target.session.amount_minor : target.kind === 'counter' ? target.expectedMinor : null;
+  if (expected !== null && sms.amount_minor !== expected) {
+    reasons.push({
+      code: 'amount_mismatch',
+      message: `The SMS shows ${minorToDecimal(sms.amount_minor)} ${sms.currency ?? currency ?? ''}; ${
+        target.kind === 'session' ? 'the session asks' : 'the sale is'
+      } ${minorToDecimal(expected)} ${currency ?? sms.currency ?? ''}.`.replace(/ {2,}/g, ' '),
+    });
+  }
+  // R4 payer
+  if (target.kind === 'session') {
+    const { session } = target;
+    if (session.customer_phone && sms.counterparty && /\d{7,}/.test(sms.counterparty.replace(/\D/g, ''))) {
+      if (!samePhone(session.customer_phone, sms.counterparty)) {
+        reasons.push({
+          code: 'counterparty_mismatch',
+          message: `The SMS says the money came from ${sms.counterparty}; the session's customer phone is ${session.customer_phone}.`,
+        });
+      }
+    }
+  }
+  // R5 time
+  if (target.kind === 'session' && sms.received_at < target.session.created_at - facts.skewMs) {
+    reasons.push({
+      code: 'sms_predates_session',
+      message: `The SMS arrived at ${new Date(sms.received_at).toISOString()}, before the session was created (${new Date(target.session.created_at).toISOString()}).`,
+    });
+  }
+  if (facts.now - sms.received_at > facts.maxSmsAgeMs) {
+    reasons.push({
+      code: 'sms_too_old',
+      message: `The SMS is older than ${Math.round(facts.maxSmsAgeMs / 3_600_000)} hours; an old unclaimed credit needs a person's check.`,
+    });
+  }
+  // R6 balance (never for test-mode SMS)
+  if (facts.balance && sms.is_test === 0) {
+    if (gateway.balanceCheck === 'review') reasons.push(facts.balance);
+    else if (gateway.balanceCheck === 'warn') warnings.push(facts.balance);
+  }
+  // R7 source
+  if (facts.pastedOnly) {
+    reasons.push({
+      code: 'pasted_by_staff',
+      message: 'Only staff pasted this SMS; no modem or phone has delivered it. It settles by itself once one does.',
+    });
+  }
+  return reasons.length === 0 ? { verdict: 'pays', warnings } : { verdict: 'check_first', reasons, warnings };
+}
