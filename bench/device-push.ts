@@ -27,9 +27,10 @@ const DEVICE = 'bench-phone';
 
 const fixtures = fileURLToPath(new URL('../test/fixtures/sms/', import.meta.url));
 const mix = PROVIDER_IDS.flatMap((p) =>
-  (JSON.parse(fs.readFileSync(path.join(fixtures, `${p}.json`), 'utf8')) as { sender: string; body: string }[]).map(
-    ({ sender, body }) => ({ sender, body }),
-  ),
+  (JSON.parse(fs.readFileSync(path.join(fixtures, `${p}.json`), 'utf8')) as { sender: string; body: string }[]).map(({ sender, body }) => ({
+    sender,
+    body,
+  })),
 );
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'counterpay-bench-device-push-'));
@@ -45,12 +46,25 @@ fs.writeFileSync(
 const config = loadConfig({ dataDir, publicPort: 0, devicePort: 0, adminPort: 0, deviceHost: '127.0.0.1', adminHost: '127.0.0.1' }, {});
 const core = createCore(config, { logger: silentLogger(), rendererDir: null });
 const urls = await core.listen();
-addGateway(core.db, { merchantId: core.shop.merchantId, auditKey: core.shop.keys.audit_key, actor: 'bench' }, { provider: 'bkash', account: '01799999999' });
+addGateway(
+  core.db,
+  { merchantId: core.shop.merchantId, auditKey: core.shop.keys.audit_key, actor: 'bench' },
+  { provider: 'bkash', account: '01799999999' },
+);
 const authKey = core.shop.keys.device_auth_key;
 const apiKey = core.shop.keys.api_key;
 
-async function post(base: string, route: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(`${base}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+async function post(
+  base: string,
+  route: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: unknown }> {
+  const res = await fetch(`${base}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, json: await res.json() };
 }
 
@@ -71,7 +85,12 @@ if (bound.status !== 200) throw new Error(`bind failed: ${JSON.stringify(bound.j
 const sessionIds: string[] = [];
 const txnids: string[] = [];
 for (let i = 0; i < N_SESSIONS; i += 1) {
-  const created = await post(urls.public, '/api/payment/sessions', { amount: 500, order_id: `BENCH-${i}`, customer_phone: '01712345678' }, { 'X-API-Key': apiKey });
+  const created = await post(
+    urls.public,
+    '/api/payment/sessions',
+    { amount: 500, order_id: `BENCH-${i}`, customer_phone: '01712345678' },
+    { 'X-API-Key': apiKey },
+  );
   const id = (created.json as { session_id: string }).session_id;
   const txnid = `BKP${String(i).padStart(7, '0')}`;
   const submitted = await post(urls.public, `/api/checkout/${id}/submit`, { txnid });
@@ -138,7 +157,9 @@ async function throughput(batchSize: number): Promise<{ perSecond: number; sent:
 await throughput(1).catch(() => undefined);
 for (const size of [1, 50]) {
   const r = await throughput(size);
-  process.stdout.write(`device-push batch=${size}: ${r.perSecond} SMS/s (${r.accepted}/${r.sent} accepted over HTTP, one phone, sequential requests)\n`);
+  process.stdout.write(
+    `device-push batch=${size}: ${r.perSecond} SMS/s (${r.accepted}/${r.sent} accepted over HTTP, one phone, sequential requests)\n`,
+  );
 }
 
 const sortedEvent = [...toEvent].sort((a, b) => a - b);

@@ -16,9 +16,10 @@ import { SmsIngestor } from '../src-main/core/sms';
 
 const fixtures = fileURLToPath(new URL('../test/fixtures/sms/', import.meta.url));
 const messages = PROVIDER_IDS.flatMap((p) =>
-  (JSON.parse(fs.readFileSync(path.join(fixtures, `${p}.json`), 'utf8')) as { sender: string; body: string }[]).map(
-    ({ sender, body }) => ({ sender, body }),
-  ),
+  (JSON.parse(fs.readFileSync(path.join(fixtures, `${p}.json`), 'utf8')) as { sender: string; body: string }[]).map(({ sender, body }) => ({
+    sender,
+    body,
+  })),
 );
 
 function run(batchSize: number, durationMs: number): { perSecond: number; total: number; rows: number } {

@@ -28,10 +28,14 @@ function cli(dataDir: string, args: string[]): string {
 }
 
 async function startServer(dataDir: string): Promise<{ publicUrl: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', main, 'serve', '--data-dir', dataDir, '--public-port', '0', '--device-port', '0', '--admin-port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, COUNTERPAY_LOG_LEVEL: 'warn' },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', main, 'serve', '--data-dir', dataDir, '--public-port', '0', '--device-port', '0', '--admin-port', '0'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, COUNTERPAY_LOG_LEVEL: 'warn' },
+    },
+  );
   const lines = readline.createInterface({ input: child.stdout });
   const publicUrl = await new Promise<string>((resolve, reject) => {
     lines.on('line', (line) => {
@@ -126,7 +130,10 @@ async function lateMatches(count: number): Promise<void> {
     for (const { id, txnid } of pending) {
       const start = performance.now();
       core.sms.ingest(
-        { sender: 'bKash', body: `You have received Tk 500.00 from 01712345678. Ref 1. Fee Tk 0.00. Balance Tk 1,000.00. TrxID ${txnid} at 12/05/2026 11:25` },
+        {
+          sender: 'bKash',
+          body: `You have received Tk 500.00 from 01712345678. Ref 1. Fee Tk 0.00. Balance Tk 1,000.00. TrxID ${txnid} at 12/05/2026 11:25`,
+        },
         { source: 'apk', origin: 'bench', isTest: false },
       );
       const at = paidAt.get(id);
@@ -134,7 +141,9 @@ async function lateMatches(count: number): Promise<void> {
     }
     latencies.sort((a, b) => a - b);
     const pick = (q: number) => (latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN).toFixed(2);
-    process.stdout.write(`sms-to-success (late match, in-process): p50 ${pick(0.5)} ms, p99 ${pick(0.99)} ms (${latencies.length}/${count} settled)\n`);
+    process.stdout.write(
+      `sms-to-success (late match, in-process): p50 ${pick(0.5)} ms, p99 ${pick(0.99)} ms (${latencies.length}/${count} settled)\n`,
+    );
   } finally {
     await core.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -3,18 +3,7 @@
  * (parsers, gateways, `GET /api/providers`) and the renderer. Adding a wallet means
  * adding one entry here and one parser module under src-main/core/parsers/.
  */
-export const PROVIDER_IDS = [
-  'bkash',
-  'nagad',
-  'rocket',
-  'upay',
-  'easypaisa',
-  'jazzcash',
-  'gcash',
-  'maya',
-  'upi',
-  'mpesa',
-] as const;
+export const PROVIDER_IDS = ['bkash', 'nagad', 'rocket', 'upay', 'easypaisa', 'jazzcash', 'gcash', 'maya', 'upi', 'mpesa'] as const;
 
 export type ProviderId = (typeof PROVIDER_IDS)[number];
 

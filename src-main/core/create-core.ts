@@ -85,7 +85,8 @@ export function createCore(config: Config, deps: CoreDeps): Core {
   sms.onIngested((ingested) => {
     payments.onSmsStored(ingested);
     // After matching: the banner celebrates a credit that settled a checkout by itself too.
-    if (ingested.isNew) bus.emit('sms', { ...toSmsView(ingested.row, sms.smsRepo), credit_check: payments.creditCheck(ingested.row, 'arrival') });
+    if (ingested.isNew)
+      bus.emit('sms', { ...toSmsView(ingested.row, sms.smsRepo), credit_check: payments.creditCheck(ingested.row, 'arrival') });
   });
   const reparsed = sms.reparseUnparsed();
   if (reparsed > 0) logger.info({ reparsed }, 'parsed SMS that were stored raw');

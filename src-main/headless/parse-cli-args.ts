@@ -76,8 +76,20 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       adminHost: v['admin-host'],
       logLevel: v['log-level'],
     },
-    options: { provider: v.provider, account: v.account, variant: v.variant, label: v.label, kind: v.kind, auth: v.auth,
-      id: v.id, senders: v.senders, balanceCheck: v['balance-check'], enabled: v.enabled, name: v.name, balance: v.balance },
+    options: {
+      provider: v.provider,
+      account: v.account,
+      variant: v.variant,
+      label: v.label,
+      kind: v.kind,
+      auth: v.auth,
+      id: v.id,
+      senders: v.senders,
+      balanceCheck: v['balance-check'],
+      enabled: v.enabled,
+      name: v.name,
+      balance: v.balance,
+    },
   };
 }
 

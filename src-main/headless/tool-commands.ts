@@ -13,7 +13,11 @@ import type { RegisterForwarderInput } from '../../src-shared/contract/devices';
 function gatewaySettings(args: CliArgs): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const { senders, balanceCheck, enabled } = args.options;
-  if (senders !== undefined) out.extra_sender_ids = senders.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (senders !== undefined)
+    out.extra_sender_ids = senders
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
   if (balanceCheck !== undefined) out.balance_check = balanceCheck;
   if (enabled !== undefined) {
     if (enabled !== 'true' && enabled !== 'false') throw new AppError('validation_failed', '--enabled takes true or false');
@@ -68,9 +72,7 @@ export async function runToolCommand(args: CliArgs): Promise<number> {
     }
     if (group === 'gateway' && verb === 'add') {
       const { provider, account, variant, label } = args.options;
-      const input = Object.fromEntries(
-        Object.entries({ provider, account, variant, label }).filter(([, v]) => v !== undefined),
-      );
+      const input = Object.fromEntries(Object.entries({ provider, account, variant, label }).filter(([, v]) => v !== undefined));
       const ctx = { merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor };
       const settings = gatewaySettings(args);
       const added = addGateway(db, ctx, input);
@@ -83,7 +85,11 @@ export async function runToolCommand(args: CliArgs): Promise<number> {
       const { label, account } = args.options;
       const extra = Object.fromEntries(Object.entries({ label, account }).filter(([, v]) => v !== undefined));
       printJson(
-        updateGatewaySettings(db, { merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor }, { id, ...gatewaySettings(args), ...extra }),
+        updateGatewaySettings(
+          db,
+          { merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor },
+          { id, ...gatewaySettings(args), ...extra },
+        ),
       );
       return 0;
     }

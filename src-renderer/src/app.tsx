@@ -53,7 +53,11 @@ function Shell() {
             onClick={() => setTab(id)}
           >
             {label}
-            {id === 'queue' && waiting > 0 ? <span className="badge" data-testid="queue-count">{waiting}</span> : null}
+            {id === 'queue' && waiting > 0 ? (
+              <span className="badge" data-testid="queue-count">
+                {waiting}
+              </span>
+            ) : null}
           </button>
         ))}
       </nav>

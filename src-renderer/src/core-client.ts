@@ -1,9 +1,4 @@
-import type {
-  AdminCommandName,
-  AdminCommands,
-  AdminEventName,
-  AdminEvents,
-} from '../../src-shared/contract/admin';
+import type { AdminCommandName, AdminCommands, AdminEventName, AdminEvents } from '../../src-shared/contract/admin';
 import type { ErrorBody } from '../../src-shared/contract/errors';
 
 /** A failure from the core, carrying its stable code for the UI to switch on. */
@@ -52,11 +47,7 @@ export class CoreClient {
   }
 
   /** Subscribes to an event; returns an unsubscribe. `onState` reports the stream's health. */
-  on<E extends AdminEventName>(
-    event: E,
-    callback: (payload: AdminEvents[E]) => void,
-    onState?: (connected: boolean) => void,
-  ): () => void {
+  on<E extends AdminEventName>(event: E, callback: (payload: AdminEvents[E]) => void, onState?: (connected: boolean) => void): () => void {
     const url = `${this.connection.baseUrl}/api/admin/events?token=${encodeURIComponent(this.connection.token)}`;
     const source = new EventSource(url);
     const listener = (message: MessageEvent<string>) => callback(JSON.parse(message.data) as AdminEvents[E]);

@@ -16,7 +16,13 @@ export function CreditBanner() {
   return (
     <div className="banners">
       {toCheck.map((sms) => (
-        <div key={sms.id} className="banner to-check" role="alert" aria-label={`Payment to check: ${describe(sms)}`} data-testid="check-banner">
+        <div
+          key={sms.id}
+          className="banner to-check"
+          role="alert"
+          aria-label={`Payment to check: ${describe(sms)}`}
+          data-testid="check-banner"
+        >
           <div className="banner-main">
             <span className="banner-word">
               <span aria-hidden="true">⚠ </span>To check
@@ -35,7 +41,12 @@ export function CreditBanner() {
               ))}
             </ul>
           </div>
-          <button type="button" className="link" onClick={() => dismissToCheck(sms.id)} aria-label={`Hide the notice for TxnID ${sms.txnid ?? ''}`}>
+          <button
+            type="button"
+            className="link"
+            onClick={() => dismissToCheck(sms.id)}
+            aria-label={`Hide the notice for TxnID ${sms.txnid ?? ''}`}
+          >
             ✕
           </button>
         </div>

@@ -42,7 +42,9 @@ export function errorWords(err: unknown, doing: 'check' | 'accept'): string {
     case 'rate_limited':
       return 'Too many tries at once. Wait a few seconds and try again.';
     case 'not_found':
-      return doing === 'accept' ? 'This CounterPay core cannot accept payments at the counter yet: update it.' : 'CounterPay could not do that.';
+      return doing === 'accept'
+        ? 'This CounterPay core cannot accept payments at the counter yet: update it.'
+        : 'CounterPay could not do that.';
     case 'shutting_down':
       return 'CounterPay is restarting. Try again in a moment.';
     default:

@@ -89,8 +89,7 @@ function AnchorForm() {
     <section aria-label="Set a wallet balance">
       <h2>Set a wallet's balance</h2>
       <p className="muted">
-        When payments wait with “balance does not follow” because an SMS was missed, read the balance in the wallet app and
-        set it here.
+        When payments wait with “balance does not follow” because an SMS was missed, read the balance in the wallet app and set it here.
       </p>
       <form
         className="actions"
@@ -106,8 +105,19 @@ function AnchorForm() {
             </option>
           ))}
         </select>
-        <input aria-label="Account shown in the SMS (optional)" placeholder="Account in SMS, e.g. XX6788 (optional)" value={account} onChange={(e) => setAccount(e.target.value)} />
-        <input aria-label="Balance" placeholder="Balance, e.g. 1500.50" inputMode="decimal" value={balance} onChange={(e) => setBalance(e.target.value)} />
+        <input
+          aria-label="Account shown in the SMS (optional)"
+          placeholder="Account in SMS, e.g. XX6788 (optional)"
+          value={account}
+          onChange={(e) => setAccount(e.target.value)}
+        />
+        <input
+          aria-label="Balance"
+          placeholder="Balance, e.g. 1500.50"
+          inputMode="decimal"
+          value={balance}
+          onChange={(e) => setBalance(e.target.value)}
+        />
         <button type="submit" className="approve">
           Set balance
         </button>

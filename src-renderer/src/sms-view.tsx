@@ -48,7 +48,12 @@ export function SmsView() {
                     · {m.amount} {m.currency}
                   </>
                 ) : null}
-                {m.txnid ? <> · TxnID <code>{m.txnid}</code></> : null}
+                {m.txnid ? (
+                  <>
+                    {' '}
+                    · TxnID <code>{m.txnid}</code>
+                  </>
+                ) : null}
                 {m.corroborated ? <span className="pill ok"> corroborated</span> : null}
                 {m.manual ? <span className="pill warn"> pasted by staff</span> : null}
                 {m.is_test ? <span className="pill"> test</span> : null}

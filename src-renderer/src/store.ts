@@ -71,7 +71,10 @@ export function bannerFor(sms: SmsView): 'pays' | 'check_first' | null {
 
 export const useCounter = create<CounterState>((set, get) => {
   async function refresh(c: CoreClient): Promise<void> {
-    void c.invoke('balance.missing', {}).then((r) => set({ missing: r.missing }), () => undefined);
+    void c.invoke('balance.missing', {}).then(
+      (r) => set({ missing: r.missing }),
+      () => undefined,
+    );
     const [verifications, alerts, sms, sessions, devices] = await Promise.all([
       c.invoke('verifications.list', {}),
       c.invoke('alerts.list', {}),
@@ -127,7 +130,10 @@ export const useCounter = create<CounterState>((set, get) => {
       candidate.on('verifications', () => {
         void candidate.invoke('verifications.list', {}).then((r) => set({ verifications: r.verifications }));
         void candidate.invoke('alerts.list', {}).then((r) => set({ alerts: r.alerts }));
-        void candidate.invoke('balance.missing', {}).then((r) => set({ missing: r.missing }), () => undefined);
+        void candidate.invoke('balance.missing', {}).then(
+          (r) => set({ missing: r.missing }),
+          () => undefined,
+        );
       }),
       candidate.on('devices', (event) => set({ devices: event.devices })),
     ];

@@ -32,12 +32,10 @@ export interface StatusSnapshot {
 }
 
 /** Staff paste one SMS, or import a CSV/JSON export of many; everything is marked `manual`. */
-export type SmsImportArg =
-  | { sender: string; body: string; received_at?: string }
-  | { format: 'csv' | 'json'; content: string };
+export type SmsImportArg = { sender: string; body: string; received_at?: string } | { format: 'csv' | 'json'; content: string };
 
 export interface SmsImportResult {
-  results: ({ index: number; ok: true } & IngestResultView | { index: number; ok: false; code: string; message: string })[];
+  results: (({ index: number; ok: true } & IngestResultView) | { index: number; ok: false; code: string; message: string })[];
   stored: number;
   duplicates: number;
   rejected: number;

@@ -7,8 +7,7 @@ import type { ListenerName } from './api';
 
 /** What the core utility process posts to the Electron main process. */
 export type CoreProcessMessage =
-  | { type: 'ready'; urls: Record<ListenerName, string>; adminToken: string }
-  | { type: 'failed'; message: string };
+  { type: 'ready'; urls: Record<ListenerName, string>; adminToken: string } | { type: 'failed'; message: string };
 
 /** The admin URL and staff token the window needs, and nothing else. */
 export interface DesktopConnection {

@@ -52,7 +52,8 @@ describe('hosted checkout in Chromium', () => {
       // The stand-in merchant page (/api/health, JSON) makes Chromium ask for /favicon.ico;
       // the checkout page itself declares a data: icon and never does.
       if (new URL(msg.location().url || 'about:blank').pathname === '/favicon.ico') return;
-      if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console ${msg.type()}: ${msg.text()} at ${msg.location().url}`);
+      if (msg.type() === 'error' || msg.type() === 'warning')
+        problems.push(`console ${msg.type()}: ${msg.text()} at ${msg.location().url}`);
     });
     return problems;
   }

@@ -88,7 +88,10 @@ describe('counter check, accept and banners in Chromium', () => {
   // Depends on the core: txnid.lookup's can_accept, txnid.accept, and used_by afterwards.
   it('checks a TxnID (PAID), accepts it with Enter, then answers ALREADY USED here and at the checkout', async () => {
     await anchor('9679.00');
-    core.sms.ingest({ sender: 'bKash', body: BKASH('320.00', 'BKACPT0001', '9,999.00') }, { source: 'apk', origin: 'phone', isTest: false });
+    core.sms.ingest(
+      { sender: 'bKash', body: BKASH('320.00', 'BKACPT0001', '9,999.00') },
+      { source: 'apk', origin: 'phone', isTest: false },
+    );
     const { page, errors } = await openCounter();
     const box = page.getByLabel('TxnID', { exact: true });
     const verdict = page.getByTestId('txnid-verdict');
@@ -152,7 +155,10 @@ describe('counter check, accept and banners in Chromium', () => {
     const { page, errors, chimes } = await openCounter();
     await anchor('1000.00');
     core.sms.ingest({ sender: 'bKash', body: BKASH('77.00', 'BKTEST0001', '5,000.00') }, { source: 'apk', origin: 'phone', isTest: true });
-    core.sms.ingest({ sender: 'bKash', body: BKASH('200.00', 'BKBAL00001', '1,200.00') }, { source: 'apk', origin: 'phone', isTest: false });
+    core.sms.ingest(
+      { sender: 'bKash', body: BKASH('200.00', 'BKBAL00001', '1,200.00') },
+      { source: 'apk', origin: 'phone', isTest: false },
+    );
     const green = page.getByTestId('credit-banner');
     await expect.poll(() => green.textContent(), { timeout: 10_000 }).toContain('BKBAL00001');
     expect(await green.textContent()).toContain('200.00');
@@ -199,8 +205,22 @@ describe('counter check, accept and banners in Chromium', () => {
     });
     const base = { reasons: [], can_accept: false, used_by: null, message: '' };
     const answers: Record<string, TxnidLookupResult> = {
-      BKPAID0001: { ...base, verdict: 'received', txnid: 'BKPAID0001', can_accept: true, message: 'Received 320.00 BDT.', sms: sms(11, '320.00') },
-      BKRACE0001: { ...base, verdict: 'received', txnid: 'BKRACE0001', can_accept: true, message: 'Received 90.00 BDT.', sms: sms(12, '90.00') },
+      BKPAID0001: {
+        ...base,
+        verdict: 'received',
+        txnid: 'BKPAID0001',
+        can_accept: true,
+        message: 'Received 320.00 BDT.',
+        sms: sms(11, '320.00'),
+      },
+      BKRACE0001: {
+        ...base,
+        verdict: 'received',
+        txnid: 'BKRACE0001',
+        can_accept: true,
+        message: 'Received 90.00 BDT.',
+        sms: sms(12, '90.00'),
+      },
       BKUSED0001: {
         ...base,
         verdict: 'already_used',
@@ -220,7 +240,13 @@ describe('counter check, accept and banners in Chromium', () => {
         ],
         sms: sms(14, '60.00'),
       },
-      BKFAKE0001: { ...base, verdict: 'spoof', txnid: 'BKFAKE0001', message: 'A message with this TxnID came from 01999999999, which is not the wallet.', sms: null },
+      BKFAKE0001: {
+        ...base,
+        verdict: 'spoof',
+        txnid: 'BKFAKE0001',
+        message: 'A message with this TxnID came from 01999999999, which is not the wallet.',
+        sms: null,
+      },
       BKREV00001: {
         ...base,
         verdict: 'reversed',
@@ -229,7 +255,13 @@ describe('counter check, accept and banners in Chromium', () => {
         reasons: [{ code: 'reversed', message: 'The wallet reversed this payment.' }],
         sms: sms(15, '700.00'),
       },
-      BKWRONG001: { ...base, verdict: 'wrong_amount', txnid: 'BKWRONG001', message: 'The wallet received 450.00 BDT, not 500.00.', sms: sms(16, '450.00') },
+      BKWRONG001: {
+        ...base,
+        verdict: 'wrong_amount',
+        txnid: 'BKWRONG001',
+        message: 'The wallet received 450.00 BDT, not 500.00.',
+        sms: sms(16, '450.00'),
+      },
       BKNONE0001: { ...base, verdict: 'not_found', txnid: 'BKNONE0001', message: 'No wallet SMS with this TxnID has arrived.', sms: null },
     };
     const accepts: Record<string, unknown>[] = [];
@@ -247,13 +279,24 @@ describe('counter check, accept and banners in Chromium', () => {
           verdict: 'already_used',
           txnid: 'BKRACE0001',
           message: 'Already used.',
-          used_by: { transaction_id: 72, session_id: null, order_id: null, source: 'counter', amount: '90.00', at: new Date().toISOString() },
+          used_by: {
+            transaction_id: 72,
+            session_id: null,
+            order_id: null,
+            source: 'counter',
+            amount: '90.00',
+            at: new Date().toISOString(),
+          },
           sms: sms(12, '90.00'),
         };
         await route.fulfill({
           status: 409,
           contentType: 'application/json',
-          body: JSON.stringify({ error: 'This transaction ID has already been used.', merchant_message: 'The TxnID already paid another payment.', code: 'txnid_already_used' }),
+          body: JSON.stringify({
+            error: 'This transaction ID has already been used.',
+            merchant_message: 'The TxnID already paid another payment.',
+            code: 'txnid_already_used',
+          }),
         });
         return;
       }
@@ -378,13 +421,19 @@ describe('counter check, accept and banners in Chromium', () => {
     });
     const banners = page.locator('.banners');
     core.bus.emit('sms', view(90_001, 'BKEVFAKE01', { kind: 'spoof', credit_check: null }));
-    core.bus.emit('sms', view(90_002, 'BKEVREJ001', { credit_check: { verdict: 'rejected', reasons: [{ code: 'reversed', message: 'Reversed.' }] } }));
+    core.bus.emit(
+      'sms',
+      view(90_002, 'BKEVREJ001', { credit_check: { verdict: 'rejected', reasons: [{ code: 'reversed', message: 'Reversed.' }] } }),
+    );
     core.bus.emit('sms', view(90_003, 'BKEVTEST01', { is_test: true, credit_check: { verdict: 'pays', reasons: [] } }));
     core.bus.emit('sms', view(90_004, 'BKEVNONE01', {}));
-    core.bus.emit('sms', view(90_005, 'BKEVCHK001', {
-      amount: '60.00',
-      credit_check: { verdict: 'check_first', reasons: [{ code: 'pasted_by_staff', message: 'Only staff pasted this SMS.' }] },
-    }));
+    core.bus.emit(
+      'sms',
+      view(90_005, 'BKEVCHK001', {
+        amount: '60.00',
+        credit_check: { verdict: 'check_first', reasons: [{ code: 'pasted_by_staff', message: 'Only staff pasted this SMS.' }] },
+      }),
+    );
     const amber = page.getByTestId('check-banner');
     await expect.poll(() => amber.count(), { timeout: 10_000 }).toBe(1);
     expect(await amber.textContent()).toContain('To check');
@@ -426,9 +475,7 @@ describe('counter check, accept and banners in Chromium', () => {
         contentType: 'application/json',
         body: JSON.stringify({
           result: {
-            alerts: [
-              alert(1, 'transaction_reversed', 'bKash reversed TxnID BKREV00001 (700.00 BDT).'),
-            ],
+            alerts: [alert(1, 'transaction_reversed', 'bKash reversed TxnID BKREV00001 (700.00 BDT).')],
           },
         }),
       }),

@@ -77,12 +77,8 @@ describe('counter UI in Chromium', () => {
     } finally {
       closeDatabase(other);
     }
-    await expect
-      .poll(() => page.getByTestId('count-gateways').locator('.value').textContent(), { timeout: 15_000 })
-      .toBe('1');
-    await expect.poll(() => page.getByTestId('gateway').first().textContent(), { timeout: 10_000 }).toContain(
-      '01711111111, XX6788',
-    );
+    await expect.poll(() => page.getByTestId('count-gateways').locator('.value').textContent(), { timeout: 15_000 }).toBe('1');
+    await expect.poll(() => page.getByTestId('gateway').first().textContent(), { timeout: 10_000 }).toContain('01711111111, XX6788');
     // The CSP the admin listener sends let the bundle run without a single violation.
     expect(errors).toEqual([]);
     await page.close();
@@ -142,9 +138,9 @@ describe('counter UI in Chromium', () => {
     await expect.poll(() => page.getByRole('status').textContent(), { timeout: 10_000 }).toContain('Stored as credit');
     const csv = `address,body\nbKash,"${BKASH('800.00', 'BKCSV00001')}"\nbKash,"${BKASH('700.00', 'BKPASTE001')}"\n`;
     await page.getByTestId('sms-import').setInputFiles({ name: 'backup.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 10_000 }).toBe(
-      'Imported: 1 new, 1 already stored, 0 refused.',
-    );
+    await expect
+      .poll(() => page.getByRole('status').textContent(), { timeout: 10_000 })
+      .toBe('Imported: 1 new, 1 already stored, 0 refused.');
     const rows = page.getByTestId('sms-row').filter({ hasText: 'BKCSV00001' });
     await expect.poll(() => rows.first().textContent(), { timeout: 10_000 }).toContain('pasted by staff');
     await page.close();
@@ -157,7 +153,7 @@ describe('counter UI in Chromium', () => {
     await page.getByLabel('Balance', { exact: true }).fill('12,345.60');
     await page.getByRole('button', { name: 'Set balance' }).click();
     await expect.poll(() => page.getByRole('status').textContent(), { timeout: 10_000 }).toContain('12345.60');
-    const row = core.db.prepare("SELECT provider, balance_minor, set_by FROM balance_anchors ORDER BY id DESC LIMIT 1").get();
+    const row = core.db.prepare('SELECT provider, balance_minor, set_by FROM balance_anchors ORDER BY id DESC LIMIT 1').get();
     expect(row).toEqual({ provider: 'bkash', balance_minor: 1_234_560, set_by: 'staff' });
     const audit = core.db.prepare("SELECT actor, details FROM audit_log WHERE action = 'balance.anchored' ORDER BY seq DESC LIMIT 1").get();
     expect(audit).toEqual({ actor: 'staff', details: JSON.stringify({ balance: '12345.60' }) });
@@ -166,7 +162,11 @@ describe('counter UI in Chromium', () => {
 
   it('checks a TxnID a customer shows: PAID, WRONG AMOUNT, NOT FOUND', async () => {
     // The wallet's balance is known (as staff would set it), so this credit's 9,999.00 follows.
-    anchorBalance(core.db, { merchantId: core.shop.merchantId, auditKey: core.shop.keys.audit_key, actor: 'staff', now: Date.now() }, { provider: 'bkash', balance: '9679.00' });
+    anchorBalance(
+      core.db,
+      { merchantId: core.shop.merchantId, auditKey: core.shop.keys.audit_key, actor: 'staff', now: Date.now() },
+      { provider: 'bkash', balance: '9679.00' },
+    );
     await new Promise((resolve) => setTimeout(resolve, 5));
     core.sms.ingest({ sender: 'bKash', body: BKASH('320.00', 'BKCHECK001') }, { source: 'apk', origin: 'phone', isTest: false });
     const page = await browser.newPage();

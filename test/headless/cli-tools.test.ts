@@ -118,7 +118,20 @@ describe('counterpay gateway', () => {
     const dir = makeTempDir();
     const added = singleJson(
       await runCli(
-        ['gateway', 'add', '--data-dir', dir, '--provider', 'bkash', '--account', '01711111111,XX6788', '--variant', 'personal', '--label', 'Shop bKash'],
+        [
+          'gateway',
+          'add',
+          '--data-dir',
+          dir,
+          '--provider',
+          'bkash',
+          '--account',
+          '01711111111,XX6788',
+          '--variant',
+          'personal',
+          '--label',
+          'Shop bKash',
+        ],
         env,
       ),
     ) as Record<string, unknown>;
@@ -152,9 +165,7 @@ describe('counterpay gateway', () => {
         await runCli(['gateway', 'add', '--data-dir', dir, '--provider', 'upi', '--account', 'XX1234', '--variant', 'agent'], env),
       ),
     ).toMatch(/variant/);
-    expect(expectOneLineFailure(await runCli(['gateway', 'add', '--data-dir', dir, '--provider', 'nagad'], env))).toMatch(
-      /account/,
-    );
+    expect(expectOneLineFailure(await runCli(['gateway', 'add', '--data-dir', dir, '--provider', 'nagad'], env))).toMatch(/account/);
   });
 });
 

@@ -14,7 +14,20 @@ describe('gateway settings from the CLI', () => {
     const dir = makeTempDir();
     const env = cleanEnv(dir);
     const added = await runCli(
-      ['gateway', 'add', '--data-dir', dir, '--provider', 'bkash', '--account', '01711111111', '--senders', 'BKASH-NEW, bKash2', '--balance-check', 'warn'],
+      [
+        'gateway',
+        'add',
+        '--data-dir',
+        dir,
+        '--provider',
+        'bkash',
+        '--account',
+        '01711111111',
+        '--senders',
+        'BKASH-NEW, bKash2',
+        '--balance-check',
+        'warn',
+      ],
       env,
     );
     expect(added.code).toBe(0);
@@ -22,7 +35,10 @@ describe('gateway settings from the CLI', () => {
     expect(view.extra_sender_ids).toEqual(['BKASH-NEW', 'bKash2']);
     expect(view.balance_check).toBe('warn');
 
-    const updated = await runCli(['gateway', 'update', '--data-dir', dir, '--id', String(view.id), '--enabled', 'false', '--balance-check', 'off'], env);
+    const updated = await runCli(
+      ['gateway', 'update', '--data-dir', dir, '--id', String(view.id), '--enabled', 'false', '--balance-check', 'off'],
+      env,
+    );
     expect(updated.code).toBe(0);
     expect(JSON.parse(updated.stdout)).toMatchObject({ enabled: false, balance_check: 'off', extra_sender_ids: ['BKASH-NEW', 'bKash2'] });
 
@@ -43,7 +59,10 @@ describe('gateway settings from the CLI', () => {
       const ingestor = new SmsIngestor(db, shop.merchantId, silentLogger());
       const body = 'You have received Tk 500.00 from 01712345678. Fee Tk 0.00. Balance Tk 1,500.50. TrxID BKQ1W2E3R4 at 12/05/2026 11:25';
       expect(ingestor.ingest({ sender: 'BKASH-NEW', body }, { source: 'apk', origin: 'p', isTest: false }).sms.kind).toBe('credit');
-      expect(ingestor.ingest({ sender: '+8801712345678', body: body.replace('500.00', '501.00') }, { source: 'apk', origin: 'p', isTest: false }).sms.kind).toBe('spoof');
+      expect(
+        ingestor.ingest({ sender: '+8801712345678', body: body.replace('500.00', '501.00') }, { source: 'apk', origin: 'p', isTest: false })
+          .sms.kind,
+      ).toBe('spoof');
     } finally {
       closeDatabase(db);
     }

@@ -32,7 +32,19 @@ describe('kill -9 in the middle of traffic', () => {
   it('keeps every acknowledged SMS, session and decision', async () => {
     const dir = makeTempDir();
     const env = cleanEnv(dir);
-    const args = ['serve', '--data-dir', dir, '--public-port', '0', '--device-port', '0', '--admin-port', '0', '--device-host', '127.0.0.1'];
+    const args = [
+      'serve',
+      '--data-dir',
+      dir,
+      '--public-port',
+      '0',
+      '--device-port',
+      '0',
+      '--admin-port',
+      '0',
+      '--device-host',
+      '127.0.0.1',
+    ];
     // Keys exist before the server starts, so the test can read them from the database's keyring.
     const db0 = openDatabase(dir);
     const keys = ensureShop(db0, dir).keys;

@@ -5,13 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../src-main/core/audit';
 import { closeDatabase, openDatabase } from '../../src-main/core/db';
 import { ensureShop } from '../../src-main/core/shop';
-import {
-  cleanEnv, useSandbox,
-  loopback,
-  runCli,
-  startServer,
-  type RunningServer,
-} from '../support/child-process';
+import { cleanEnv, useSandbox, loopback, runCli, startServer, type RunningServer } from '../support/child-process';
 import { expectErrorShape, httpRequest } from '../support/http-client';
 import { makeTempDir } from '../support/temp-dir';
 
@@ -55,10 +49,7 @@ function walIsFolded(dir: string): boolean {
 describe('counterpay serve', () => {
   it('prints the ready line, sees CLI changes at once, and stops cleanly on SIGTERM', async () => {
     const dir = makeTempDir();
-    const server = await startServer(
-      ['serve', '--data-dir', dir, '--public-port', '0', '--device-port', '0', '--admin-port', '0'],
-      env,
-    );
+    const server = await startServer(['serve', '--data-dir', dir, '--public-port', '0', '--device-port', '0', '--admin-port', '0'], env);
     for (const url of Object.values(server.urls)) expect(url).toMatch(/^http:\/\/[^\s/]+:\d+$/);
     expect(new URL(server.urls.public).port).not.toBe('0');
     await expectHealthy(server);
@@ -158,10 +149,7 @@ describe('counterpay serve', () => {
   it('stops cleanly on SIGTERM while a counter window holds the event stream open', async () => {
     const dir = makeTempDir();
     const keys = (await cliJson(['keys', '--json', '--data-dir', dir])) as Record<string, string>;
-    const server = await startServer(
-      ['serve', '--data-dir', dir, '--public-port', '0', '--device-port', '0', '--admin-port', '0'],
-      env,
-    );
+    const server = await startServer(['serve', '--data-dir', dir, '--public-port', '0', '--device-port', '0', '--admin-port', '0'], env);
     const controller = new AbortController();
     const res = await fetch(`${server.urls.admin}/api/admin/events`, {
       headers: { Authorization: `Bearer ${keys.admin_token}` },
@@ -189,10 +177,7 @@ describe('counterpay serve', () => {
   it('a rotated admin token takes effect in the running server at once', async () => {
     const dir = makeTempDir();
     const before = (await cliJson(['keys', '--json', '--data-dir', dir])) as Record<string, string>;
-    const server = await startServer(
-      ['serve', '--data-dir', dir, '--public-port', '0', '--device-port', '0', '--admin-port', '0'],
-      env,
-    );
+    const server = await startServer(['serve', '--data-dir', dir, '--public-port', '0', '--device-port', '0', '--admin-port', '0'], env);
     expect((await rpc(server, before.admin_token as string, 'status.get')).status).toBe(200);
     const after = (await cliJson(['keys', 'rotate', 'admin_token', '--json', '--data-dir', dir])) as Record<string, string>;
     expect(after.admin_token).not.toBe(before.admin_token);
@@ -203,16 +188,10 @@ describe('counterpay serve', () => {
 
   it('a port already in use fails in one line with a non-zero exit and no stack', async () => {
     const dir = makeTempDir();
-    const first = await startServer(
-      ['serve', '--data-dir', dir, '--public-port', '0', '--device-port', '0', '--admin-port', '0'],
-      env,
-    );
+    const first = await startServer(['serve', '--data-dir', dir, '--public-port', '0', '--device-port', '0', '--admin-port', '0'], env);
     const busyPort = new URL(first.urls.admin).port;
     const other = makeTempDir();
-    const second = await runCli(
-      ['serve', '--data-dir', other, '--public-port', '0', '--device-port', '0', '--admin-port', busyPort],
-      env,
-    );
+    const second = await runCli(['serve', '--data-dir', other, '--public-port', '0', '--device-port', '0', '--admin-port', busyPort], env);
     expect(second.code).not.toBe(0);
     expect(second.code).not.toBeNull();
     const lines = second.stderr.split('\n').filter((l) => l.trim() !== '');

@@ -60,9 +60,7 @@ export function runCommand(
   options: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number },
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = track(
-      spawn(command, [...args], { cwd: options.cwd ?? REPO_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] }),
-    );
+    const child = track(spawn(command, [...args], { cwd: options.cwd ?? REPO_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] }));
     let stdout = '';
     let stderr = '';
     child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -100,11 +98,7 @@ export interface RunningServer {
  * Spawns `node --import tsx src-main/headless/main.ts <args>` and waits for its
  * `ready public=... device=... admin=...` line on stdout.
  */
-export function startServer(
-  args: readonly string[],
-  env: NodeJS.ProcessEnv,
-  readyTimeoutMs = 45_000,
-): Promise<RunningServer> {
+export function startServer(args: readonly string[], env: NodeJS.ProcessEnv, readyTimeoutMs = 45_000): Promise<RunningServer> {
   const child = track(
     spawn(process.execPath, ['--import', 'tsx', HEADLESS_MAIN, ...args], {
       cwd: REPO_ROOT,

@@ -13,22 +13,16 @@ export interface Fixture {
 
 export function baseFixture(db: Db): Fixture {
   const now = 1_790_000_000_000;
-  const merchantId = Number(
-    db.prepare("INSERT INTO merchants (name, created_at) VALUES ('Test shop', ?)").run(now).lastInsertRowid,
-  );
+  const merchantId = Number(db.prepare("INSERT INTO merchants (name, created_at) VALUES ('Test shop', ?)").run(now).lastInsertRowid);
   const brandId = Number(
-    db.prepare("INSERT INTO brands (merchant_id, name, created_at) VALUES (?, 'Brand', ?)").run(merchantId, now)
-      .lastInsertRowid,
+    db.prepare("INSERT INTO brands (merchant_id, name, created_at) VALUES (?, 'Brand', ?)").run(merchantId, now).lastInsertRowid,
   );
   return { db, merchantId, brandId, now };
 }
 
 let sessionCounter = 0;
 
-export function insertSession(
-  f: Fixture,
-  o: { id?: string; amountMinor?: number; isTest?: 0 | 1; orderId?: string } = {},
-): string {
+export function insertSession(f: Fixture, o: { id?: string; amountMinor?: number; isTest?: 0 | 1; orderId?: string } = {}): string {
   sessionCounter += 1;
   const id = o.id ?? `sess_${String(sessionCounter).padStart(12, '0')}`;
   f.db
@@ -36,8 +30,17 @@ export function insertSession(
       `INSERT INTO sessions (id, merchant_id, brand_id, order_id, amount_minor, currency, is_test, expires_at, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, 'BDT', ?, ?, ?, ?)`,
     )
-    .run(id, f.merchantId, f.brandId, o.orderId ?? `order-${sessionCounter}`, o.amountMinor ?? 50_000, o.isTest ?? 0,
-      f.now + 3_600_000, f.now, f.now);
+    .run(
+      id,
+      f.merchantId,
+      f.brandId,
+      o.orderId ?? `order-${sessionCounter}`,
+      o.amountMinor ?? 50_000,
+      o.isTest ?? 0,
+      f.now + 3_600_000,
+      f.now,
+      f.now,
+    );
   return id;
 }
 

@@ -115,7 +115,11 @@ export function expectErrorShape(result: HttpResult, status: number, code: strin
   expect(String(result.headers['content-type'])).toMatch(/^application\/json/);
   const body = result.json as Record<string, unknown>;
   expect(body).toBeTypeOf('object');
-  expect(Object.keys(body).filter((k) => !ERROR_HINTS.includes(k)).sort()).toEqual(['code', 'error', 'merchant_message']);
+  expect(
+    Object.keys(body)
+      .filter((k) => !ERROR_HINTS.includes(k))
+      .sort(),
+  ).toEqual(['code', 'error', 'merchant_message']);
   expect(body.code).toBe(code);
   expect(typeof body.error).toBe('string');
   expect(typeof body.merchant_message).toBe('string');

@@ -77,15 +77,18 @@ export function buildAdminHandlers(deps: AdminHandlerDeps): AdminHandlers {
       return { resolved: deps.payments.resolveAlert(id) };
     },
     'balance.anchor': (arg) => {
-      const outcome = anchorChain(db, { merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor: 'staff', now: deps.clock() }, arg);
+      const outcome = anchorChain(
+        db,
+        { merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor: 'staff', now: deps.clock() },
+        arg,
+      );
       // SMS the new anchor made trusted may now pay the attempts held on them.
       deps.payments.onBalanceRelinked(outcome.relinked);
       return { anchored: true, provider: outcome.provider, account: outcome.account, balance: outcome.balance };
     },
     'balance.missing': () => ({ missing: missingSms(db, shop.merchantId) }),
     'devices.list': () => ({ devices: listDeviceHealth(db, shop.merchantId, deps.clock(), deps.offlineAfterMs) }),
-    'devices.pairing': () =>
-      buildPairingPayload({ dataDir: deps.dataDir, devicePort: deps.devicePort(), deviceHost: deps.deviceHost }),
+    'devices.pairing': () => buildPairingPayload({ dataDir: deps.dataDir, devicePort: deps.devicePort(), deviceHost: deps.deviceHost }),
     'forwarders.register': (arg) => registerForwarder(db, deps.dataDir, arg, 'staff'),
     'forwarders.list': () => ({ forwarders: listForwarders(db, deps.dataDir) }),
     'forwarders.remove': (arg) => {

@@ -13,16 +13,7 @@ export interface AuditEntry {
 }
 
 function rowHash(key: string, row: Omit<AuditRow, 'hash'>): string {
-  const canonical = JSON.stringify([
-    row.seq,
-    row.at,
-    row.actor,
-    row.action,
-    row.subject_type,
-    row.subject_id,
-    row.details,
-    row.prev_hash,
-  ]);
+  const canonical = JSON.stringify([row.seq, row.at, row.actor, row.action, row.subject_type, row.subject_id, row.details, row.prev_hash]);
   return crypto.createHmac('sha256', key).update(canonical).digest('hex');
 }
 

@@ -16,7 +16,15 @@ const anchorSchema = z.object({
   /** UPI: the bank whose SMS report this account ("SBI", or one of its sender headers), when it cannot be told from the chains. */
   bank: z.string().trim().max(32).optional(),
   /** Wallets whose SMS name no account, when the shop has several gateways of it: whose balance this is. */
-  gateway_id: z.union([z.number().int().positive(), z.string().trim().regex(/^\d{1,12}$/)]).optional(),
+  gateway_id: z
+    .union([
+      z.number().int().positive(),
+      z
+        .string()
+        .trim()
+        .regex(/^\d{1,12}$/),
+    ])
+    .optional(),
   balance: z.string().trim().max(20),
 });
 
@@ -53,7 +61,11 @@ function chainOfAnchor(repo: BalanceRepo, merchantId: number, input: AnchorInput
   const only = existing.length === 1 ? existing[0] : undefined;
   if (only) return { key: only.chain_key, account: only.account, bank: only.bank };
   if (provider !== 'upi') return { key: digits.slice(-10), account: digits.slice(-10), bank: '' };
-  if (existing.length > 1) throw invalid('bank', `account …${digits.slice(-4)} has SMS from ${existing.map((c) => c.bank).join(' and ')}; say which bank this balance is for`);
+  if (existing.length > 1)
+    throw invalid(
+      'bank',
+      `account …${digits.slice(-4)} has SMS from ${existing.map((c) => c.bank).join(' and ')}; say which bank this balance is for`,
+    );
   if (!bank) throw invalid('bank', 'no SMS of this account came in yet; say which bank sends them (SBI, HDFC, …)');
   const account = digits.slice(-4);
   return { key: `${bank}:${account}`, account, bank };
@@ -77,7 +89,11 @@ export interface AnchorOutcome {
  * mended for good. A broken SMS that follows the anchored balance exactly becomes trusted
  * (`relinked`). Audit-logged, as it changes what settles.
  */
-export function anchorChain(db: Db, ctx: { merchantId: number; auditKey: string; actor: string; now: number }, raw: unknown): AnchorOutcome {
+export function anchorChain(
+  db: Db,
+  ctx: { merchantId: number; auditKey: string; actor: string; now: number },
+  raw: unknown,
+): AnchorOutcome {
   const input = parseOrThrow(anchorSchema, raw);
   const minor = decimalToMinor(input.balance.replace(/,/g, ''));
   if (minor === null) throw invalid('balance', 'a decimal amount like "1500.50"');
@@ -87,15 +103,33 @@ export function anchorChain(db: Db, ctx: { merchantId: number; auditKey: string;
     const target = chainOfAnchor(repo, ctx.merchantId, input);
     repo.closeChain(ctx.merchantId, provider, target.key);
     const id = repo.anchor(ctx.merchantId, provider, target.key, minor, ctx.now, ctx.actor);
-    repo.ensureChain(ctx.merchantId, provider, target.key, target.account, target.bank || (chainParts(provider, target.key).bank ?? ''), ctx.now);
-    const relinked = relinkFrom(repo, ctx.merchantId, provider, target.key, { origin: 'anchor', id, balance_minor: minor, at: ctx.now, tip: 1 });
-    appendAudit(db, ctx.auditKey, {
-      actor: ctx.actor,
-      action: 'balance.anchored',
-      subjectType: 'wallet',
-      subjectId: `${provider}:${target.key}`,
-      details: { balance: minorToDecimal(minor), ...(relinked.length > 0 ? { relinked_sms: relinked } : {}) },
-    }, ctx.now);
+    repo.ensureChain(
+      ctx.merchantId,
+      provider,
+      target.key,
+      target.account,
+      target.bank || (chainParts(provider, target.key).bank ?? ''),
+      ctx.now,
+    );
+    const relinked = relinkFrom(repo, ctx.merchantId, provider, target.key, {
+      origin: 'anchor',
+      id,
+      balance_minor: minor,
+      at: ctx.now,
+      tip: 1,
+    });
+    appendAudit(
+      db,
+      ctx.auditKey,
+      {
+        actor: ctx.actor,
+        action: 'balance.anchored',
+        subjectType: 'wallet',
+        subjectId: `${provider}:${target.key}`,
+        details: { balance: minorToDecimal(minor), ...(relinked.length > 0 ? { relinked_sms: relinked } : {}) },
+      },
+      ctx.now,
+    );
     return { chain: target, relinked };
   });
   return { anchored: true, provider, account: chain.account, chain: chain.key, balance: minorToDecimal(minor), relinked };

@@ -112,7 +112,13 @@ function later(a: BalancePoint | null, b: BalancePoint | null): BalancePoint | n
 }
 
 /** The chain's most recent point (at or before a time): its latest trusted SMS or its latest anchor. */
-export function mostRecentPoint(repo: BalanceRepo, merchantId: number, provider: string, key: string, atOrBefore?: number): BalancePoint | null {
+export function mostRecentPoint(
+  repo: BalanceRepo,
+  merchantId: number,
+  provider: string,
+  key: string,
+  atOrBefore?: number,
+): BalancePoint | null {
   return later(repo.latestSmsPoint(merchantId, provider, key, atOrBefore), repo.latestAnchor(merchantId, provider, key, atOrBefore));
 }
 
@@ -254,7 +260,14 @@ function chainsToCheck(
 ): string[] {
   if (ownKey !== null && ownKey !== UNASSIGNED_CHAIN) return [ownKey];
   if (place.gatewayBound) {
-    return gateway ? [gatewayChainKey(repo.gateways(row.merchant_id, row.provider).map((g) => g.id), gateway.id)] : place.keys;
+    return gateway
+      ? [
+          gatewayChainKey(
+            repo.gateways(row.merchant_id, row.provider).map((g) => g.id),
+            gateway.id,
+          ),
+        ]
+      : place.keys;
   }
   return place.keys;
 }
@@ -291,12 +304,24 @@ function brokenReason(row: Chained, place: Placement, repo: BalanceRepo, gateway
   };
 }
 
-function silentReason(row: ChainSmsRow & { provider: string }, repo: BalanceRepo, gateway: { id: number } | null | undefined): ReviewReason | null {
+function silentReason(
+  row: ChainSmsRow & { provider: string },
+  repo: BalanceRepo,
+  gateway: { id: number } | null | undefined,
+): ReviewReason | null {
   const place = placementOf(row, repo);
   if (!place) return null;
   const keys = place.gatewayBound
     ? chainsToCheck(row, place, repo, gateway, null)
-    : [...new Set([...place.keys, ...repo.chainsOf(row.merchant_id, row.provider).filter((c) => sameAccount(c.account, place.account)).map((c) => c.chain_key)])];
+    : [
+        ...new Set([
+          ...place.keys,
+          ...repo
+            .chainsOf(row.merchant_id, row.provider)
+            .filter((c) => sameAccount(c.account, place.account))
+            .map((c) => c.chain_key),
+        ]),
+      ];
   // The printed wallet time is the sender's to choose; a forger would backdate it before the
   // chain's first point. Any trusted point the device had seen by arrival counts.
   const at = Math.max(orderTimeOf(row), row.received_at);
@@ -314,7 +339,11 @@ function silentReason(row: ChainSmsRow & { provider: string }, repo: BalanceRepo
  * not follow, or prints no balance although its account's chain did. The gateway, when given,
  * picks the chain of a wallet whose SMS name no account.
  */
-export function checkBalance(sms: SmsRow, balances: BalanceRepo, gateway?: { id: number; identifiers: readonly string[] } | null): ReviewReason | null {
+export function checkBalance(
+  sms: SmsRow,
+  balances: BalanceRepo,
+  gateway?: { id: number; identifiers: readonly string[] } | null,
+): ReviewReason | null {
   if (sms.is_test === 1 || sms.amount_minor === null || !sms.provider) return null;
   const row = balances.sms(sms.id) ?? asChainRow(sms);
   if (row.provider === null || row.is_test === 1) return null;

@@ -28,7 +28,11 @@ export function accountDigits(hint: string | null | undefined): string {
   if (typeof hint !== 'string') return '';
   let lastMask = -1;
   for (const m of hint.matchAll(MASK)) lastMask = m.index;
-  if (lastMask >= 0) return hint.slice(lastMask + 1).replace(/\D/g, '').slice(-4);
+  if (lastMask >= 0)
+    return hint
+      .slice(lastMask + 1)
+      .replace(/\D/g, '')
+      .slice(-4);
   const digits = hint.replace(/\D/g, '');
   return digits.length >= 10 ? digits.slice(-10) : digits;
 }

@@ -42,7 +42,9 @@ export function missingSms(db: Db, merchantId: number): MissingSmsView[] {
     if (!reference) continue;
     let gateways = gatewaysOf.get(chain.provider);
     if (!gateways) {
-      gateways = repo.gateways(merchantId, chain.provider).map((g) => ({ id: g.id, identifiers: JSON.parse(g.account_identifiers) as string[] }));
+      gateways = repo
+        .gateways(merchantId, chain.provider)
+        .map((g) => ({ id: g.id, identifiers: JSON.parse(g.account_identifiers) as string[] }));
       gatewaysOf.set(chain.provider, gateways);
     }
     const parts = chainParts(chain.provider, chain.chain_key);
@@ -52,8 +54,12 @@ export function missingSms(db: Db, merchantId: number): MissingSmsView[] {
       .flatMap((k) => repo.brokenFrom(merchantId, chain.provider, k, reference.at, MAX_BROKEN_PER_CHAIN))
       .sort((a, b) => a.at - b.at || a.id - b.id);
     const gatewayId = parts.gatewayBound
-      ? gatewayOfChain(gateways.map((g) => g.id), chain.chain_key)
-      : (gateways.find((g) => g.identifiers.some((i) => accountDigits(i) !== '' && sameAccount(accountDigits(i), parts.account)))?.id ?? null);
+      ? gatewayOfChain(
+          gateways.map((g) => g.id),
+          chain.chain_key,
+        )
+      : (gateways.find((g) => g.identifiers.some((i) => accountDigits(i) !== '' && sameAccount(accountDigits(i), parts.account)))?.id ??
+        null);
     for (const gap of gapsAfter(reference, broken)) {
       views.push({
         provider: chain.provider,

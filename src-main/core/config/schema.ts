@@ -41,7 +41,12 @@ export const configSchema = z
     admin: listener('127.0.0.1', 8788),
     http: z
       .object({
-        jsonLimitBytes: z.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+        jsonLimitBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(10 * 1024 * 1024)
+          .default(64 * 1024),
         /** How long a shutdown waits for in-flight requests before cutting them. */
         shutdownGraceMs: z.number().int().min(0).max(120_000).default(10_000),
         /** Socket addresses of reverse proxies (the tunnel) whose forwarding headers are believed. */
@@ -54,14 +59,23 @@ export const configSchema = z
     log: z
       .object({
         level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-        fileMaxBytes: z.number().int().min(64 * 1024).default(10 * 1024 * 1024),
+        fileMaxBytes: z
+          .number()
+          .int()
+          .min(64 * 1024)
+          .default(10 * 1024 * 1024),
         fileCount: z.number().int().min(1).max(100).default(5),
       })
       .strict()
       .prefault({}),
     sessions: z
       .object({
-        ttlHours: z.number().int().min(1).max(24 * 30).default(24),
+        ttlHours: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 30)
+          .default(24),
         /** The tunnel's public address (https://pay.example.com); checkout_url is built on it. */
         publicBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
       })
@@ -99,9 +113,19 @@ export const configSchema = z
         /** Clocks of phone and PC disagree; an SMS this much older than its session still counts. */
         skewSeconds: z.number().int().min(0).max(3600).default(120),
         /** An SMS older than this never settles a session by itself. */
-        maxSmsAgeHours: z.number().int().min(1).max(24 * 30).default(48),
+        maxSmsAgeHours: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 30)
+          .default(48),
         /** A submitted TxnID whose SMS has not arrived after this long fails ("no such TxnID"). */
-        notFoundAfterMinutes: z.number().int().min(1).max(24 * 60).default(30),
+        notFoundAfterMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60)
+          .default(30),
         /** Wrong TxnIDs a session accepts before it refuses more (brute-forcing TxnIDs must not pay). */
         maxGuessesPerSession: z.number().int().min(1).max(100).default(8),
         sweepIntervalSeconds: z.number().int().min(1).max(3600).default(30),

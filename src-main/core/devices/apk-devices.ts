@@ -1,14 +1,6 @@
 import { z } from 'zod';
 import { writeTransaction, type Db } from '../db';
-import {
-  findDevice,
-  markUnbound,
-  touchSeen,
-  touchSms,
-  upsertBoundDevice,
-  type DeviceKind,
-  type DeviceRow,
-} from '../db/repos/device-repo';
+import { findDevice, markUnbound, touchSeen, touchSms, upsertBoundDevice, type DeviceKind, type DeviceRow } from '../db/repos/device-repo';
 import { AppError } from '../errors';
 import type { DeliveryContext, SmsIngestor } from '../sms';
 import type { DeviceView, SmsUploadItem, SmsUploadResponse } from './types';
@@ -32,8 +24,7 @@ export function toDeviceView(row: DeviceRow): DeviceView {
 }
 
 /** Android IDs, UUIDs, serials: printable ASCII, no spaces, at most 128. */
-const typeError = (expected: string) => (issue: { input?: unknown }) =>
-  issue.input === undefined ? 'is required' : `must be ${expected}`;
+const typeError = (expected: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${expected}`);
 
 export const deviceIdSchema = z
   .string({ error: typeError('a string') })
@@ -71,18 +62,10 @@ export const smsUploadSchema = z.object({
 export { parseOrThrow } from '../errors';
 
 export function deviceUnknown(deviceId: string): AppError {
-  return new AppError(
-    'device_unknown',
-    `Device "${deviceId}" is not bound (never bound, or unbound). Call /api/device/bind again.`,
-  );
+  return new AppError('device_unknown', `Device "${deviceId}" is not bound (never bound, or unbound). Call /api/device/bind again.`);
 }
 
-export function bindApkDevice(
-  db: Db,
-  merchantId: number,
-  input: z.infer<typeof bindSchema>,
-  now: number,
-): DeviceView {
+export function bindApkDevice(db: Db, merchantId: number, input: z.infer<typeof bindSchema>, now: number): DeviceView {
   const row = writeTransaction(db, () =>
     upsertBoundDevice(db, {
       merchantId,

@@ -20,7 +20,10 @@ function hmac(secret: string, ...parts: (Buffer | string)[]): Buffer {
 
 /** `abc…`, `sha256=abc…`, any case. */
 function normaliseHex(presented: string): string {
-  return presented.trim().replace(/^sha256=/i, '').toLowerCase();
+  return presented
+    .trim()
+    .replace(/^sha256=/i, '')
+    .toLowerCase();
 }
 
 function checkAge(timestampMs: number, now: number): VerifyResult {
@@ -67,7 +70,8 @@ export function verifyCapcom6(input: {
  * pull request #85, never merged), so new generic forwarders use token or timestamp_sign.
  */
 export function verifyBodyHmac(input: { secret: string; bodies: readonly Buffer[]; signature: string | undefined }): VerifyResult {
-  if (!input.signature) return { ok: false, reason: 'the X-Signature header is required (an app that cannot sign needs a forwarder registered in token mode)' };
+  if (!input.signature)
+    return { ok: false, reason: 'the X-Signature header is required (an app that cannot sign needs a forwarder registered in token mode)' };
   const presented = normaliseHex(input.signature);
   for (const body of input.bodies) {
     if (safeEqual(hmac(input.secret, body).toString('hex'), presented)) return { ok: true };

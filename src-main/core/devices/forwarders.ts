@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { appendAudit } from '../audit';
 import { writeTransaction, type Db } from '../db';
-import { clearForwarderSeen, findForwarderById, listDevicesOfKind, markUnbound, spendSign, touchSeen, upsertBoundDevice, type DeviceRow } from '../db/repos/device-repo';
+import {
+  clearForwarderSeen,
+  findForwarderById,
+  listDevicesOfKind,
+  markUnbound,
+  spendSign,
+  touchSeen,
+  upsertBoundDevice,
+  type DeviceRow,
+} from '../db/repos/device-repo';
 import { firstMerchantId } from '../shop';
 import { AppError } from '../errors';
 import { hashKey, randomString, readKeyFile } from '../secrets';
@@ -92,13 +101,18 @@ export function registerForwarder(
     // Registered, not yet heard from.
     clearForwarderSeen(db, deviceId);
     if (key) {
-      appendAudit(db, key, {
-        actor,
-        action: 'forwarder.registered',
-        subjectType: 'device',
-        subjectId: deviceId,
-        details: { kind: input.kind, auth, label: input.label },
-      }, now);
+      appendAudit(
+        db,
+        key,
+        {
+          actor,
+          action: 'forwarder.registered',
+          subjectType: 'device',
+          subjectId: deviceId,
+          details: { kind: input.kind, auth, label: input.label },
+        },
+        now,
+      );
     }
     const file = readForwarderFile(dataDir);
     const entry: ForwarderEntry = {
@@ -242,7 +256,10 @@ export function receiveForwarderWebhook(
   const entry = readForwarderFile(deps.dataDir).forwarders[deviceId];
   if (!entry) throw new AppError('unauthorized', `Forwarder ${deviceId} has no entry in forwarders.json; register it again.`);
   if (entry.kind !== format) {
-    throw new AppError('device_unknown', `Forwarder ${deviceId} is registered as ${entry.kind}; post to ${webhookPath(deviceId, entry.kind)}.`);
+    throw new AppError(
+      'device_unknown',
+      `Forwarder ${deviceId} is registered as ${entry.kind}; post to ${webhookPath(deviceId, entry.kind)}.`,
+    );
   }
   const verdict = authenticate(deps.db, format, entry, row, req, now);
   if (!verdict.ok) {
@@ -251,6 +268,9 @@ export function receiveForwarderWebhook(
   writeTransaction(deps.db, () => touchSeen(deps.db, row.id, now));
   const extraction = format === 'capcom6' ? extractCapcom6(req.body) : extractGeneric(req.body, entry.field_map);
   if (extraction.kind === 'ignored') return { ok: true, ignored: true, event: extraction.event };
-  const messages = extraction.messages.map((m) => ({ ...m, received_at: pinReceivedAt(m.received_at, now, { utcOffsetMinutes: deps.utcOffsetMinutes }) }));
+  const messages = extraction.messages.map((m) => ({
+    ...m,
+    received_at: pinReceivedAt(m.received_at, now, { utcOffsetMinutes: deps.utcOffsetMinutes }),
+  }));
   return ingestForDevice(deps.db, deps.sms, row, messages, { source: 'forwarder', origin: deviceId, isTest: false }, now);
 }

@@ -118,9 +118,7 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     router.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile(path.join(dir, 'index.html')));
   } else {
     router.get('/', (_req, res) => {
-      res
-        .type('text/plain')
-        .send('CounterPay core is running. The counter UI is not built: run `npm run build:renderer`.\n');
+      res.type('text/plain').send('CounterPay core is running. The counter UI is not built: run `npm run build:renderer`.\n');
     });
   }
   return router;

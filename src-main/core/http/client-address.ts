@@ -61,12 +61,14 @@ export function isValidProxyEntry(entry: string): boolean {
   return parseEntry(entry) !== null;
 }
 
-type Entry = { kind: 'address'; address: string; family: 'ipv4' | 'ipv6' } | {
-  kind: 'subnet';
-  network: string;
-  prefix: number;
-  family: 'ipv4' | 'ipv6';
-};
+type Entry =
+  | { kind: 'address'; address: string; family: 'ipv4' | 'ipv6' }
+  | {
+      kind: 'subnet';
+      network: string;
+      prefix: number;
+      family: 'ipv4' | 'ipv6';
+    };
 
 function parseEntry(raw: string): Entry | null {
   const entry = raw.trim();

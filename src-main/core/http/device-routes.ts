@@ -108,11 +108,18 @@ export function deviceRoutes(deps?: DeviceRouteDeps): Router {
     const device = requireBoundDevice(deps.db, merchantId, 'apk', input.device_id);
     const at = now();
     const messages = input.messages.map((m) => inShopTime(m, at, deps.utcOffsetMinutes));
-    const answer = ingestForDevice(deps.db, deps.sms, device, messages, {
-      source: 'apk',
-      origin: input.device_id,
-      isTest: false,
-    }, at);
+    const answer = ingestForDevice(
+      deps.db,
+      deps.sms,
+      device,
+      messages,
+      {
+        source: 'apk',
+        origin: input.device_id,
+        isTest: false,
+      },
+      at,
+    );
     res.json(answer);
   });
 

@@ -110,11 +110,7 @@ function claimedSet(db: Db): Set<string> {
   return set;
 }
 
-type Decision =
-  | { kind: 'first' }
-  | { kind: 'replay'; row: IdempotencyRow }
-  | { kind: 'mismatch' }
-  | { kind: 'wait' };
+type Decision = { kind: 'first' } | { kind: 'replay'; row: IdempotencyRow } | { kind: 'mismatch' } | { kind: 'wait' };
 
 /**
  * Mount per merchant-API POST route (or router) AFTER express.json and AFTER
@@ -154,9 +150,7 @@ export function idempotency(options: IdempotencyOptions): RequestHandler {
       if (status !== null && status >= 200 && status <= 499) text = JSON.stringify(body === undefined ? null : body);
       if (status !== null && text !== undefined) {
         const stored = text;
-        writeTransaction(db, () =>
-          completeIdempotencyKey(db, { keyHash, fingerprint, status, body: stored, now: clock() }),
-        );
+        writeTransaction(db, () => completeIdempotencyKey(db, { keyHash, fingerprint, status, body: stored, now: clock() }));
       } else {
         writeTransaction(db, () => releaseIdempotencyKey(db, keyHash, fingerprint));
       }
@@ -236,11 +230,9 @@ export function idempotency(options: IdempotencyOptions): RequestHandler {
         if (clientGone) return;
         if (Date.now() >= deadline) {
           return next(
-            new AppError(
-              'conflict',
-              'A request with this X-Idempotency-Key is still being processed; retry it later.',
-              { publicMessage: 'This request is still being processed. Please retry shortly.' },
-            ),
+            new AppError('conflict', 'A request with this X-Idempotency-Key is still being processed; retry it later.', {
+              publicMessage: 'This request is still being processed. Please retry shortly.',
+            }),
           );
         }
         await sleep(pollMs);

@@ -11,10 +11,7 @@ const spec: WalletSpec = {
   currency: 'BDT',
   txnidPattern: /^[A-Z0-9]{8,12}$/,
   gate: /trx\s?id/i,
-  reversal: [
-    re(String.raw`\b${TK}${AMT}[^.]{0,80}?\brevers(?:ed|al)\b`),
-    re(String.raw`\brevers(?:ed|al)\b[^.]{0,80}?${TK}${AMT}`),
-  ],
+  reversal: [re(String.raw`\b${TK}${AMT}[^.]{0,80}?\brevers(?:ed|al)\b`), re(String.raw`\brevers(?:ed|al)\b[^.]{0,80}?${TK}${AMT}`)],
   credit: [
     re(String.raw`\byou have received (?:payment |deposit )?(?:of )?${TK}${AMT} from ${PARTY}`),
     re(String.raw`\bcash in ${TK}${AMT} from (?<party>\+?\d{6,15}) successful`),
@@ -23,7 +20,9 @@ const spec: WalletSpec = {
     re(String.raw`(?<party>\+?(?:88)?01\d{9})\s?(?:নম্বর\s?)?থেকে\s?(?:${TK})?${AMT}\s?(?:টাকা\s?)?(?:পে(?:\u09DF|\u09AF\u09BC)েছেন|গ্রহণ)`),
   ],
   debit: [
-    re(String.raw`\b(?:you have sent|send money|cash ?out|payment (?:of )?|you have paid|bill pay(?:ment)?|mobile recharge|recharge request of|transfer(?:red)?)\s?${TK}${AMT}`),
+    re(
+      String.raw`\b(?:you have sent|send money|cash ?out|payment (?:of )?|you have paid|bill pay(?:ment)?|mobile recharge|recharge request of|transfer(?:red)?)\s?${TK}${AMT}`,
+    ),
     re(String.raw`\b${TK}${AMT} (?:sent|paid|transferred|debited)\b`),
   ],
   // "Ref <text>" runs to the genuine ". Fee" / ". Balance" that follow it (the last ones).

@@ -11,16 +11,15 @@ const spec: WalletSpec = {
   txnidPattern: /^\d{8,14}$/,
   gate: /\btrx\s?id\b/i,
   fieldsFromStart: true,
-  reversal: [
-    re(String.raw`\b${RS}${AMT}[^.]{0,80}?\brevers(?:ed|al)\b`),
-    re(String.raw`\brevers(?:ed|al)\b[^.]{0,80}?${RS}${AMT}`),
-  ],
+  reversal: [re(String.raw`\b${RS}${AMT}[^.]{0,80}?\brevers(?:ed|al)\b`), re(String.raw`\brevers(?:ed|al)\b[^.]{0,80}?${RS}${AMT}`)],
   credit: [
     re(
       String.raw`\byou have received (?:${RS})?${AMT} from (?<name>[^.]{1,60}?) (?:with easypaisa account(?: (?<party>[\d*X-]{6,16}))?|in your easypaisa account)`,
     ),
     re(String.raw`\byou have successfully deposited ${RS}${AMT}\b`),
-    re(String.raw`\b${RS}${AMT} (?:has been )?received from (?<name>[A-Za-z][A-Za-z .']{0,50}?)(?: with easypaisa account)?(?: (?<party>[\d*X-]{6,16}))?(?=[.,]|\s(?:on|via|trx)\b|$)`),
+    re(
+      String.raw`\b${RS}${AMT} (?:has been )?received from (?<name>[A-Za-z][A-Za-z .']{0,50}?)(?: with easypaisa account)?(?: (?<party>[\d*X-]{6,16}))?(?=[.,]|\s(?:on|via|trx)\b|$)`,
+    ),
   ],
   debit: [
     re(String.raw`\b${RS}${AMT} (?:has been )?(?:successfully )?(?:sent|transferred|paid|debited|withdrawn)\b`),

@@ -11,10 +11,7 @@ const spec: WalletSpec = {
   currency: 'PHP',
   txnidPattern: /^\d{10,15}$/,
   gate: /\bref\b/i,
-  reversal: [
-    re(String.raw`\b${PHP}${AMT}[^.]{0,80}?\brevers(?:ed|al)\b`),
-    re(String.raw`\brevers(?:ed|al)\b[^.]{0,80}?${PHP}${AMT}`),
-  ],
+  reversal: [re(String.raw`\b${PHP}${AMT}[^.]{0,80}?\brevers(?:ed|al)\b`), re(String.raw`\brevers(?:ed|al)\b[^.]{0,80}?${PHP}${AMT}`)],
   credit: [
     re(String.raw`\byou have received (?:${PHP})?${AMT} of gcash from (?<name>.{1,60}?)\s(?<party>${PH_MOBILE})(?=[\s.,]|$)`),
     re(String.raw`\byou have received (?:${PHP})?${AMT} of gcash from (?<name>[^.]{1,60}?)(?:\.|\sw\/)`),

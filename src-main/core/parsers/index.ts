@@ -25,18 +25,7 @@ export interface ParseSmsOptions {
 }
 
 /** In PROVIDER_IDS order; spoof attribution takes the first wallet that reads a credit. */
-export const WALLET_PARSERS: readonly WalletParser[] = [
-  bkash,
-  nagad,
-  rocket,
-  upay,
-  easypaisa,
-  jazzcash,
-  gcash,
-  maya,
-  upi,
-  mpesa,
-];
+export const WALLET_PARSERS: readonly WalletParser[] = [bkash, nagad, rocket, upay, easypaisa, jazzcash, gcash, maya, upi, mpesa];
 
 const BY_PROVIDER = new Map<ProviderId, WalletParser>(WALLET_PARSERS.map((p) => [p.provider, p]));
 const BUILT_IN_SENDERS = new Map<ProviderId, ReadonlySet<string>>(

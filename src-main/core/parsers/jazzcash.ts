@@ -11,10 +11,7 @@ const spec: WalletSpec = {
   txnidPattern: /^\d{8,14}$/,
   gate: /\b(?:tid|trx\s?id|transaction id)\b/i,
   fieldsFromStart: true,
-  reversal: [
-    re(String.raw`\b${RS}${AMT}[^.]{0,80}?\brevers(?:ed|al)\b`),
-    re(String.raw`\brevers(?:ed|al)\b[^.]{0,80}?${RS}${AMT}`),
-  ],
+  reversal: [re(String.raw`\b${RS}${AMT}[^.]{0,80}?\brevers(?:ed|al)\b`), re(String.raw`\brevers(?:ed|al)\b[^.]{0,80}?${RS}${AMT}`)],
   credit: [
     re(String.raw`\byou have received ${RS}${AMT} from (?:(?<party>${PK_MOBILE})\s?)?(?<name>[^.]{0,60}?)\.(?=\s|$)`),
     re(

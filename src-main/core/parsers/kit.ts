@@ -44,8 +44,7 @@ export interface WalletSpec {
 
 const DEFAULT_FAILED =
   /\b(?:failed|unsuccessful|not successful|could not be (?:processed|completed)|declined|insufficient (?:balance|funds?))\b/i;
-const DEFAULT_OTP =
-  /\b(?:otp|verification code|one[- ]time (?:password|pin|code)|security code|passcode|authentication code)\b/i;
+const DEFAULT_OTP = /\b(?:otp|verification code|one[- ]time (?:password|pin|code)|security code|passcode|authentication code)\b/i;
 const DEFAULT_PROMO =
   /(?:\b(?:offers?|cash ?back|discount|congrat\w*|win|won|bonus|deals?|visit|download|free|gifts?|campaign|lucky|rewards?|enjoy|pre-approved|apply now)\b|https?:\/\/|www\.|\d\s?%)/i;
 
@@ -102,21 +101,11 @@ function build(spec: WalletSpec, text: string, kind: BodyKind, m: RegExpExecArra
 }
 
 function isComplete(spec: WalletSpec, p: WalletBodyParse): boolean {
-  return (
-    p.amount !== null &&
-    isPositiveAmount(p.amount) &&
-    p.txnid !== null &&
-    spec.txnidPattern.test(normalizeTxnid(p.txnid))
-  );
+  return p.amount !== null && isPositiveAmount(p.amount) && p.txnid !== null && spec.txnidPattern.test(normalizeTxnid(p.txnid));
 }
 
 /** null: no rule matched. A matched rule with holes yields `unknown`, never a partial credit. */
-function moneyIn(
-  spec: WalletSpec,
-  text: string,
-  rules: readonly RegExp[],
-  kind: 'credit' | 'reversal',
-): WalletBodyParse | null {
+function moneyIn(spec: WalletSpec, text: string, rules: readonly RegExp[], kind: 'credit' | 'reversal'): WalletBodyParse | null {
   let matchedAny = false;
   for (const re of rules) {
     const m = re.exec(text);

@@ -11,10 +11,7 @@ const spec: WalletSpec = {
   currency: 'PHP',
   txnidPattern: /^[A-Z0-9]{8,20}$/,
   gate: /\bref/i,
-  reversal: [
-    re(String.raw`\b${PHP}${AMT}[^.]{0,80}?\brevers(?:ed|al)\b`),
-    re(String.raw`\brevers(?:ed|al)\b[^.]{0,80}?${PHP}${AMT}`),
-  ],
+  reversal: [re(String.raw`\b${PHP}${AMT}[^.]{0,80}?\brevers(?:ed|al)\b`), re(String.raw`\brevers(?:ed|al)\b[^.]{0,80}?${PHP}${AMT}`)],
   credit: [
     re(String.raw`\byou(?: have|'ve)? received\s?${PHP}${AMT} from (?<name>[^()]{0,60}?)\s?\(?(?<party>${PH_MOBILE})\)?`),
     re(String.raw`\byou(?: have|'ve)? received\s?${PHP}${AMT} from (?<name>[^.]{1,60}?)(?=\son\s|\.)`),

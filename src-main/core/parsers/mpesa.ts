@@ -25,10 +25,7 @@ const spec: WalletSpec = {
     ),
     re(String.raw`${CODE}on (?<time>${WHEN})\s?give ${KSH}${AMT} cash to (?<name>.{1,80}?)(?=\s?new m-pesa balance)`),
   ],
-  debit: [
-    re(String.raw`\b${KSH}${AMT} (?:sent|paid) to\b`),
-    re(String.raw`\b(?:withdraw|you bought|you have paid)\s?${KSH}${AMT}`),
-  ],
+  debit: [re(String.raw`\b${KSH}${AMT} (?:sent|paid) to\b`), re(String.raw`\b(?:withdraw|you bought|you have paid)\s?${KSH}${AMT}`)],
   txnid: [],
   balance: [re(String.raw`\bnew (?:m-pesa |account |business )?(?:account )?balance (?:is|was)\s?${KSH}${NUM}`, 'gi')],
   // Sends, payments and withdrawals end with "Transaction cost, Ksh28.00.".

@@ -22,9 +22,7 @@ const spec: WalletSpec = {
     re(String.raw`\bbangla qr successfully received${AMOUNT_LABEL}`),
     re(String.raw`^received ${TK}${AMT} from (?<party>\+?\d{6,15})\b`),
   ],
-  debit: [
-    re(String.raw`\b(?:send money|cash ?out|payment to|mobile recharge|bill pay(?:ment)?)\b.{0,80}?${TK}${AMT}`),
-  ],
+  debit: [re(String.raw`\b(?:send money|cash ?out|payment to|mobile recharge|bill pay(?:ment)?)\b.{0,80}?${TK}${AMT}`)],
   // "Ref: <text>" is the payer's line, up to the genuine TxnID line after it.
   payerText: [/\bRef\s?:[\s\S]*(?=\s*T(?:xn|rx|rnx)\.?\s?ID\s?:)/i],
   txnid: [/\bt(?:xn|rx|rnx)\.?\s?id\s?[:.]?\s?(?<v>[A-Z0-9]{4,20})\b/gi],

@@ -84,7 +84,9 @@ export function isPositiveAmount(amount: string): boolean {
 /** Upper case, no spaces or punctuation: the form TxnIDs are matched in. */
 export function normalizeTxnid(raw: string): string {
   if (typeof raw !== 'string') return '';
-  return toAsciiDigits(raw).toUpperCase().replace(/[^A-Z0-9]/g, '');
+  return toAsciiDigits(raw)
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, '');
 }
 
 /** Trims a captured field and drops trailing sentence punctuation; null when empty. */

@@ -10,10 +10,7 @@ const spec: WalletSpec = {
   currency: 'BDT',
   txnidPattern: /^[A-Z0-9]{8,12}$/,
   gate: /\btxn\s?id/i,
-  reversal: [
-    re(String.raw`\b${TK}${AMT}[^.]{0,80}?\brevers(?:ed|al)\b`),
-    re(String.raw`\brevers(?:ed|al)\b[^.]{0,80}?${TK}${AMT}`),
-  ],
+  reversal: [re(String.raw`\b${TK}${AMT}[^.]{0,80}?\brevers(?:ed|al)\b`), re(String.raw`\brevers(?:ed|al)\b[^.]{0,80}?${TK}${AMT}`)],
   credit: [
     re(String.raw`\b${TK}${AMT} received from (?<party>(?:[A-Za-z ]{0,30}?A\/C\s?:?\s?)?[*X\d+]{4,20})`),
     re(String.raw`\bcash ?in ${TK}${AMT}(?: successful)? from (?<party>(?:A\/C\s?:?\s?)?[*X\d+]{4,20})`),

@@ -10,10 +10,7 @@ const spec: WalletSpec = {
   currency: 'BDT',
   txnidPattern: /^[A-Z0-9]{8,12}$/,
   gate: /\bt(?:xn|rx|rnx)\.?\s?id/i,
-  reversal: [
-    re(String.raw`\b${TK}${AMT}[^.]{0,80}?\brevers(?:ed|al)\b`),
-    re(String.raw`\brevers(?:ed|al)\b[^.]{0,80}?${TK}${AMT}`),
-  ],
+  reversal: [re(String.raw`\b${TK}${AMT}[^.]{0,80}?\brevers(?:ed|al)\b`), re(String.raw`\brevers(?:ed|al)\b[^.]{0,80}?${TK}${AMT}`)],
   credit: [
     re(String.raw`\b(?:you have )?received ${TK}${AMT} from (?<party>\+?\d{6,15})\b`),
     re(String.raw`\b${TK}${AMT} has been received from (?<party>\+?\d{6,15})\b`),
@@ -21,9 +18,7 @@ const spec: WalletSpec = {
     re(String.raw`\bcash ?in (?:of )?${TK}${AMT} (?:successful )?from (?<party>\+?\d{6,15})\b`),
     re(String.raw`\bmoney received\.?\s?amount\s?:\s?${TK}${AMT}\s?(?:sender|from)\s?:\s?(?<party>\S{3,20})`),
   ],
-  debit: [
-    re(String.raw`\b(?:you have sent|send money|sent|cash ?out|payment(?: of)?|paid|recharge|bill pay(?:ment)?)\s?${TK}${AMT}`),
-  ],
+  debit: [re(String.raw`\b(?:you have sent|send money|sent|cash ?out|payment(?: of)?|paid|recharge|bill pay(?:ment)?)\s?${TK}${AMT}`)],
   txnid: [/\bt(?:xn|rx|rnx)\.?\s?id\s?[:.]?\s?(?<v>[A-Z0-9]{4,20})\b/gi],
   balance: [re(String.raw`\b(?:balance|bal)\s?:?\s?${TK}${NUM}`, 'gi')],
   // Debits: "Fee Tk 5.00".

@@ -13,7 +13,9 @@ const spec: WalletSpec = {
   txnidPattern: /^\d{12}$/,
   gate: /\b(?:upi|imps|ref)/i,
   reversal: [
-    re(String.raw`\b${INR}${AMT}[^.]{0,80}?\brevers(?:ed|al) of (?:upi |imps )?credit\b[^.]{0,60}?\b(?:ref|rrn)\b[^\d]{0,12}(?<txn>\d{12})`),
+    re(
+      String.raw`\b${INR}${AMT}[^.]{0,80}?\brevers(?:ed|al) of (?:upi |imps )?credit\b[^.]{0,60}?\b(?:ref|rrn)\b[^\d]{0,12}(?<txn>\d{12})`,
+    ),
   ],
   credit: [
     // HDFC: Credit Alert! Rs.500.00 credited to HDFC Bank A/c XX1234 on 12-05-26 from VPA a@okaxis (UPI 612345678901)

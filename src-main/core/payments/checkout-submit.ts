@@ -13,9 +13,7 @@ import type { SessionLifecycle } from './session-lifecycle';
 import { parseCheckoutSubmit } from './submit-input';
 import { normalizeSubmittedTxnid, txnidFitsProvider } from './txnid';
 
-export type SubmitOutcome =
-  | { status: 'success'; session: SessionView }
-  | { status: 'pending'; session: SessionView; review: boolean };
+export type SubmitOutcome = { status: 'success'; session: SessionView } | { status: 'pending'; session: SessionView; review: boolean };
 
 export type TxResult = { ok: SubmitOutcome; changed: boolean } | { error: AppError };
 
@@ -65,7 +63,10 @@ export class CheckoutSubmit {
 
   private submitInTx(session: SessionRow, input: { txnid?: unknown; gateway_id?: unknown }, now: number): TxResult {
     const txnid = normalizeSubmittedTxnid(input.txnid);
-    if (!txnid) return { error: new AppError('validation_failed', 'txnid: give the transaction ID from the wallet SMS', { hints: { field: 'txnid' } }) };
+    if (!txnid)
+      return {
+        error: new AppError('validation_failed', 'txnid: give the transaction ID from the wallet SMS', { hints: { field: 'txnid' } }),
+      };
     const gateways = enabledGateways(this.store.db, session.merchant_id).filter(
       (g) => isProviderId(g.provider) && providerInfo(g.provider).currency === session.currency,
     );
@@ -99,13 +100,22 @@ export class CheckoutSubmit {
       const other = found[0];
       if (other) return this.rejectWithSms(session, txnid, fitting[0] as GatewayChoice, other, now);
       if (providers.length > 1 && !chosen) {
-        return { error: new AppError('gateway_unknown', 'Choose the wallet you paid with.', { publicMessage: 'Please choose the wallet you paid with.', hints: { field: 'gateway_id' } }) };
+        return {
+          error: new AppError('gateway_unknown', 'Choose the wallet you paid with.', {
+            publicMessage: 'Please choose the wallet you paid with.',
+            hints: { field: 'gateway_id' },
+          }),
+        };
       }
       if (claims.length > 0) return this.guess(session, new AppError('txnid_already_used'), now);
       // Unconfirmed TxnIDs cost a guesser nothing until they time out; cap how many one session holds.
       const open = this.store.transactions.pendingForSession(session.id).filter((t) => t.sms_id === null).length;
       if (open >= MAX_OPEN_CLAIMS_PER_SESSION) {
-        return this.guess(session, new AppError('too_many_attempts', `Session ${session.id} already waits on ${open} unconfirmed TxnIDs.`), now);
+        return this.guess(
+          session,
+          new AppError('too_many_attempts', `Session ${session.id} already waits on ${open} unconfirmed TxnIDs.`),
+          now,
+        );
       }
       const gateway = chosen ?? (fitting[0] as GatewayChoice);
       insertAttempt(this.store, attemptRow(session, txnid, gateway, null, 'pending', now));
@@ -139,16 +149,26 @@ export class CheckoutSubmit {
     now: number,
   ): TxResult {
     if (verdict.verdict === 'rejected') {
-      if (verdict.code === 'already_used' || verdict.code === 'claimed') return this.guess(session, new AppError('txnid_already_used'), now);
+      if (verdict.code === 'already_used' || verdict.code === 'claimed')
+        return this.guess(session, new AppError('txnid_already_used'), now);
       return this.rejectWithSms(session, txnid, gateway, sms, now);
     }
     if (verdict.verdict === 'check_first') {
-      insertAttempt(this.store, attemptRow(session, txnid, gateway, sms, 'pending', now, { review: [...verdict.reasons, ...verdict.warnings] }));
+      insertAttempt(
+        this.store,
+        attemptRow(session, txnid, gateway, sms, 'pending', now, { review: [...verdict.reasons, ...verdict.warnings] }),
+      );
       touchSession(this.store, session.id, now);
-      this.store.logger.info({ session_id: session.id, sms_id: sms.id, reasons: verdict.reasons.map((r) => r.code) }, 'attempt held for review');
+      this.store.logger.info(
+        { session_id: session.id, sms_id: sms.id, reasons: verdict.reasons.map((r) => r.code) },
+        'attempt held for review',
+      );
       return { ok: { status: 'pending', session: this.store.view(session), review: true }, changed: true };
     }
-    const id = insertAttempt(this.store, attemptRow(session, txnid, gateway, sms, 'success', now, { result_source: source, review: verdict.warnings }));
+    const id = insertAttempt(
+      this.store,
+      attemptRow(session, txnid, gateway, sms, 'success', now, { result_source: source, review: verdict.warnings }),
+    );
     const view = markSessionPaid(this.store, session, now);
     raiseWarnings(this.store, session, id, sms, verdict.warnings, now);
     this.store.logger.info({ session_id: session.id, sms_id: sms.id, transaction_id: id, source }, 'session paid');

@@ -53,7 +53,12 @@ export class CounterSale {
   constructor(private readonly store: PaymentsStore) {}
 
   /** The live credit behind a TxnID and the verdict on it for a counter sale, inside a transaction. */
-  private assess(input: CounterInput): { sms: SmsRow | null; found: SmsRow[]; verdict: CreditVerdict | null; gateway: ReturnType<typeof gatewayForSms> } {
+  private assess(input: CounterInput): {
+    sms: SmsRow | null;
+    found: SmsRow[];
+    verdict: CreditVerdict | null;
+    gateway: ReturnType<typeof gatewayForSms>;
+  } {
     const found = this.store.deps.sms.byTxnid(this.store.deps.merchantId, false, input.txnid.normalized);
     const sms = pickCredit(found, this.store) ?? found.find((s) => s.kind === 'spoof') ?? null;
     if (!sms) return { sms: null, found, verdict: null, gateway: null };
@@ -96,7 +101,13 @@ export class CounterSale {
           sms: summary,
         };
       }
-      return { ...base, verdict: 'held', reasons: verdict.reasons, message: `Check first. ${verdict.reasons.map((r) => r.message).join(' ')}`, sms: summary };
+      return {
+        ...base,
+        verdict: 'held',
+        reasons: verdict.reasons,
+        message: `Check first. ${verdict.reasons.map((r) => r.message).join(' ')}`,
+        sms: summary,
+      };
     }
     switch (verdict.code) {
       case 'spoof':
@@ -107,17 +118,34 @@ export class CounterSale {
           sms: null,
         };
       case 'reversed':
-        return { ...base, verdict: 'reversed', message: `The wallet reversed this payment of ${money}. Do not hand over goods for it.`, sms: summary };
+        return {
+          ...base,
+          verdict: 'reversed',
+          message: `The wallet reversed this payment of ${money}. Do not hand over goods for it.`,
+          sms: summary,
+        };
       case 'already_used': {
         const used = this.usedBy(sms);
-        return { ...base, verdict: 'already_used', used_by: used ? this.usedView(used) : null, message: this.usedMessage(used), sms: summary };
+        return {
+          ...base,
+          verdict: 'already_used',
+          used_by: used ? this.usedView(used) : null,
+          message: this.usedMessage(used),
+          sms: summary,
+        };
       }
       case 'claimed': {
         const claim = this.claimOn(sms);
         const reasons = parseReasons(claim?.review_reasons ?? null);
         const order = claim?.session_id ? this.store.sessions.byId(claim.session_id)?.order_id : undefined;
         const waiting = `An online order${order ? ` (${order})` : ''} is waiting on this TxnID; decide it in the queue.`;
-        return { ...base, verdict: 'held', reasons, message: `Check first. ${[waiting, ...reasons.map((r) => r.message)].join(' ')}`, sms: summary };
+        return {
+          ...base,
+          verdict: 'held',
+          reasons,
+          message: `Check first. ${[waiting, ...reasons.map((r) => r.message)].join(' ')}`,
+          sms: summary,
+        };
       }
       default:
         return { ...base, verdict: 'held', reasons: [], message: `Check first. ${verdict.reason}`, sms: summary };
@@ -136,12 +164,15 @@ export class CounterSale {
       }
       if (verdict.verdict === 'rejected') {
         if (verdict.code === 'already_used') throw new AppError('txnid_already_used', this.usedMessage(this.usedBy(sms)));
-        if (verdict.code === 'claimed') throw new AppError('txnid_already_used', 'An online order is waiting on this TxnID; decide it in the queue.');
+        if (verdict.code === 'claimed')
+          throw new AppError('txnid_already_used', 'An online order is waiting on this TxnID; decide it in the queue.');
         throw new AppError('payment_rejected', verdict.reason, { hints: { failure_reason: verdict.reason } });
       }
       if (verdict.verdict === 'check_first' || !gateway) {
         const reasons = verdict.verdict === 'check_first' ? verdict.reasons : [];
-        throw new AppError('payment_needs_check', reasons.map((r) => r.message).join(' ') || 'Check this payment first.', { hints: { reasons } });
+        throw new AppError('payment_needs_check', reasons.map((r) => r.message).join(' ') || 'Check this payment first.', {
+          hints: { reasons },
+        });
       }
       const id = insertAttempt(this.store, {
         merchant_id: sms.merchant_id,
@@ -172,7 +203,11 @@ export class CounterSale {
           action: 'counter.sale_accepted',
           subjectType: 'transaction',
           subjectId: String(id),
-          details: { txnid: input.txnid.normalized, sms_id: sms.id, amount: sms.amount_minor === null ? null : minorToDecimal(sms.amount_minor) },
+          details: {
+            txnid: input.txnid.normalized,
+            sms_id: sms.id,
+            amount: sms.amount_minor === null ? null : minorToDecimal(sms.amount_minor),
+          },
         },
         now,
       );
@@ -230,7 +265,12 @@ export class CounterSale {
     if (!t) return 'This payment was already used. It cannot pay again.';
     const when = t.verified_at === null ? '' : ` at ${new Date(t.verified_at).toISOString()}`;
     const session = t.session_id ? this.store.sessions.byId(t.session_id) : undefined;
-    const what = t.result_source === 'counter' ? 'a counter sale' : session ? `order ${session.order_id} (session ${session.id})` : 'an earlier payment';
+    const what =
+      t.result_source === 'counter'
+        ? 'a counter sale'
+        : session
+          ? `order ${session.order_id} (session ${session.id})`
+          : 'an earlier payment';
     return `This payment was already used for ${what}${when}. It cannot pay again.`;
   }
 }

@@ -105,7 +105,10 @@ export class Decisions {
       );
       return { transaction: store.transactions.byId(attempt.id) as TransactionRow, session: store.viewOf(attempt.session_id) };
     });
-    store.logger.info({ transaction_id: transactionId, result: decision.result, source: decision.source, actor: decision.actor }, 'verification decided');
+    store.logger.info(
+      { transaction_id: transactionId, result: decision.result, source: decision.source, actor: decision.actor },
+      'verification decided',
+    );
     if (outcome.session) store.deps.onSessionChange(outcome.session);
     store.deps.onVerificationsChange();
     return outcome;
@@ -124,15 +127,23 @@ export class Decisions {
       .byTxnid(attempt.merchant_id, attempt.is_test === 1, attempt.txnid_normalized)
       .some((s) => s.kind === 'reversal' && s.provider === attempt.provider);
     if (reversed) throw new AppError('payment_rejected', REVERSED_REASON, { hints: { failure_reason: REVERSED_REASON } });
-    const copies = store.deps.sms.byTxnid(attempt.merchant_id, attempt.is_test === 1, attempt.txnid_normalized).filter((s) => s.provider === attempt.provider);
+    const copies = store.deps.sms
+      .byTxnid(attempt.merchant_id, attempt.is_test === 1, attempt.txnid_normalized)
+      .filter((s) => s.provider === attempt.provider);
     const credit = sms ?? pickCredit(copies, store) ?? copies.find((s) => s.kind === 'reversal');
     if (!credit) return;
     const gateway = enabledGateways(store.db, attempt.merchant_id).find((g) => g.id === attempt.gateway_id) ?? null;
     const target = session ? { kind: 'session' as const, session } : { kind: 'verify' as const };
-    const verdict = judge(store, target, credit, gateway ?? gatewayForSms(enabledGateways(store.db, attempt.merchant_id), credit.provider, credit.account_hint), {
-      transactionId: attempt.id,
-      sessionId: attempt.session_id ?? undefined,
-    });
+    const verdict = judge(
+      store,
+      target,
+      credit,
+      gateway ?? gatewayForSms(enabledGateways(store.db, attempt.merchant_id), credit.provider, credit.account_hint),
+      {
+        transactionId: attempt.id,
+        sessionId: attempt.session_id ?? undefined,
+      },
+    );
     if (verdict.verdict !== 'rejected' || verdict.code === 'wrong_wallet' || verdict.code === 'not_credit') return;
     if (verdict.code === 'already_used' || verdict.code === 'claimed') throw new AppError('txnid_already_used', verdict.reason);
     throw new AppError('payment_rejected', verdict.reason, { hints: { failure_reason: verdict.reason } });
@@ -145,7 +156,8 @@ export class Decisions {
    */
   verify(rawTxnid: unknown, actor: string): VerifyOutcome {
     const txnid = normalizeSubmittedTxnid(rawTxnid);
-    if (!txnid) throw new AppError('validation_failed', 'txnid: give the transaction ID from the wallet SMS', { hints: { field: 'txnid' } });
+    if (!txnid)
+      throw new AppError('validation_failed', 'txnid: give the transaction ID from the wallet SMS', { hints: { field: 'txnid' } });
     const { store } = this;
     const merchantId = store.deps.merchantId;
     const now = store.now();
@@ -154,18 +166,38 @@ export class Decisions {
       const sms = pickCredit(found, store);
       if (!sms) {
         const spoof = found.find((s) => s.kind === 'spoof');
-        if (spoof) return { matched: false, already_existed: false, transaction: null, sms: spoof, reason: 'The only SMS with this TxnID came from a sender that is not the wallet (spoofed sender).' };
+        if (spoof)
+          return {
+            matched: false,
+            already_existed: false,
+            transaction: null,
+            sms: spoof,
+            reason: 'The only SMS with this TxnID came from a sender that is not the wallet (spoofed sender).',
+          };
         throw new AppError('txnid_not_found');
       }
       const gateway = gatewayForSms(enabledGateways(store.db, merchantId), sms.provider, sms.account_hint);
       const verdict = judge(store, { kind: 'verify' }, sms, gateway);
       if (verdict.verdict === 'rejected') {
         if (verdict.code === 'already_used') {
-          const used = store.transactions.liveClaims(merchantId, false, txnid.normalized).find((t) => t.status === 'success' && t.provider === sms.provider) ?? store.transactions.successForSms(sms.id) ?? null;
-          return { matched: true, already_existed: true, transaction: used, sms, reason: used?.reversed_at ? 'The wallet reversed this payment after it was used.' : null };
+          const used =
+            store.transactions
+              .liveClaims(merchantId, false, txnid.normalized)
+              .find((t) => t.status === 'success' && t.provider === sms.provider) ??
+            store.transactions.successForSms(sms.id) ??
+            null;
+          return {
+            matched: true,
+            already_existed: true,
+            transaction: used,
+            sms,
+            reason: used?.reversed_at ? 'The wallet reversed this payment after it was used.' : null,
+          };
         }
         if (verdict.code === 'claimed') {
-          const claim = store.transactions.liveClaims(merchantId, false, txnid.normalized).find((c) => c.provider === sms.provider && c.status === 'pending');
+          const claim = store.transactions
+            .liveClaims(merchantId, false, txnid.normalized)
+            .find((c) => c.provider === sms.provider && c.status === 'pending');
           // A session's attempt waits for a reason (the rules held it for review, or its SMS is
           // disputed): looking the TxnID up must not settle it behind the queue's back.
           throw new AppError(
@@ -178,7 +210,13 @@ export class Decisions {
       }
       if (verdict.verdict === 'check_first' || !gateway) {
         const reasons = verdict.verdict === 'check_first' ? verdict.reasons : [];
-        return { matched: false, already_existed: false, transaction: null, sms, reason: `Check first: ${reasons.map((r) => r.message).join(' ')}`.trim() };
+        return {
+          matched: false,
+          already_existed: false,
+          transaction: null,
+          sms,
+          reason: `Check first: ${reasons.map((r) => r.message).join(' ')}`.trim(),
+        };
       }
       const transactionId = insertAttempt(store, {
         merchant_id: merchantId,
@@ -201,17 +239,27 @@ export class Decisions {
         created_at: now,
       });
       raiseWarnings(store, null, transactionId, sms, verdict.warnings, now);
-      appendAudit(store.db, store.deps.auditKey, {
-        actor,
-        action: 'txnid.verified',
-        subjectType: 'transaction',
-        subjectId: String(transactionId),
-        details: { txnid: txnid.normalized, sms_id: sms.id },
-      }, now);
-      return { matched: true, already_existed: false, transaction: store.transactions.byId(transactionId) as TransactionRow, sms, reason: null };
+      appendAudit(
+        store.db,
+        store.deps.auditKey,
+        {
+          actor,
+          action: 'txnid.verified',
+          subjectType: 'transaction',
+          subjectId: String(transactionId),
+          details: { txnid: txnid.normalized, sms_id: sms.id },
+        },
+        now,
+      );
+      return {
+        matched: true,
+        already_existed: false,
+        transaction: store.transactions.byId(transactionId) as TransactionRow,
+        sms,
+        reason: null,
+      };
     });
     if (result.matched && !result.already_existed) store.deps.onVerificationsChange();
     return result;
   }
 }
-

@@ -1,5 +1,11 @@
 import type { CounterSaleResult, StaffAlertView, TxnidLookupResult } from '../../../src-shared/contract/admin';
-import type { CreateSessionResponse, CreditCheckView, ReviewReason, SessionView, VerificationView } from '../../../src-shared/contract/payments';
+import type {
+  CreateSessionResponse,
+  CreditCheckView,
+  ReviewReason,
+  SessionView,
+  VerificationView,
+} from '../../../src-shared/contract/payments';
 import { writeTransaction } from '../db';
 import type { SessionRow } from '../db/repos/session-repo';
 import type { SmsRow } from '../db/repos/sms-repo';
@@ -88,9 +94,7 @@ export class Payments {
   }
 
   recentSessions(limit: number): SessionView[] {
-    return this.store.sessions
-      .recent(this.store.deps.merchantId, limit)
-      .map((row) => this.store.view(row));
+    return this.store.sessions.recent(this.store.deps.merchantId, limit).map((row) => this.store.view(row));
   }
 
   // ---- verdicts

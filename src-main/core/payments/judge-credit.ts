@@ -11,9 +11,7 @@ import { accountMatches, samePhone } from './account-match';
  * out-of-band verify from the phone or the merchant (no amount to compare).
  */
 export type CreditTarget =
-  | { kind: 'session'; session: SessionRow }
-  | { kind: 'counter'; expectedMinor: number | null }
-  | { kind: 'verify' };
+  { kind: 'session'; session: SessionRow } | { kind: 'counter'; expectedMinor: number | null } | { kind: 'verify' };
 
 /** Everything the rules need to know about one credit, gathered inside the caller's transaction. */
 export interface CreditFacts {

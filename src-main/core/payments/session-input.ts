@@ -26,7 +26,10 @@ export const createSessionSchema = z
   .object({
     amount: z.unknown(),
     order_id: z.string().trim().min(1).max(128),
-    redirect_url: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+    redirect_url: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .optional(),
     currency: z.string().trim().toUpperCase().length(3).optional(),
     customer_phone: z.string().trim().max(32).optional(),
     customer_name: z.string().trim().max(100).optional(),
@@ -68,9 +71,13 @@ export function parseSessionInput(body: unknown, defaultCurrency: string): Sessi
   }
   const currency = input.currency ?? defaultCurrency;
   if (!SUPPORTED_CURRENCIES.includes(currency as (typeof SUPPORTED_CURRENCIES)[number])) {
-    throw new AppError('currency_unsupported', `currency: ${currency} is not paid by any supported wallet (${SUPPORTED_CURRENCIES.join(', ')})`, {
-      hints: { field: 'currency' },
-    });
+    throw new AppError(
+      'currency_unsupported',
+      `currency: ${currency} is not paid by any supported wallet (${SUPPORTED_CURRENCIES.join(', ')})`,
+      {
+        hints: { field: 'currency' },
+      },
+    );
   }
   let metadata: string | null = null;
   try {

@@ -85,7 +85,14 @@ export function attemptRow(
 }
 
 /** Alerts for staff raised by a verdict (never for test mode: the live counter shows only live money). */
-export function raiseWarnings(store: PaymentsStore, session: SessionRow | null, transactionId: number, sms: SmsRow, warnings: ReviewReason[], now: number): void {
+export function raiseWarnings(
+  store: PaymentsStore,
+  session: SessionRow | null,
+  transactionId: number,
+  sms: SmsRow,
+  warnings: ReviewReason[],
+  now: number,
+): void {
   if (sms.is_test === 1) return;
   for (const w of warnings) {
     store.alerts.raise({

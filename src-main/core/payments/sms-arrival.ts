@@ -164,7 +164,10 @@ export class SmsArrival {
       this.store.transactions.settle(attempt.id, 'sms_late_match', sms.id, now, JSON.stringify(verdict.warnings));
       markSessionPaid(this.store, session, now);
       raiseWarnings(this.store, session, attempt.id, sms, verdict.warnings, now);
-      this.store.logger.info({ session_id: session.id, sms_id: sms.id, transaction_id: attempt.id }, 'held attempt settled: the rules now hold');
+      this.store.logger.info(
+        { session_id: session.id, sms_id: sms.id, transaction_id: attempt.id },
+        'held attempt settled: the rules now hold',
+      );
       changed.push(session.id);
     }
     return changed;
@@ -201,7 +204,10 @@ export class SmsArrival {
     const verdict = judge(this.store, { kind: 'session', session }, sms, gateway, { sessionId: session.id });
     if (verdict.verdict === 'rejected') return null;
     this.checkout.apply(session, { submitted: lapsed.txnid_submitted, normalized: txnid }, gateway, sms, verdict, 'sms_late_match', now);
-    this.store.logger.info({ session_id: session.id, sms_id: sms.id }, 'SMS arrived after its TxnID was failed as not found; matched again');
+    this.store.logger.info(
+      { session_id: session.id, sms_id: sms.id },
+      'SMS arrived after its TxnID was failed as not found; matched again',
+    );
     return session.id;
   }
 
@@ -267,7 +273,10 @@ export class SmsArrival {
           created_at: now,
         });
       }
-      this.store.logger.warn({ transaction_id: claim.id, session_id: claim.session_id, sms_id: reversal.id }, 'a paid transaction was reversed by the wallet');
+      this.store.logger.warn(
+        { transaction_id: claim.id, session_id: claim.session_id, sms_id: reversal.id },
+        'a paid transaction was reversed by the wallet',
+      );
       if (claim.session_id) changed.push(claim.session_id);
     }
     return changed;

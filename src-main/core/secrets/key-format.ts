@@ -1,13 +1,6 @@
 import crypto from 'node:crypto';
 
-export const KEY_KINDS = [
-  'api_key',
-  'secret_key',
-  'device_auth_key',
-  'test_api_key',
-  'test_secret_key',
-  'admin_token',
-] as const;
+export const KEY_KINDS = ['api_key', 'secret_key', 'device_auth_key', 'test_api_key', 'test_secret_key', 'admin_token'] as const;
 export type KeyKind = (typeof KEY_KINDS)[number];
 
 export function isKeyKind(value: unknown): value is KeyKind {

@@ -40,11 +40,7 @@ export function toGatewayView(row: GatewayRow): GatewayView {
   };
 }
 
-export function addGateway(
-  db: Db,
-  ctx: { merchantId: number; auditKey: string; actor: string },
-  raw: unknown,
-): GatewayView {
+export function addGateway(db: Db, ctx: { merchantId: number; auditKey: string; actor: string }, raw: unknown): GatewayView {
   const input = parseOrThrow(gatewayInputSchema, raw);
   const identifiers = splitIdentifiers(input.account);
   if (identifiers.length === 0 || identifiers.some((id) => id.length > 64)) {
@@ -83,7 +79,12 @@ export function gatewayViews(db: Db, merchantId: number): GatewayView[] {
   return listGateways(db, merchantId).map(toGatewayView);
 }
 
-const senderId = z.string().trim().min(2).max(32).regex(/^[\p{L}\p{N} ._+-]+$/u, 'letters, digits, space . _ + -');
+const senderId = z
+  .string()
+  .trim()
+  .min(2)
+  .max(32)
+  .regex(/^[\p{L}\p{N} ._+-]+$/u, 'letters, digits, space . _ + -');
 
 export const gatewayUpdateSchema = z
   .object({
@@ -98,11 +99,7 @@ export const gatewayUpdateSchema = z
   .strict();
 
 /** Changes a gateway; every change is audit-logged because it changes what can pay. */
-export function updateGatewaySettings(
-  db: Db,
-  ctx: { merchantId: number; auditKey: string; actor: string },
-  raw: unknown,
-): GatewayView {
+export function updateGatewaySettings(db: Db, ctx: { merchantId: number; auditKey: string; actor: string }, raw: unknown): GatewayView {
   const input = parseOrThrow(gatewayUpdateSchema, raw);
   const changes: GatewayChanges = {};
   if (input.extra_sender_ids) changes.extraSenderIds = [...new Set(input.extra_sender_ids)];
@@ -111,7 +108,8 @@ export function updateGatewaySettings(
   if (input.label !== undefined) changes.label = input.label || null;
   if (input.account !== undefined) {
     const identifiers = splitIdentifiers(input.account);
-    if (identifiers.length === 0) throw new AppError('validation_failed', 'account: give one or more identifiers', { hints: { field: 'account' } });
+    if (identifiers.length === 0)
+      throw new AppError('validation_failed', 'account: give one or more identifiers', { hints: { field: 'account' } });
     changes.accountIdentifiers = identifiers;
   }
   return writeTransaction(db, () => {
@@ -120,13 +118,18 @@ export function updateGatewaySettings(
     const now = Date.now();
     updateGateway(db, input.id, changes, now);
     const after = findGateway(db, ctx.merchantId, input.id) as GatewayRow;
-    appendAudit(db, ctx.auditKey, {
-      actor: ctx.actor,
-      action: 'gateway.updated',
-      subjectType: 'gateway',
-      subjectId: String(input.id),
-      details: { before: toGatewayView(before), after: toGatewayView(after) },
-    }, now);
+    appendAudit(
+      db,
+      ctx.auditKey,
+      {
+        actor: ctx.actor,
+        action: 'gateway.updated',
+        subjectType: 'gateway',
+        subjectId: String(input.id),
+        details: { before: toGatewayView(before), after: toGatewayView(after) },
+      },
+      now,
+    );
     return toGatewayView(after);
   });
 }

@@ -3,4 +3,3 @@ export { addGateway, gatewayViews, splitIdentifiers, gatewayInputSchema, updateG
 export { renameShop, shopNameOf } from './shop-name';
 /** The shop's gateways as stored (payments, sms and the checkout read them; only shop/ writes them). */
 export { listGateways, type GatewayRow } from '../db/repos/gateway-repo';
-

@@ -2,24 +2,9 @@ import crypto from 'node:crypto';
 import { writeTransaction, type Db } from '../db';
 import { appendAudit } from '../audit';
 import { AppError } from '../errors';
-import {
-  activeCredentials,
-  findActiveByHash,
-  insertCredential,
-  revokeActive,
-  type CredentialRow,
-} from '../db/repos/credential-repo';
+import { activeCredentials, findActiveByHash, insertCredential, revokeActive, type CredentialRow } from '../db/repos/credential-repo';
 import { findFirstBrand, findFirstMerchant, insertBrand, insertMerchant } from '../db/repos/merchant-repo';
-import {
-  KEY_KINDS,
-  generateKey,
-  hashKey,
-  keyHint,
-  readKeyFile,
-  writeKeyFile,
-  type KeyKind,
-  type KeyRing,
-} from '../secrets';
+import { KEY_KINDS, generateKey, hashKey, keyHint, readKeyFile, writeKeyFile, type KeyKind, type KeyRing } from '../secrets';
 
 export interface Shop {
   merchantId: number;

@@ -7,11 +7,19 @@ import { AppError } from '../errors';
 export function renameShop(db: Db, ctx: { merchantId: number; auditKey: string; actor: string }, raw: unknown): { name: string } {
   const name = typeof raw === 'string' ? raw.trim().replace(/\s+/g, ' ') : '';
   if (name.length < 1 || name.length > 80 || /\p{Cc}/u.test(name)) {
-    throw new AppError('validation_failed', 'name: give the shop name, 1-80 printable characters (--name "…")', { hints: { field: 'name' } });
+    throw new AppError('validation_failed', 'name: give the shop name, 1-80 printable characters (--name "…")', {
+      hints: { field: 'name' },
+    });
   }
   writeTransaction(db, () => {
     renameMerchant(db, ctx.merchantId, name);
-    appendAudit(db, ctx.auditKey, { actor: ctx.actor, action: 'shop.renamed', subjectType: 'merchant', subjectId: String(ctx.merchantId), details: { name } });
+    appendAudit(db, ctx.auditKey, {
+      actor: ctx.actor,
+      action: 'shop.renamed',
+      subjectType: 'merchant',
+      subjectId: String(ctx.merchantId),
+      details: { name },
+    });
   });
   return { name };
 }

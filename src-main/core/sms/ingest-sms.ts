@@ -49,7 +49,8 @@ export type IngestOutcome = { ok: true; result: IngestResultView } | { ok: false
 function parsedColumns(parse: SmsParse | null, now: number) {
   const amountMinor = parse?.amount ? decimalToMinor(parse.amount) : null;
   const balanceMinor = parse?.balance ? decimalToMinor(parse.balance) : null;
-  const kind = parse === null ? 'unparsed' : parse.kind === 'credit' && (amountMinor === null || !parse.txnid_normalized) ? 'unknown' : parse.kind;
+  const kind =
+    parse === null ? 'unparsed' : parse.kind === 'credit' && (amountMinor === null || !parse.txnid_normalized) ? 'unknown' : parse.kind;
   return {
     provider: parse?.provider ?? null,
     kind,
@@ -199,7 +200,10 @@ export class SmsIngestor {
     const received = readReceivedAt(input.received_at, now);
     const receivedAt = received.at;
     if (!received.trusted && input.received_at != null && input.received_at !== '') {
-      this.logger.warn({ received_at: String(input.received_at).slice(0, 64), stored: receivedAt }, 'received_at unreadable or ahead of the clock; stored with the arrival time (or clamped)');
+      this.logger.warn(
+        { received_at: String(input.received_at).slice(0, 64), stored: receivedAt },
+        'received_at unreadable or ahead of the clock; stored with the arrival time (or clamped)',
+      );
     }
     let parse: SmsParse | null = null;
     try {
@@ -244,11 +248,13 @@ export class SmsIngestor {
       try {
         const columns = parsedColumns(parseSmsStrict({ sender: row.sender, body: row.body }, { extraSenders }), this.clock());
         let relinked: number[] = [];
-        const filled = columns.kind !== 'unparsed' && writeTransaction(this.db, () => {
-          const changed = this.repo.fillParse(row.id, columns);
-          if (changed) relinked = this.linkBalance(row.id).filter((id) => id !== row.id);
-          return changed;
-        });
+        const filled =
+          columns.kind !== 'unparsed' &&
+          writeTransaction(this.db, () => {
+            const changed = this.repo.fillParse(row.id, columns);
+            if (changed) relinked = this.linkBalance(row.id).filter((id) => id !== row.id);
+            return changed;
+          });
         if (filled) fixed += 1;
         const first = this.repo.deliveries(row.id)[0];
         if (filled && relinked.length > 0 && first) {

@@ -29,7 +29,8 @@ describe('the balance chain (R6)', () => {
     const { sms } = ingestor.ingest({ sender: 'bKash', body, received_at: new Date(t).toISOString() }, context);
     return db.prepare('SELECT * FROM sms WHERE id = ?').get(sms.id) as SmsRow;
   };
-  const link = (row: SmsRow) => (db.prepare('SELECT balance_link FROM sms WHERE id = ?').get(row.id) as { balance_link: string | null }).balance_link;
+  const link = (row: SmsRow) =>
+    (db.prepare('SELECT balance_link FROM sms WHERE id = ?').get(row.id) as { balance_link: string | null }).balance_link;
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'counterpay-chain-'));
@@ -81,12 +82,24 @@ describe('the balance chain (R6)', () => {
     const after = ingest(credit('100.00', '1,300.00', 'BKE0000002'));
     expect(link(after)).toBe('breaks');
     t += 60_000;
-    expect(anchorBalance(db, { merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor: 'staff', now: t }, { provider: 'bkash', balance: '1,300.00' })).toMatchObject({ balance: '1300.00' });
+    expect(
+      anchorBalance(
+        db,
+        { merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor: 'staff', now: t },
+        { provider: 'bkash', balance: '1,300.00' },
+      ),
+    ).toMatchObject({ balance: '1300.00' });
     const next = ingest(credit('200.00', '1,500.00', 'BKE0000003'));
     expect(link(next)).toBe('follows');
     expect(checkBalance(next, prepareBalanceRepo(db))).toBeNull();
     expect(verifyAudit(db, shop.keys.audit_key)).toMatchObject({ ok: true });
     expect(db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'balance.anchored'").get()).toEqual({ n: 1 });
-    expect(() => anchorBalance(db, { merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor: 'staff', now: t }, { provider: 'bkash', balance: '-5' })).toThrow(/balance/);
+    expect(() =>
+      anchorBalance(
+        db,
+        { merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor: 'staff', now: t },
+        { provider: 'bkash', balance: '-5' },
+      ),
+    ).toThrow(/balance/);
   });
 });

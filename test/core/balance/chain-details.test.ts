@@ -66,22 +66,39 @@ describe('the balance chain, details', () => {
   });
 
   it('a UPI debit that names the account only in its text keeps the account chain', () => {
-    h.ingest('VM-HDFCBK', 'Rs.5000.00 credited to HDFC Bank A/c XX1234 on 05-01-26 from VPA a@okaxis (UPI 612345678951). Avl bal: INR 18,700.00');
+    h.ingest(
+      'VM-HDFCBK',
+      'Rs.5000.00 credited to HDFC Bank A/c XX1234 on 05-01-26 from VPA a@okaxis (UPI 612345678951). Avl bal: INR 18,700.00',
+    );
     // Shape of an HDFC UPI debit with its balance (prash077/SHIELD real_bank_formats.md).
-    const debit = h.ingest('VM-HDFCBK', 'Rs 3,500.00 debited from a/c **1234 on 05-01-26 to VPA user@upi (UPI Ref No 612345678952). Avl bal: Rs 15,200.00');
+    const debit = h.ingest(
+      'VM-HDFCBK',
+      'Rs 3,500.00 debited from a/c **1234 on 05-01-26 to VPA user@upi (UPI Ref No 612345678952). Avl bal: Rs 15,200.00',
+    );
     expect(debit.kind).toBe('debit');
     expect(debit.account_hint).toBeNull();
     expect(h.link(debit)).toBe('follows');
-    const next = h.ingest('VM-HDFCBK', 'Rs.800.00 credited to HDFC Bank A/c XX1234 on 05-01-26 from VPA a@okaxis (UPI 612345678953). Avl bal: INR 16,000.00');
+    const next = h.ingest(
+      'VM-HDFCBK',
+      'Rs.800.00 credited to HDFC Bank A/c XX1234 on 05-01-26 from VPA a@okaxis (UPI 612345678953). Avl bal: INR 16,000.00',
+    );
     expect(h.link(next)).toBe('follows');
   });
 
   it('an anchor for a UPI account with SMS from two banks must say which bank', () => {
-    h.ingest('AX-AXISBK', 'INR 500.00 credited to A/c no. XX1234 on 05-01-26 at 16:15:41 IST. Info- UPI/P2A/612345678961/RAMESH K/HDFC BANK. Avl Bal- INR 10,000.00. Call 18001035577 for dispute');
+    h.ingest(
+      'AX-AXISBK',
+      'INR 500.00 credited to A/c no. XX1234 on 05-01-26 at 16:15:41 IST. Info- UPI/P2A/612345678961/RAMESH K/HDFC BANK. Avl Bal- INR 10,000.00. Call 18001035577 for dispute',
+    );
     // A genuine second account at another bank with the same last digits, which staff confirm.
-    expect(anchorChain(h.db, h.anchorCtx(), { provider: 'upi', account: 'XX1234', bank: 'VM-HDFCBK', balance: '700.00' })).toMatchObject({ chain: 'HDFC:1234' });
+    expect(anchorChain(h.db, h.anchorCtx(), { provider: 'upi', account: 'XX1234', bank: 'VM-HDFCBK', balance: '700.00' })).toMatchObject({
+      chain: 'HDFC:1234',
+    });
     expect(() => anchorChain(h.db, h.anchorCtx(), { provider: 'upi', account: 'XX1234', balance: '700.00' })).toThrow(/bank/);
-    const hdfc = h.ingest('VM-HDFCBK', 'Rs.300.00 credited to HDFC Bank A/c XX1234 on 05-01-26 from VPA a@okaxis (UPI 612345678962). Avl bal: INR 1,000.00');
+    const hdfc = h.ingest(
+      'VM-HDFCBK',
+      'Rs.300.00 credited to HDFC Bank A/c XX1234 on 05-01-26 from VPA a@okaxis (UPI 612345678962). Avl bal: INR 1,000.00',
+    );
     expect(h.link(hdfc)).toBe('follows');
   });
 });

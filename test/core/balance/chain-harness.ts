@@ -58,7 +58,14 @@ export class ChainHarness {
   }
 
   addGateway(provider: string, identifiers: string[]): number {
-    return insertGateway(this.db, { merchantId: this.merchantId, provider, variant: 'personal', accountIdentifiers: identifiers, label: null, now: this.t }).id;
+    return insertGateway(this.db, {
+      merchantId: this.merchantId,
+      provider,
+      variant: 'personal',
+      accountIdentifiers: identifiers,
+      label: null,
+      now: this.t,
+    }).id;
   }
 
   anchorCtx() {

@@ -36,7 +36,10 @@ describe('issue 8 finding 5: chains key on the normalised account and the bank',
   it('holds a forged credit that names the account as X1234', () => {
     h.ingest('AX-AXISBK', axis('612345678911', 'XX1234', '500.00', '10,000.00'));
     // SBI's wording from the shop's own bank header: it reads as a credit of the same account.
-    const forged = h.ingest('AX-AXISBK', 'Dear UPI user A/C X1234 credited by Rs5000 on 02Mar26 by RAVI (Ref no 612345678912). Avl Bal Rs 95,000.00');
+    const forged = h.ingest(
+      'AX-AXISBK',
+      'Dear UPI user A/C X1234 credited by Rs5000 on 02Mar26 by RAVI (Ref no 612345678912). Avl Bal Rs 95,000.00',
+    );
     expect(forged.kind).toBe('credit');
     expect(h.link(forged)).toBe('breaks');
     expect(checkBalance(h.row(forged.id), prepareBalanceRepo(h.db))?.code).toBe('balance_mismatch');
@@ -44,12 +47,18 @@ describe('issue 8 finding 5: chains key on the normalised account and the bank',
 
   it("holds a forged credit from another bank's sender: a second bank's chain of the same account is no trusted start", () => {
     h.ingest('AX-AXISBK', axis('612345678921', 'XX1234', '500.00', '10,000.00'));
-    const forged = h.ingest('VM-HDFCBK', 'Rs.5000.00 credited to HDFC Bank A/c **1234 on 05-01-26 from VPA a@okaxis (UPI 612345678922). Avl bal: INR 95,000.00');
+    const forged = h.ingest(
+      'VM-HDFCBK',
+      'Rs.5000.00 credited to HDFC Bank A/c **1234 on 05-01-26 from VPA a@okaxis (UPI 612345678922). Avl bal: INR 95,000.00',
+    );
     expect(forged.kind).toBe('credit');
     expect(h.link(forged)).toBe('breaks');
     expect(checkBalance(h.row(forged.id), prepareBalanceRepo(h.db))?.code).toBe('balance_mismatch');
     // Following the first forgery exactly does not help the second one.
-    const second = h.ingest('VM-HDFCBK', 'Rs.1000.00 credited to HDFC Bank A/c **1234 on 05-01-26 from VPA a@okaxis (UPI 612345678923). Avl bal: INR 96,000.00');
+    const second = h.ingest(
+      'VM-HDFCBK',
+      'Rs.1000.00 credited to HDFC Bank A/c **1234 on 05-01-26 from VPA a@okaxis (UPI 612345678923). Avl bal: INR 96,000.00',
+    );
     expect(h.link(second)).toBe('breaks');
     expect(checkBalance(h.row(second.id), prepareBalanceRepo(h.db))?.code).toBe('balance_mismatch');
     // A credit without a balance from the other bank is held too: this account's SMS print one.

@@ -14,9 +14,18 @@ describe('issue 8 finding 6: debit costs and one chain per gateway', () => {
 
   it('an M-Pesa send that prints "Transaction cost, Ksh28.00" keeps the chain', () => {
     // Shapes of test/fixtures/sms/mpesa.json ("received from a person", "sent (debit)").
-    const first = h.ingest('MPESA', 'SGH7K2L9QX Confirmed. You have received Ksh1,500.00 from JOHN DOE 0712345678 on 5/6/24 at 3:04 PM New M-PESA balance is Ksh5,000.00.');
-    const send = h.ingest('MPESA', 'SGQ8S3V6A1 Confirmed. Ksh2,500.00 sent to JANE SMITH 0723456789 on 6/6/24 at 2:15 PM. New M-PESA balance is Ksh2,472.00. Transaction cost, Ksh28.00.');
-    const next = h.ingest('MPESA', 'SGK3M8N1PZ Confirmed. You have received Ksh100.00 from JOHN DOE 0712345678 on 7/6/24 at 9:15 AM New M-PESA balance is Ksh2,572.00.');
+    const first = h.ingest(
+      'MPESA',
+      'SGH7K2L9QX Confirmed. You have received Ksh1,500.00 from JOHN DOE 0712345678 on 5/6/24 at 3:04 PM New M-PESA balance is Ksh5,000.00.',
+    );
+    const send = h.ingest(
+      'MPESA',
+      'SGQ8S3V6A1 Confirmed. Ksh2,500.00 sent to JANE SMITH 0723456789 on 6/6/24 at 2:15 PM. New M-PESA balance is Ksh2,472.00. Transaction cost, Ksh28.00.',
+    );
+    const next = h.ingest(
+      'MPESA',
+      'SGK3M8N1PZ Confirmed. You have received Ksh100.00 from JOHN DOE 0712345678 on 7/6/24 at 9:15 AM New M-PESA balance is Ksh2,572.00.',
+    );
     expect(send.kind).toBe('debit');
     expect([h.link(first), h.link(send), h.link(next)]).toEqual(['start', 'follows', 'follows']);
     expect(checkBalance(h.row(next.id), prepareBalanceRepo(h.db))).toBeNull();
@@ -43,17 +52,38 @@ describe('issue 8 finding 6: debit costs and one chain per gateway', () => {
       }
     }
     expect(seen).toEqual(want);
-    expect(debitFee('bkash', 'Payment of Tk 1.00 to TESTMERCHANT is successful. Balance Tk 122.01. TrxID BKJ3456GHI at 16/10/2025 15:05')).toEqual({ printed: false });
-    expect(debitFee('easypaisa', 'Trx ID 1. You have sent Rs. 100.00. Fee for this transaction is Rs. 2.50. Your new Easypaisa account balance is Rs. 10.00.')).toEqual({ printed: true, amount: '2.50' });
+    expect(
+      debitFee('bkash', 'Payment of Tk 1.00 to TESTMERCHANT is successful. Balance Tk 122.01. TrxID BKJ3456GHI at 16/10/2025 15:05'),
+    ).toEqual({ printed: false });
+    expect(
+      debitFee(
+        'easypaisa',
+        'Trx ID 1. You have sent Rs. 100.00. Fee for this transaction is Rs. 2.50. Your new Easypaisa account balance is Rs. 10.00.',
+      ),
+    ).toEqual({ printed: true, amount: '2.50' });
     // A fee the payer wrote into bKash's "Ref" is not the wallet's.
-    expect(debitFee('bkash', 'Send Money Tk 100.00 to 01812345678 successful. Ref Fee Tk 99.00. Fee Tk 5.00. Balance Tk 895.00. TrxID BKA0000009 at 12/05/2026 11:30')).toEqual({ printed: true, amount: '5.00' });
+    expect(
+      debitFee(
+        'bkash',
+        'Send Money Tk 100.00 to 01812345678 successful. Ref Fee Tk 99.00. Fee Tk 5.00. Balance Tk 895.00. TrxID BKA0000009 at 12/05/2026 11:30',
+      ),
+    ).toEqual({ printed: true, amount: '5.00' });
   });
 
   it('a bKash debit whose printed fee is read keeps the chain; one with a wrong fee breaks it', () => {
-    h.ingest('bKash', 'You have received Tk 500.00 from 01712345678. Ref 1. Fee Tk 0.00. Balance Tk 1,500.00. TrxID BKF0000001 at 21/11/2026 10:01');
-    const cashOut = h.ingest('bKash', 'Cash Out Tk 1,000.00 to 01812345678 successful. Fee Tk 18.50. Balance Tk 481.50. TrxID BKF0000002 at 21/11/2026 10:02');
+    h.ingest(
+      'bKash',
+      'You have received Tk 500.00 from 01712345678. Ref 1. Fee Tk 0.00. Balance Tk 1,500.00. TrxID BKF0000001 at 21/11/2026 10:01',
+    );
+    const cashOut = h.ingest(
+      'bKash',
+      'Cash Out Tk 1,000.00 to 01812345678 successful. Fee Tk 18.50. Balance Tk 481.50. TrxID BKF0000002 at 21/11/2026 10:02',
+    );
     expect(h.link(cashOut)).toBe('follows');
-    const wrong = h.ingest('bKash', 'Cash Out Tk 100.00 to 01812345678 successful. Fee Tk 1.85. Balance Tk 381.50. TrxID BKF0000003 at 21/11/2026 10:03');
+    const wrong = h.ingest(
+      'bKash',
+      'Cash Out Tk 100.00 to 01812345678 successful. Fee Tk 1.85. Balance Tk 381.50. TrxID BKF0000003 at 21/11/2026 10:03',
+    );
     expect(h.link(wrong)).toBe('breaks');
   });
 
@@ -66,14 +96,21 @@ describe('issue 8 finding 6: debit costs and one chain per gateway', () => {
     const a1 = h.ingest('bKash', credit('500.00', '1,500.00', 'BKG0000001', '10:01'), PHONE);
     expect(h.link(a1)).toBe('start');
     // Staff read gateway B's balance off its wallet app when they set it up.
-    expect(anchorChain(h.db, h.anchorCtx(), { provider: 'bkash', gateway_id: b, balance: '300.00' })).toMatchObject({ chain: `gw:${b}`, balance: '300.00' });
+    expect(anchorChain(h.db, h.anchorCtx(), { provider: 'bkash', gateway_id: b, balance: '300.00' })).toMatchObject({
+      chain: `gw:${b}`,
+      balance: '300.00',
+    });
     const b1 = h.ingest('bKash', credit('200.00', '500.00', 'BKG0000002', '10:03'), MODEM);
     const a2 = h.ingest('bKash', credit('100.00', '1,600.00', 'BKG0000003', '10:04'), PHONE);
     const b2 = h.ingest('bKash', credit('50.00', '550.00', 'BKG0000004', '10:05'), MODEM);
     const a3 = h.ingest('bKash', credit('25.00', '1,625.00', 'BKG0000005', '10:06'), PHONE);
     expect([b1, a2, b2, a3].map((r) => h.link(r))).toEqual(['follows', 'follows', 'follows', 'follows']);
     const balances = prepareBalanceRepo(h.db);
-    for (const [row, gateway] of [[a2, a], [b2, b], [a3, a]] as const) {
+    for (const [row, gateway] of [
+      [a2, a],
+      [b2, b],
+      [a3, a],
+    ] as const) {
       expect(checkBalance(h.row(row.id), balances, { id: gateway, identifiers: [] }), `sms ${row.id}`).toBeNull();
       expect(checkBalance(h.row(row.id), balances), `sms ${row.id}`).toBeNull();
     }

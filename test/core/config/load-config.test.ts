@@ -163,9 +163,7 @@ describe('a bad configuration is refused with a clear message', () => {
     expect(err.code).toBe('validation_failed');
     expect(err.message).toContain('COUNTERPAY_PUBLIC_PORT');
     expect(err.message).toContain('eighty');
-    expect(loadError(() => loadConfig({ dataDir: dir }, { COUNTERPAY_ADMIN_PORT: '70000' })).message).toContain(
-      'admin.port',
-    );
+    expect(loadError(() => loadConfig({ dataDir: dir }, { COUNTERPAY_ADMIN_PORT: '70000' })).message).toContain('admin.port');
   });
 });
 

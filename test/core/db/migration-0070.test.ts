@@ -24,7 +24,9 @@ describe('migration 0070-payments-domain on a database with payments', () => {
     const paid = insertTransaction(f, { sessionId: session, smsId: sms, txnid: 'BK0070AAAA', status: 'success' });
     old.prepare("UPDATE sessions SET status = 'success' WHERE id = ?").run(session);
     old
-      .prepare("INSERT INTO staff_alerts (merchant_id, kind, transaction_id, sms_id, message, created_at) VALUES (?, 'paid_late', ?, ?, 'x', ?)")
+      .prepare(
+        "INSERT INTO staff_alerts (merchant_id, kind, transaction_id, sms_id, message, created_at) VALUES (?, 'paid_late', ?, ?, 'x', ?)",
+      )
       .run(f.merchantId, paid, sms, f.now);
     closeDatabase(old);
 
@@ -39,13 +41,19 @@ describe('migration 0070-payments-domain on a database with payments', () => {
     expect(db.prepare('SELECT transaction_id, kind FROM staff_alerts').all()).toEqual([{ transaction_id: paid, kind: 'paid_late' }]);
     // The rules kept their teeth: a second success for the same SMS, and a session paid without a success, are refused.
     const other = insertSession({ ...f, db });
-    expect(() => insertTransaction({ ...f, db }, { sessionId: other, smsId: sms, txnid: 'BK0070BBBB', status: 'success' })).toThrow(/UNIQUE/);
+    expect(() => insertTransaction({ ...f, db }, { sessionId: other, smsId: sms, txnid: 'BK0070BBBB', status: 'success' })).toThrow(
+      /UNIQUE/,
+    );
     expect(() => db.prepare("UPDATE sessions SET status = 'success' WHERE id = ?").run(other)).toThrow(/without a successful transaction/);
     expect(() => db.prepare("UPDATE transactions SET status = 'failed' WHERE id = ?").run(paid)).toThrow(/final/);
     // What 0070 adds: a counter sale, and a reversal mark only on a success.
     const sale = insertSms({ ...f, db }, { txnid: 'BK0070CCCC' });
-    expect(() => insertTransaction({ ...f, db }, { smsId: sale, txnid: 'BK0070CCCC', status: 'success', resultSource: 'counter' })).not.toThrow();
-    expect(() => insertTransaction({ ...f, db }, { sessionId: other, smsId: null, txnid: 'BK0070DDDD', status: 'success', resultSource: 'counter' })).toThrow(/CHECK/);
+    expect(() =>
+      insertTransaction({ ...f, db }, { smsId: sale, txnid: 'BK0070CCCC', status: 'success', resultSource: 'counter' }),
+    ).not.toThrow();
+    expect(() =>
+      insertTransaction({ ...f, db }, { sessionId: other, smsId: null, txnid: 'BK0070DDDD', status: 'success', resultSource: 'counter' }),
+    ).toThrow(/CHECK/);
     db.prepare('UPDATE transactions SET reversed_at = ? WHERE id = ?').run(f.now, paid);
     const pending = insertTransaction({ ...f, db }, { sessionId: other, txnid: 'BK0070EEEE' });
     expect(() => db.prepare('UPDATE transactions SET reversed_at = ? WHERE id = ?').run(f.now, pending)).toThrow(/CHECK/);

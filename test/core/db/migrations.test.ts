@@ -30,9 +30,7 @@ afterEach(() => {
 });
 
 function tableNames(db: Db): string[] {
-  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(
-    (r) => r.name,
-  );
+  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
 }
 
 function rawOpen(dir: string): Db {
@@ -58,7 +56,18 @@ describe('migrations', () => {
     const history = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
     expect(history).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
     const tables = tableNames(db);
-    for (const t of ['merchants', 'brands', 'credentials', 'gateways', 'devices', 'sms', 'sms_deliveries', 'sessions', 'transactions', 'audit_log']) {
+    for (const t of [
+      'merchants',
+      'brands',
+      'credentials',
+      'gateways',
+      'devices',
+      'sms',
+      'sms_deliveries',
+      'sessions',
+      'transactions',
+      'audit_log',
+    ]) {
       expect(tables).toContain(t);
     }
     expect(fs.existsSync(path.join(dir, 'counterpay.sqlite'))).toBe(true);

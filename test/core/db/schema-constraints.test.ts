@@ -1,13 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase, type Db } from '../../../src-main/core/db';
-import {
-  baseFixture,
-  failTransaction,
-  insertSession,
-  insertSms,
-  insertTransaction,
-  type Fixture,
-} from '../../support/db-fixtures';
+import { baseFixture, failTransaction, insertSession, insertSms, insertTransaction, type Fixture } from '../../support/db-fixtures';
 import { makeTempDir, removeTempDirs } from '../../support/temp-dir';
 
 let db: Db;
@@ -46,9 +39,7 @@ describe('one SMS pays one thing', () => {
     const pending = insertTransaction(f, { sessionId: insertSession(f), txnid: 'ZZZ999' });
     expect(() =>
       db
-        .prepare(
-          "UPDATE transactions SET status = 'success', sms_id = ?, result_source = 'sms_inbound', verified_at = 1 WHERE id = ?",
-        )
+        .prepare("UPDATE transactions SET status = 'success', sms_id = ?, result_source = 'sms_inbound', verified_at = 1 WHERE id = ?")
         .run(sms, pending),
     ).toThrow(/UNIQUE constraint failed: transactions\.sms_id/);
   });
@@ -113,9 +104,7 @@ describe('session states', () => {
     insertTransaction(f, { sessionId: session, smsId: insertSms(f, { txnid: 'OK1' }), txnid: 'OK1', status: 'success' });
     db.prepare("UPDATE sessions SET status = 'success' WHERE id = ?").run(session);
     for (const next of ['pending', 'expired', 'cancelled']) {
-      expect(() => db.prepare('UPDATE sessions SET status = ? WHERE id = ?').run(next, session)).toThrow(
-        /session is already final/,
-      );
+      expect(() => db.prepare('UPDATE sessions SET status = ? WHERE id = ?').run(next, session)).toThrow(/session is already final/);
     }
     expect((db.prepare('SELECT status FROM sessions WHERE id = ?').get(session) as { status: string }).status).toBe('success');
   });
@@ -151,12 +140,10 @@ describe('session states', () => {
 describe('only a credit SMS of the same wallet and mode backs a transaction', () => {
   it.each(['spoof', 'debit', 'unparsed', 'reversal'])('refuses an SMS of kind %s', (kind) => {
     const sms = insertSms(f, { kind, txnid: `K-${kind}` });
-    expect(() =>
-      insertTransaction(f, { sessionId: insertSession(f), smsId: sms, txnid: `K-${kind}`, status: 'success' }),
-    ).toThrow(/only a credit SMS of the same wallet and mode/);
-    expect(() => insertTransaction(f, { sessionId: insertSession(f), smsId: sms, txnid: `K-${kind}` })).toThrow(
-      /only a credit SMS/,
+    expect(() => insertTransaction(f, { sessionId: insertSession(f), smsId: sms, txnid: `K-${kind}`, status: 'success' })).toThrow(
+      /only a credit SMS of the same wallet and mode/,
     );
+    expect(() => insertTransaction(f, { sessionId: insertSession(f), smsId: sms, txnid: `K-${kind}` })).toThrow(/only a credit SMS/);
   });
 
   it('refuses a credit of another provider', () => {
@@ -191,9 +178,7 @@ describe('only a credit SMS of the same wallet and mode backs a transaction', ()
 
   it('refuses a live transaction on a test session', () => {
     const session = insertSession(f, { isTest: 1 });
-    expect(() => insertTransaction(f, { sessionId: session, txnid: 'MIX1', isTest: 0 })).toThrow(
-      /both be live or both be test/,
-    );
+    expect(() => insertTransaction(f, { sessionId: session, txnid: 'MIX1', isTest: 0 })).toThrow(/both be live or both be test/);
   });
 
   it('refuses success without an SMS unless a person decided it', () => {
@@ -209,9 +194,9 @@ describe('only a credit SMS of the same wallet and mode backs a transaction', ()
   it('keeps a verdict final', () => {
     const sms = insertSms(f, { txnid: 'FIN1' });
     const t = insertTransaction(f, { sessionId: insertSession(f), smsId: sms, txnid: 'FIN1', status: 'success' });
-    expect(() =>
-      db.prepare("UPDATE transactions SET status = 'failed', failure_reason = 'x' WHERE id = ?").run(t),
-    ).toThrow(/transaction verdict is final/);
+    expect(() => db.prepare("UPDATE transactions SET status = 'failed', failure_reason = 'x' WHERE id = ?").run(t)).toThrow(
+      /transaction verdict is final/,
+    );
     expect(() => db.prepare('UPDATE transactions SET amount_minor = 1 WHERE id = ?').run(t)).toThrow(/verdict is final/);
   });
 });
@@ -240,9 +225,7 @@ describe('audit_log is append-only', () => {
   });
 
   it('refuses UPDATE', () => {
-    expect(() => db.prepare("UPDATE audit_log SET actor = 'someone else' WHERE seq = 1").run()).toThrow(
-      /audit_log is append-only/,
-    );
+    expect(() => db.prepare("UPDATE audit_log SET actor = 'someone else' WHERE seq = 1").run()).toThrow(/audit_log is append-only/);
     expect((db.prepare('SELECT actor FROM audit_log WHERE seq = 1').get() as { actor: string }).actor).toBe('staff');
   });
 
@@ -257,9 +240,9 @@ describe('foreign keys', () => {
     expect(() => insertTransaction(f, { sessionId: 'sess_does_not_exist_x', txnid: 'FK1' })).toThrow(
       /FOREIGN KEY constraint failed|both be live or both be test/,
     );
-    expect(() =>
-      db.prepare("INSERT INTO brands (merchant_id, name, created_at) VALUES (9999, 'ghost', 1)").run(),
-    ).toThrow(/FOREIGN KEY constraint failed/);
+    expect(() => db.prepare("INSERT INTO brands (merchant_id, name, created_at) VALUES (9999, 'ghost', 1)").run()).toThrow(
+      /FOREIGN KEY constraint failed/,
+    );
   });
 });
 

@@ -28,7 +28,15 @@ const bind = (extra: Record<string, unknown> = {}) =>
 
 function deviceRow(deviceId = DEVICE) {
   return h.db.prepare("SELECT * FROM devices WHERE kind = 'apk' AND device_id = ?").get(deviceId) as
-    | { model: string | null; manufacturer: string | null; os_version: string | null; unbound_at: number | null; last_seen_at: number | null; last_sms_at: number | null; bound_at: number }
+    | {
+        model: string | null;
+        manufacturer: string | null;
+        os_version: string | null;
+        unbound_at: number | null;
+        last_seen_at: number | null;
+        last_sms_at: number | null;
+        bound_at: number;
+      }
     | undefined;
 }
 
@@ -133,7 +141,12 @@ describe('POST /api/device/sms', () => {
   it('stores each message through the ingestor with source apk and origin = device_id', async () => {
     const res = await upload([bkashCredit('BKX92H1AB'), bkashCredit('BKX92H1AC', '250.00')]);
     expect(res.status).toBe(200);
-    const body = res.json as { ok: boolean; accepted: number; new: number; results: { ok: boolean; sms_id: number; is_new: boolean; kind: string }[] };
+    const body = res.json as {
+      ok: boolean;
+      accepted: number;
+      new: number;
+      results: { ok: boolean; sms_id: number; is_new: boolean; kind: string }[];
+    };
     expect(body).toMatchObject({ ok: true, accepted: 2, new: 2, duplicates: 0, rejected: 0 });
     expect(body.results.map((r) => [r.ok, r.is_new, r.kind])).toEqual([
       [true, true, 'credit'],
@@ -159,9 +172,18 @@ describe('POST /api/device/sms', () => {
   });
 
   it('rejects a bad message alone, with its reason, and keeps the others', async () => {
-    const res = await upload([bkashCredit('BKX92H1AB'), { sender: 'bKash', body: '' }, 17, { sender: 'x', body: 'hi', received_at: 'yesterday' }]);
+    const res = await upload([
+      bkashCredit('BKX92H1AB'),
+      { sender: 'bKash', body: '' },
+      17,
+      { sender: 'x', body: 'hi', received_at: 'yesterday' },
+    ]);
     expect(res.status).toBe(200);
-    const body = res.json as { accepted: number; rejected: number; results: { index: number; ok: boolean; code?: string; field?: string }[] };
+    const body = res.json as {
+      accepted: number;
+      rejected: number;
+      results: { index: number; ok: boolean; code?: string; field?: string }[];
+    };
     expect(body.accepted).toBe(2);
     expect(body.rejected).toBe(2);
     expect(body.results[1]).toMatchObject({ index: 1, ok: false, code: 'validation_failed', field: 'body' });
@@ -207,7 +229,11 @@ describe('key rotation', () => {
     const rotated = rotateKeys(h.db, h.dataDir, ['device_auth_key'], 'test');
     expect(rotated.keys.device_auth_key).not.toBe(old);
     expectErrorShape(await post('/api/device/heartbeat', { auth_key: old, device_id: DEVICE }), 401, 'unauthorized');
-    expectErrorShape(await post('/api/device/sms', { auth_key: old, device_id: DEVICE, messages: [bkashCredit('BKX92H1AB')] }), 401, 'unauthorized');
+    expectErrorShape(
+      await post('/api/device/sms', { auth_key: old, device_id: DEVICE, messages: [bkashCredit('BKX92H1AB')] }),
+      401,
+      'unauthorized',
+    );
     const fresh = await post('/api/device/heartbeat', { auth_key: rotated.keys.device_auth_key, device_id: DEVICE });
     expect(fresh.status).toBe(200);
     expect(countSms(h.db)).toBe(0);

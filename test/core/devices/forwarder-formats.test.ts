@@ -61,11 +61,21 @@ async function startServer(utcOffsetMinutes?: number): Promise<Server> {
 }
 
 function storedSms(db: Db): { sender: string; body: string; received_at: number }[] {
-  return db.prepare('SELECT sender, body, received_at FROM sms ORDER BY id').all() as { sender: string; body: string; received_at: number }[];
+  return db.prepare('SELECT sender, body, received_at FROM sms ORDER BY id').all() as {
+    sender: string;
+    body: string;
+    received_at: number;
+  }[];
 }
 
 function postCapcom6(s: Server, path: string, secret: string, payload: Record<string, unknown>) {
-  const raw = JSON.stringify({ deviceId: 'ffffffffceb0b1db0000018e937c815b', event: 'sms:received', id: 'Ey6ECgOkVVFjz3CL48B8C', payload, webhookId: 'wh-1' });
+  const raw = JSON.stringify({
+    deviceId: 'ffffffffceb0b1db0000018e937c815b',
+    event: 'sms:received',
+    id: 'Ey6ECgOkVVFjz3CL48B8C',
+    payload,
+    webhookId: 'wh-1',
+  });
   const ts = Math.floor(Date.now() / 1000);
   return httpRequest(s.url, path, {
     method: 'POST',
@@ -97,15 +107,37 @@ describe('SMS Gateway for Android (capcom6/android-sms-gateway, SmsEventPayload.
     const reg = registerForwarder(s.db, s.dataDir, { kind: 'capcom6', label: 'gw' });
     const a = bkashCredit('BKXFF0002');
     const b = bkashCredit('BKXFF0003');
-    expect((await postCapcom6(s, reg.webhook_path, reg.secret, { message: a.body, sender: 'bKash', phoneNumber: 'stale', receivedAt: '2026-11-29T14:05:09.000Z' })).status).toBe(200);
-    expect((await postCapcom6(s, reg.webhook_path, reg.secret, { message: b.body, phoneNumber: 'bKash', receivedAt: '2026-11-29T14:05:09.000Z' })).status).toBe(200);
+    expect(
+      (
+        await postCapcom6(s, reg.webhook_path, reg.secret, {
+          message: a.body,
+          sender: 'bKash',
+          phoneNumber: 'stale',
+          receivedAt: '2026-11-29T14:05:09.000Z',
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await postCapcom6(s, reg.webhook_path, reg.secret, {
+          message: b.body,
+          phoneNumber: 'bKash',
+          receivedAt: '2026-11-29T14:05:09.000Z',
+        })
+      ).status,
+    ).toBe(200);
     expect(storedSms(s.db).map((r) => r.sender)).toEqual(['bKash', 'bKash']);
   });
 
   it('an odd receivedAt or simNumber does not lose the SMS', async () => {
     const s = await startServer();
     const reg = registerForwarder(s.db, s.dataDir, { kind: 'capcom6', label: 'gw' });
-    const res = await postCapcom6(s, reg.webhook_path, reg.secret, { message: bkashCredit('BKXFF0004').body, sender: 'bKash', simNumber: '1', receivedAt: T });
+    const res = await postCapcom6(s, reg.webhook_path, reg.secret, {
+      message: bkashCredit('BKXFF0004').body,
+      sender: 'bKash',
+      simNumber: '1',
+      receivedAt: T,
+    });
     expect(res.status, res.text).toBe(200);
     expect(storedSms(s.db)[0]?.received_at).toBe(T);
   });
@@ -116,7 +148,13 @@ describe('SmsForwarder (pppscn/SmsForwarder): [receive_time] is the phone local 
     const reg = registerForwarder(s.db, s.dataDir, { kind: 'generic', label: 'smsforwarder', auth: 'timestamp_sign' });
     const ts = Date.now();
     // {"from":"[from]","content":"[org_content]","receive_time":"[receive_time]","timestamp":"[timestamp]","sign":"[sign]"}
-    const body = { from: 'bKash', content: bkashCredit('BKXFF0010').body, receive_time: receiveTime, timestamp: String(ts), sign: signTimestampSign(reg.secret, ts) };
+    const body = {
+      from: 'bKash',
+      content: bkashCredit('BKXFF0010').body,
+      receive_time: receiveTime,
+      timestamp: String(ts),
+      sign: signTimestampSign(reg.secret, ts),
+    };
     return httpRequest(s.url, reg.webhook_path, { method: 'POST', body });
   }
 
@@ -157,7 +195,9 @@ describe('SMS to URL Forwarder (bogkonstantin/android_income_sms_gateway_webhook
 
   it('a generic forwarder in hmac mode is refused at registration, naming the modes that work', async () => {
     const s = await startServer();
-    expect(() => registerForwarder(s.db, s.dataDir, { kind: 'generic', label: 'sms-to-url', auth: 'hmac' })).toThrow(/auth:.*token.*timestamp_sign/s);
+    expect(() => registerForwarder(s.db, s.dataDir, { kind: 'generic', label: 'sms-to-url', auth: 'hmac' })).toThrow(
+      /auth:.*token.*timestamp_sign/s,
+    );
     expect(readForwarderFile(s.dataDir).forwarders).toEqual({});
     expect(s.db.prepare("SELECT count(*) AS n FROM devices WHERE kind = 'forwarder'").get()).toEqual({ n: 0 });
   });

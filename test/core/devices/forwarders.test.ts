@@ -53,7 +53,12 @@ describe('registerForwarder', () => {
     expect(reg.device_id).toMatch(/^fwd_[A-Za-z0-9]{16}$/);
     expect(reg.secret.length).toBeGreaterThanOrEqual(40);
     expect(reg.webhook_path).toBe(`/api/forwarders/${reg.device_id}/capcom6`);
-    const row = db.prepare("SELECT * FROM devices WHERE kind = 'forwarder'").get() as { secret_hash: string; label: string; model: string; last_seen_at: number | null };
+    const row = db.prepare("SELECT * FROM devices WHERE kind = 'forwarder'").get() as {
+      secret_hash: string;
+      label: string;
+      model: string;
+      last_seen_at: number | null;
+    };
     expect(row.secret_hash).toBe(crypto.createHash('sha256').update(reg.secret).digest('hex'));
     expect(row).toMatchObject({ label: 'Counter phone', model: 'capcom6', last_seen_at: null });
     expect(readForwarderFile(dataDir).forwarders[reg.device_id]).toMatchObject({ kind: 'capcom6', auth: 'hmac', secret: reg.secret });
@@ -103,18 +108,32 @@ describe('POST /api/forwarders/:id/capcom6 (SMS Gateway for Android)', () => {
     const reg = registerForwarder(db, dataDir, { kind: 'capcom6', label: 'gw' });
     const raw = capcom6Body(bkashCredit('BKX92H1AB'));
     const ts = Math.floor(NOW / 1000);
-    const forged = await sendRaw(url, reg.webhook_path, raw, { 'X-Signature': signCapcom6('not-the-secret-at-all', raw, ts), 'X-Timestamp': String(ts) });
+    const forged = await sendRaw(url, reg.webhook_path, raw, {
+      'X-Signature': signCapcom6('not-the-secret-at-all', raw, ts),
+      'X-Timestamp': String(ts),
+    });
     expectErrorShape(forged, 401, 'signature_invalid');
     // A valid signature over a different body (tampered SMS text).
     const tampered = capcom6Body(bkashCredit('BKX92H1AB', '50000.00'));
-    expectErrorShape(await sendRaw(url, reg.webhook_path, tampered, { 'X-Signature': signCapcom6(reg.secret, raw, ts), 'X-Timestamp': String(ts) }), 401, 'signature_invalid');
+    expectErrorShape(
+      await sendRaw(url, reg.webhook_path, tampered, { 'X-Signature': signCapcom6(reg.secret, raw, ts), 'X-Timestamp': String(ts) }),
+      401,
+      'signature_invalid',
+    );
     expectErrorShape(await sendRaw(url, reg.webhook_path, raw), 401, 'signature_invalid');
     const old = ts - 6 * 60;
-    const stale = await sendRaw(url, reg.webhook_path, raw, { 'X-Signature': signCapcom6(reg.secret, raw, old), 'X-Timestamp': String(old) });
+    const stale = await sendRaw(url, reg.webhook_path, raw, {
+      'X-Signature': signCapcom6(reg.secret, raw, old),
+      'X-Timestamp': String(old),
+    });
     expectErrorShape(stale, 401, 'signature_invalid');
     expect((stale.json as { merchant_message: string }).merchant_message).toMatch(/5 minutes old/);
     const future = ts + 6 * 60;
-    expectErrorShape(await sendRaw(url, reg.webhook_path, raw, { 'X-Signature': signCapcom6(reg.secret, raw, future), 'X-Timestamp': String(future) }), 401, 'signature_invalid');
+    expectErrorShape(
+      await sendRaw(url, reg.webhook_path, raw, { 'X-Signature': signCapcom6(reg.secret, raw, future), 'X-Timestamp': String(future) }),
+      401,
+      'signature_invalid',
+    );
     expect(countSms(db)).toBe(0);
     expect(listForwarders(db, dataDir)[0]?.last_seen_at).toBeNull();
   });
@@ -126,7 +145,10 @@ describe('POST /api/forwarders/:id/capcom6 (SMS Gateway for Android)', () => {
       const sms = { sender: 'bKash', body: 'Cash In Tk 500.00 from 01712345678 successful. Fee=0 & VAT=0. TrxID BKX92H1ZZ' };
       const gson = capcom6Body(sms).replace(/=/g, '\\u003d').replace(/&/g, '\\u0026');
       const ts = Math.floor(NOW / 1000);
-      const res = await sendRaw(url, reg.webhook_path, gson, { 'X-Signature': signCapcom6(reg.secret, gson, ts), 'X-Timestamp': String(ts) });
+      const res = await sendRaw(url, reg.webhook_path, gson, {
+        'X-Signature': signCapcom6(reg.secret, gson, ts),
+        'X-Timestamp': String(ts),
+      });
       expect(res.status, `rawBody=${rawBody}: ${res.text}`).toBe(200);
       expect((db.prepare('SELECT body FROM sms').get() as { body: string }).body).toBe(sms.body);
       await h?.close();
@@ -138,7 +160,8 @@ describe('POST /api/forwarders/:id/capcom6 (SMS Gateway for Android)', () => {
     const { db, dataDir, url } = await start();
     const reg = registerForwarder(db, dataDir, { kind: 'capcom6', label: 'gw' });
     const ts = Math.floor(NOW / 1000);
-    const signed = (raw: string) => sendRaw(url, reg.webhook_path, raw, { 'X-Signature': signCapcom6(reg.secret, raw, ts), 'X-Timestamp': String(ts) });
+    const signed = (raw: string) =>
+      sendRaw(url, reg.webhook_path, raw, { 'X-Signature': signCapcom6(reg.secret, raw, ts), 'X-Timestamp': String(ts) });
     const ping = await signed(JSON.stringify({ deviceId: 'd', event: 'system:ping', id: 'x', payload: { health: { status: 'pass' } } }));
     expect(ping.json).toEqual({ ok: true, ignored: true, event: 'system:ping' });
     expect(listForwarders(db, dataDir)[0]?.last_seen_at).toBe(new Date(NOW).toISOString());
@@ -161,7 +184,10 @@ describe('POST /api/forwarders/:id/capcom6 (SMS Gateway for Android)', () => {
     expect(removeForwarder(db, dataDir, reg.device_id)).toBe(true);
     expectErrorShape(await sendRaw(url, reg.webhook_path, raw, headers), 404, 'device_unknown');
     expect(readForwarderFile(dataDir).forwarders[reg.device_id]).toBeUndefined();
-    expect(db.prepare("SELECT unbound_at IS NOT NULL AS gone, secret_hash FROM devices WHERE kind = 'forwarder'").get()).toEqual({ gone: 1, secret_hash: null });
+    expect(db.prepare("SELECT unbound_at IS NOT NULL AS gone, secret_hash FROM devices WHERE kind = 'forwarder'").get()).toEqual({
+      gone: 1,
+      secret_hash: null,
+    });
     expect(countSms(db)).toBe(0);
   });
 });
@@ -204,14 +230,29 @@ describe('POST /api/forwarders/:id/generic', () => {
     // The app's default: a form post from=&content=&timestamp=&sign= (the sign URL-encoded once more by the form).
     // Each request carries a fresh timestamp: a sign is spent once used (replay guard).
     const ts2 = ts + 1;
-    const form = new URLSearchParams({ from: 'bKash', content: bkashCredit('BKX92H1AC').body, timestamp: String(ts2), sign: signTimestampSign(reg.secret, ts2) }).toString();
-    const okForm = await httpRequest(url, reg.webhook_path, { method: 'POST', body: form, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const form = new URLSearchParams({
+      from: 'bKash',
+      content: bkashCredit('BKX92H1AC').body,
+      timestamp: String(ts2),
+      sign: signTimestampSign(reg.secret, ts2),
+    }).toString();
+    const okForm = await httpRequest(url, reg.webhook_path, {
+      method: 'POST',
+      body: form,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
     expect(okForm.status, okForm.text).toBe(200);
     expect(countSms(db)).toBe(2);
-    const forged = await httpRequest(url, reg.webhook_path, { method: 'POST', body: { ...json, content: 'x', sign: signTimestampSign('guess-guess-guess-guess', ts) } });
+    const forged = await httpRequest(url, reg.webhook_path, {
+      method: 'POST',
+      body: { ...json, content: 'x', sign: signTimestampSign('guess-guess-guess-guess', ts) },
+    });
     expectErrorShape(forged, 401, 'signature_invalid');
     const oldTs = NOW - 6 * 60_000;
-    const stale = await httpRequest(url, reg.webhook_path, { method: 'POST', body: { ...json, content: 'y', timestamp: String(oldTs), sign: signTimestampSign(reg.secret, oldTs) } });
+    const stale = await httpRequest(url, reg.webhook_path, {
+      method: 'POST',
+      body: { ...json, content: 'y', timestamp: String(oldTs), sign: signTimestampSign(reg.secret, oldTs) },
+    });
     expectErrorShape(stale, 401, 'signature_invalid');
     expect(countSms(db)).toBe(2);
   });
@@ -220,10 +261,32 @@ describe('POST /api/forwarders/:id/generic', () => {
     const { db, dataDir, url } = await start();
     const reg = registerForwarder(db, dataDir, { kind: 'generic', label: 'plain', auth: 'token' });
     const msg = (id: string) => ({ from: 'bKash', text: bkashCredit(id).body });
-    expect((await httpRequest(url, reg.webhook_path, { method: 'POST', body: msg('BKX92H1A1'), headers: { 'X-CounterPay-Token': reg.secret } })).status).toBe(200);
-    expect((await httpRequest(url, reg.webhook_path, { method: 'POST', body: msg('BKX92H1A2'), headers: { Authorization: `Bearer ${reg.secret}` } })).status).toBe(200);
-    expect((await httpRequest(url, `${reg.webhook_path}?token=${encodeURIComponent(reg.secret)}`, { method: 'POST', body: msg('BKX92H1A3') })).status).toBe(200);
-    expectErrorShape(await httpRequest(url, reg.webhook_path, { method: 'POST', body: msg('BKX92H1A4'), headers: { 'X-CounterPay-Token': `${reg.secret}x` } }), 401, 'unauthorized');
+    expect(
+      (await httpRequest(url, reg.webhook_path, { method: 'POST', body: msg('BKX92H1A1'), headers: { 'X-CounterPay-Token': reg.secret } }))
+        .status,
+    ).toBe(200);
+    expect(
+      (
+        await httpRequest(url, reg.webhook_path, {
+          method: 'POST',
+          body: msg('BKX92H1A2'),
+          headers: { Authorization: `Bearer ${reg.secret}` },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await httpRequest(url, `${reg.webhook_path}?token=${encodeURIComponent(reg.secret)}`, { method: 'POST', body: msg('BKX92H1A3') }))
+        .status,
+    ).toBe(200);
+    expectErrorShape(
+      await httpRequest(url, reg.webhook_path, {
+        method: 'POST',
+        body: msg('BKX92H1A4'),
+        headers: { 'X-CounterPay-Token': `${reg.secret}x` },
+      }),
+      401,
+      'unauthorized',
+    );
     expectErrorShape(await httpRequest(url, reg.webhook_path, { method: 'POST', body: msg('BKX92H1A5') }), 401, 'unauthorized');
     expect(countSms(db)).toBe(3);
   });
@@ -248,7 +311,7 @@ describe('POST /api/forwarders/:id/generic', () => {
     const missing = await httpRequest(url, reg.webhook_path, { method: 'POST', headers, body: { sms: { addr: 'bKash' } } });
     expectErrorShape(missing, 400, 'validation_failed');
     expect((missing.json as { merchant_message: string }).merchant_message).toMatch(/^sms\.msg:/);
-    expectErrorShape(await httpRequest(url, reg.webhook_path, { method: 'POST', headers, body: '[1]', }), 400, 'validation_failed');
+    expectErrorShape(await httpRequest(url, reg.webhook_path, { method: 'POST', headers, body: '[1]' }), 400, 'validation_failed');
   });
 });
 
@@ -256,14 +319,22 @@ describe('one SMS, two sources', () => {
   it('the same SMS via the APK and via a forwarder is one sms row with two deliveries', async () => {
     const { db, dataDir, url, shop } = await start();
     const key = shop.keys.device_auth_key;
-    expect((await httpRequest(url, '/api/device/bind', { method: 'POST', body: { auth_key: key, device_id: 'phone-1' } })).status).toBe(200);
+    expect((await httpRequest(url, '/api/device/bind', { method: 'POST', body: { auth_key: key, device_id: 'phone-1' } })).status).toBe(
+      200,
+    );
     const sms = bkashCredit('BKX92H1AB');
-    const viaApk = await httpRequest(url, '/api/device/sms', { method: 'POST', body: { auth_key: key, device_id: 'phone-1', messages: [sms] } });
+    const viaApk = await httpRequest(url, '/api/device/sms', {
+      method: 'POST',
+      body: { auth_key: key, device_id: 'phone-1', messages: [sms] },
+    });
     const apkId = (viaApk.json as { results: { sms_id: number }[] }).results[0]?.sms_id as number;
     const reg = registerForwarder(db, dataDir, { kind: 'capcom6', label: 'second phone' });
     const raw = capcom6Body(sms);
     const ts = Math.floor(NOW / 1000);
-    const viaFwd = await sendRaw(url, reg.webhook_path, raw, { 'X-Signature': signCapcom6(reg.secret, raw, ts), 'X-Timestamp': String(ts) });
+    const viaFwd = await sendRaw(url, reg.webhook_path, raw, {
+      'X-Signature': signCapcom6(reg.secret, raw, ts),
+      'X-Timestamp': String(ts),
+    });
     const fwd = (viaFwd.json as { results: { sms_id: number; is_new: boolean }[] }).results[0];
     expect(fwd).toMatchObject({ sms_id: apkId, is_new: false });
     expect(countSms(db)).toBe(1);

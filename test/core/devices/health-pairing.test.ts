@@ -35,7 +35,16 @@ describe('listDeviceHealth', () => {
     const { db, shop } = setup();
     bindApkDevice(db, shop.merchantId, { device_id: 'p1', model: 'CPH1937', manufacturer: 'OPPO', os_version: '11' }, T0);
     const [fresh] = listDeviceHealth(db, shop.merchantId, T0 + 89_999, 90_000);
-    expect(fresh).toMatchObject({ device_id: 'p1', kind: 'apk', online: true, model: 'CPH1937', manufacturer: 'OPPO', os_version: '11', silent_for_ms: 89_999, last_sms_at: null });
+    expect(fresh).toMatchObject({
+      device_id: 'p1',
+      kind: 'apk',
+      online: true,
+      model: 'CPH1937',
+      manufacturer: 'OPPO',
+      os_version: '11',
+      silent_for_ms: 89_999,
+      last_sms_at: null,
+    });
     expect(listDeviceHealth(db, shop.merchantId, T0 + 90_000, 90_000)[0]?.online).toBe(false);
     // A custom threshold.
     expect(listDeviceHealth(db, shop.merchantId, T0 + 90_000, 120_000)[0]?.online).toBe(true);
@@ -59,7 +68,13 @@ describe('DeviceHealthMonitor', () => {
     const { db, shop } = setup();
     let now = T0;
     const events: DevicesChangedEvent[] = [];
-    const monitor = new DeviceHealthMonitor({ db, merchantId: shop.merchantId, offlineAfterMs: 90_000, clock: () => now, onChange: (e) => events.push(e) });
+    const monitor = new DeviceHealthMonitor({
+      db,
+      merchantId: shop.merchantId,
+      offlineAfterMs: 90_000,
+      clock: () => now,
+      onChange: (e) => events.push(e),
+    });
     bindApkDevice(db, shop.merchantId, { device_id: 'p1' }, T0);
     expect(monitor.tick()).toBeNull(); // baseline
     now = T0 + 60_000;
@@ -82,7 +97,14 @@ describe('DeviceHealthMonitor', () => {
   it('a throwing subscriber does not break the monitor', () => {
     const { db, shop } = setup();
     let now = T0;
-    const monitor = new DeviceHealthMonitor({ db, merchantId: shop.merchantId, clock: () => now, onChange: () => { throw new Error('boom'); } });
+    const monitor = new DeviceHealthMonitor({
+      db,
+      merchantId: shop.merchantId,
+      clock: () => now,
+      onChange: () => {
+        throw new Error('boom');
+      },
+    });
     bindApkDevice(db, shop.merchantId, { device_id: 'p1' }, T0);
     monitor.tick();
     now = T0 + 200_000;
@@ -94,10 +116,27 @@ describe('buildPairingPayload', () => {
   const ifaces = {
     lo: [{ address: '127.0.0.1', netmask: '255.0.0.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal: true, cidr: '127.0.0.1/8' }],
     eth0: [
-      { address: '192.168.1.20', netmask: '255.255.255.0', family: 'IPv4', mac: 'aa:bb:cc:dd:ee:ff', internal: false, cidr: '192.168.1.20/24' },
-      { address: 'fe80::1', netmask: 'ffff:ffff:ffff:ffff::', family: 'IPv6', mac: 'aa:bb:cc:dd:ee:ff', internal: false, cidr: 'fe80::1/64', scopeid: 2 },
+      {
+        address: '192.168.1.20',
+        netmask: '255.255.255.0',
+        family: 'IPv4',
+        mac: 'aa:bb:cc:dd:ee:ff',
+        internal: false,
+        cidr: '192.168.1.20/24',
+      },
+      {
+        address: 'fe80::1',
+        netmask: 'ffff:ffff:ffff:ffff::',
+        family: 'IPv6',
+        mac: 'aa:bb:cc:dd:ee:ff',
+        internal: false,
+        cidr: 'fe80::1/64',
+        scopeid: 2,
+      },
     ],
-    wlan0: [{ address: '10.0.0.5', netmask: '255.255.255.0', family: 'IPv4', mac: 'aa:bb:cc:dd:ee:00', internal: false, cidr: '10.0.0.5/24' }],
+    wlan0: [
+      { address: '10.0.0.5', netmask: '255.255.255.0', family: 'IPv4', mac: 'aa:bb:cc:dd:ee:00', internal: false, cidr: '10.0.0.5/24' },
+    ],
   } as ReturnType<typeof os.networkInterfaces>;
 
   it('offers every non-internal IPv4 address with the device port and the current device key', () => {
@@ -109,7 +148,9 @@ describe('buildPairingPayload', () => {
       device_auth_key: shop.keys.device_auth_key,
     });
     const rotated = rotateKeys(db, dataDir, ['device_auth_key'], 'test');
-    expect(buildPairingPayload({ dataDir, devicePort: 8789, networkInterfaces: ifaces }).device_auth_key).toBe(rotated.keys.device_auth_key);
+    expect(buildPairingPayload({ dataDir, devicePort: 8789, networkInterfaces: ifaces }).device_auth_key).toBe(
+      rotated.keys.device_auth_key,
+    );
   });
 
   it('a listener bound to one address offers only that address', () => {

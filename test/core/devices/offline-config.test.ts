@@ -39,7 +39,13 @@ describe('device offline silence is configurable', () => {
     const bind = await fetch(`${urls.device}/api/device/bind`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ auth_key: core.shop.keys.device_auth_key, device_id: 'phone-1', model: 'CPH1937', manufacturer: 'OPPO', os_version: '11' }),
+      body: JSON.stringify({
+        auth_key: core.shop.keys.device_auth_key,
+        device_id: 'phone-1',
+        model: 'CPH1937',
+        manufacturer: 'OPPO',
+        os_version: '11',
+      }),
     });
     expect(bind.status).toBe(200);
     expect(await devices()).toMatchObject([{ device_id: 'phone-1', online: true }]);

@@ -48,7 +48,11 @@ export class PaymentCore {
     const urls = await core.listen();
     expect(new URL(urls.device).hostname).toBe('127.0.0.1');
     if (options.bkashGateway !== false) {
-      addGateway(core.db, { merchantId: core.shop.merchantId, auditKey: core.shop.keys.audit_key, actor: 'test' }, { provider: 'bkash', account: GATEWAY_ACCOUNT });
+      addGateway(
+        core.db,
+        { merchantId: core.shop.merchantId, auditKey: core.shop.keys.audit_key, actor: 'test' },
+        { provider: 'bkash', account: GATEWAY_ACCOUNT },
+      );
     }
     return new PaymentCore(core, dataDir, urls.public, urls.device);
   }
@@ -66,7 +70,13 @@ export class PaymentCore {
   }
 
   async bind(deviceId = DEVICE): Promise<void> {
-    const res = await this.device('/api/device/bind', { auth_key: this.key, device_id: deviceId, model: 'CPH1937', manufacturer: 'OPPO', os_version: '11' });
+    const res = await this.device('/api/device/bind', {
+      auth_key: this.key,
+      device_id: deviceId,
+      model: 'CPH1937',
+      manufacturer: 'OPPO',
+      os_version: '11',
+    });
     expect(res.status, res.text).toBe(200);
   }
 

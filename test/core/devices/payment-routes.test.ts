@@ -7,14 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rotateKeys } from '../../../src-main/core/shop';
 import { removeTempDirs } from '../../support/temp-dir';
-import {
-  bkashCredit,
-  CUSTOMER_PHONE,
-  DEVICE,
-  expectDeviceError,
-  GATEWAY_ACCOUNT,
-  PaymentCore,
-} from './payment-harness';
+import { bkashCredit, CUSTOMER_PHONE, DEVICE, expectDeviceError, GATEWAY_ACCOUNT, PaymentCore } from './payment-harness';
 
 let pc: PaymentCore;
 
@@ -204,14 +197,22 @@ describe('POST /api/device/report', () => {
     const id = await pc.pendingSession({ order_id: 'ORD-REJ', txnid: 'BKJ1K2L3M4' });
     const v = await pc.verificationFor('ORD-REJ');
     expect((await pc.call('/api/device/report', { verification_id: v.verification_id, result: 'failed' })).status).toBe(200);
-    expectDeviceError(await pc.call('/api/device/report', { verification_id: v.verification_id, result: 'success' }), 409, 'verification_already_decided');
+    expectDeviceError(
+      await pc.call('/api/device/report', { verification_id: v.verification_id, result: 'success' }),
+      409,
+      'verification_already_decided',
+    );
     expect((await pc.session(id)).status).toBe('pending');
   });
 
   it('an unknown verification_id is 404', async () => {
     await pc.pendingSession({ order_id: 'ORD-X', txnid: 'BKX7Y8Z9A1' });
     const v = await pc.verificationFor('ORD-X');
-    expectDeviceError(await pc.call('/api/device/report', { verification_id: v.verification_id + 1000, result: 'success' }), 404, 'verification_not_found');
+    expectDeviceError(
+      await pc.call('/api/device/report', { verification_id: v.verification_id + 1000, result: 'success' }),
+      404,
+      'verification_not_found',
+    );
     // The real one is untouched.
     expect((await pc.poll()).map((p) => p.verification_id)).toEqual([v.verification_id]);
   });
@@ -223,7 +224,10 @@ describe('POST /api/device/transactions', () => {
     await pc.pendingSession({ order_id: 'ORD-1001', txnid: 'BKQ7X8Y9Z1', customer_name: 'Rahim' });
     await pc.pendingSession({ order_id: 'ORD-1002', txnid: 'BKR2M3N4P5' });
     const rejected = await pc.verificationFor('ORD-1002');
-    expect((await pc.call('/api/device/report', { verification_id: rejected.verification_id, result: 'failed', failure_reason: 'not in app' })).status).toBe(200);
+    expect(
+      (await pc.call('/api/device/report', { verification_id: rejected.verification_id, result: 'failed', failure_reason: 'not in app' }))
+        .status,
+    ).toBe(200);
     const paid = await pc.pendingSession({ order_id: 'INV-77', txnid: 'BKS5T6U7V8', amount: 500 });
     await pc.pushSms([bkashCredit('BKS5T6U7V8')]);
     expect((await pc.session(paid)).status).toBe('success');
@@ -236,16 +240,43 @@ describe('POST /api/device/transactions', () => {
     const list = (res.json as { transactions: Record<string, unknown>[] }).transactions;
     expect(list.map((t) => t.order_id)).toEqual(['INV-77', 'ORD-1002', 'ORD-1001']);
     for (const t of list) {
-      for (const field of ['id', 'txnid_submitted', 'amount', 'status', 'result_source', 'verified_at', 'failure_reason', 'provider', 'account_number', 'order_id', 'customer_name', 'created_at']) {
+      for (const field of [
+        'id',
+        'txnid_submitted',
+        'amount',
+        'status',
+        'result_source',
+        'verified_at',
+        'failure_reason',
+        'provider',
+        'account_number',
+        'order_id',
+        'customer_name',
+        'created_at',
+      ]) {
         expect(t, `field ${field}`).toHaveProperty(field);
       }
       expect(typeof t.amount).toBe('number');
       expect(t.created_at).toMatch(ISO);
     }
-    expect(list[0]).toMatchObject({ txnid_submitted: 'BKS5T6U7V8', amount: 500, status: 'success', result_source: 'sms_late_match', provider: 'bkash', account_number: GATEWAY_ACCOUNT });
+    expect(list[0]).toMatchObject({
+      txnid_submitted: 'BKS5T6U7V8',
+      amount: 500,
+      status: 'success',
+      result_source: 'sms_late_match',
+      provider: 'bkash',
+      account_number: GATEWAY_ACCOUNT,
+    });
     expect(list[0]?.verified_at).toMatch(ISO);
     expect(list[1]).toMatchObject({ txnid_submitted: 'BKR2M3N4P5', status: 'failed', result_source: 'apk', failure_reason: 'not in app' });
-    expect(list[2]).toMatchObject({ txnid_submitted: 'BKQ7X8Y9Z1', status: 'pending', result_source: null, verified_at: null, failure_reason: null, customer_name: 'Rahim' });
+    expect(list[2]).toMatchObject({
+      txnid_submitted: 'BKQ7X8Y9Z1',
+      status: 'pending',
+      result_source: null,
+      verified_at: null,
+      failure_reason: null,
+      customer_name: 'Rahim',
+    });
   });
 
   it('filters by status', async () => {
@@ -297,7 +328,12 @@ describe('POST /api/device/verify', () => {
     const smsId = (pushed.json as { results: { sms_id: number }[] }).results[0]?.sms_id;
     const res = await pc.call('/api/device/verify', { txnid: ' bkv1 e2r3f4 ' });
     expect(res.status, res.text).toBe(200);
-    const body = res.json as { matched: boolean; already_existed: boolean; transaction: Record<string, unknown>; sms: Record<string, unknown> };
+    const body = res.json as {
+      matched: boolean;
+      already_existed: boolean;
+      transaction: Record<string, unknown>;
+      sms: Record<string, unknown>;
+    };
     expect(body.matched).toBe(true);
     expect(body.already_existed).toBe(false);
     expect(body.transaction).toMatchObject({
@@ -436,7 +472,11 @@ describe('auth, binding and validation on every verification endpoint', () => {
     for (const route of ENDPOINTS) {
       expectDeviceError(await pc.device(route, { auth_key: old, device_id: DEVICE, ...validFields[route] }), 401, 'unauthorized');
     }
-    expectDeviceError(await pc.device('/api/device/sms', { auth_key: old, device_id: DEVICE, messages: [bkashCredit('BKR0T1A2T3')] }), 401, 'unauthorized');
+    expectDeviceError(
+      await pc.device('/api/device/sms', { auth_key: old, device_id: DEVICE, messages: [bkashCredit('BKR0T1A2T3')] }),
+      401,
+      'unauthorized',
+    );
     // The verification is still there for the phone once it has the new key.
     pc.key = shop.keys.device_auth_key;
     expect((await pc.poll()).map((v) => v.order_id)).toEqual(['ORD-ROT']);

@@ -94,7 +94,11 @@ describe('POST /api/device/sms: the body limit fits the largest documented batch
   });
 
   it('accepts the worst case: 100 bodies of MAX_SMS_BODY Bangla characters, \\u-escaped', async () => {
-    const messages = Array.from({ length: MAX_SMS_PER_BATCH }, (_, i) => ({ sender: 'bKash', body: banglaText(MAX_SMS_BODY, i), received_at: T }));
+    const messages = Array.from({ length: MAX_SMS_PER_BATCH }, (_, i) => ({
+      sender: 'bKash',
+      body: banglaText(MAX_SMS_BODY, i),
+      received_at: T,
+    }));
     const raw = JSON.stringify({ auth_key: key, device_id: DEVICE, messages }).replace(
       /[\u0080-\uffff]/g,
       (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,

@@ -26,9 +26,10 @@ describe('SmsForwarder timestamp signs are spent once, across restarts', () => {
     return (await core.listen()).device;
   };
   const post = (url: string, payload: unknown) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }).then(
-      async (r) => ({ status: r.status, json: (await r.json()) as Record<string, unknown> }),
-    );
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }).then(async (r) => ({
+      status: r.status,
+      json: (await r.json()) as Record<string, unknown>,
+    }));
 
   it('refuses a sign replayed with other text, before and after the core restarts', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'counterpay-signs-'));
@@ -46,7 +47,12 @@ describe('SmsForwarder timestamp signs are spent once, across restarts', () => {
 
     await (core as Core).stop();
     device = await start(dir);
-    const afterRestart = await post(`${device}${reg.webhook_path}`, { from: 'bKash', content: body('BKSIGN0003'), timestamp: String(ts), sign });
+    const afterRestart = await post(`${device}${reg.webhook_path}`, {
+      from: 'bKash',
+      content: body('BKSIGN0003'),
+      timestamp: String(ts),
+      sign,
+    });
     expect(afterRestart.status).toBe(401);
     const stored = (core as Core).db.prepare("SELECT txnid FROM sms WHERE txnid LIKE 'BKSIGN%'").all();
     expect(stored).toEqual([{ txnid: 'BKSIGN0001' }]);

@@ -2,13 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  clientAddress,
-  compileTrustedProxies,
-  isValidProxyEntry,
-  normaliseIp,
-  parseIp,
-} from '../../../src-main/core/http/client-address';
+import { clientAddress, compileTrustedProxies, isValidProxyEntry, normaliseIp, parseIp } from '../../../src-main/core/http/client-address';
 
 /** The trusted list the test server uses for the next request. */
 let trusted: string[] = [];
@@ -94,12 +88,8 @@ describe('clientAddress over HTTP', () => {
 
   it('prefers CF-Connecting-IP over X-Forwarded-For, and falls back to XFF when CF is garbage', async () => {
     trusted = ['127.0.0.1'];
-    expect((await ipOf({ 'CF-Connecting-IP': '203.0.113.7', 'X-Forwarded-For': '198.51.100.9' })).ip).toBe(
-      '203.0.113.7',
-    );
-    expect((await ipOf({ 'CF-Connecting-IP': 'not-an-ip', 'X-Forwarded-For': '198.51.100.9' })).ip).toBe(
-      '198.51.100.9',
-    );
+    expect((await ipOf({ 'CF-Connecting-IP': '203.0.113.7', 'X-Forwarded-For': '198.51.100.9' })).ip).toBe('203.0.113.7');
+    expect((await ipOf({ 'CF-Connecting-IP': 'not-an-ip', 'X-Forwarded-For': '198.51.100.9' })).ip).toBe('198.51.100.9');
     expect((await ipOf({ 'CF-Connecting-IP': '999.1.1.1' })).ip).toBe('127.0.0.1');
   });
 

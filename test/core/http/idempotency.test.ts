@@ -3,11 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase, type Db } from '../../../src-main/core/db';
-import {
-  claimIdempotencyKey,
-  countIdempotencyKeys,
-  findIdempotencyRow,
-} from '../../../src-main/core/db/repos/idempotency-repo';
+import { claimIdempotencyKey, countIdempotencyKeys, findIdempotencyRow } from '../../../src-main/core/db/repos/idempotency-repo';
 import { AppError } from '../../../src-main/core/errors';
 import { errorHandler } from '../../../src-main/core/http/error-handler';
 import {
@@ -134,7 +130,13 @@ interface Answer {
 async function send(
   app: TestApp,
   path: string,
-  { key, body = { amount: 500, order_id: 'ORD-1' }, apiKey = 'pk_test_1', method = 'POST', raw }: {
+  {
+    key,
+    body = { amount: 500, order_id: 'ORD-1' },
+    apiKey = 'pk_test_1',
+    method = 'POST',
+    raw,
+  }: {
     key?: string;
     body?: unknown;
     apiKey?: string | null;
@@ -260,10 +262,7 @@ describe('idempotency middleware', () => {
 
   it('two requests fired together with the same key: the handler runs once and both get its answer', async () => {
     const app = await start(openDb());
-    const [a, b] = await Promise.all([
-      send(app, '/slow', { key: 'dup' }),
-      send(app, '/slow', { key: 'dup' }),
-    ]);
+    const [a, b] = await Promise.all([send(app, '/slow', { key: 'dup' }), send(app, '/slow', { key: 'dup' })]);
     expect(app.calls.slow).toBe(1);
     expect(a.status).toBe(201);
     expect(b.status).toBe(201);
@@ -422,8 +421,7 @@ describe('retention', () => {
 describe('schema and helpers', () => {
   it('migration 0020 creates a STRICT table that refuses 5xx answers and short retention', () => {
     const db = openDb();
-    const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'idempotency_keys'").get() as { sql: string })
-      .sql;
+    const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'idempotency_keys'").get() as { sql: string }).sql;
     expect(sql).toMatch(/\)\s*STRICT\s*$/);
     const insert = db.prepare(
       `INSERT INTO idempotency_keys (key_hash, fingerprint, state, response_status, response_body, created_at, completed_at, expires_at)
@@ -438,9 +436,7 @@ describe('schema and helpers', () => {
   });
 
   it('canonicalJson sorts keys at every level and keeps array order', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe(
-      '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}',
-    );
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}');
     expect(requestFingerprint({ a: 1, b: 2 })).toBe(requestFingerprint({ b: 2, a: 1 }));
     expect(requestFingerprint([1, 2])).not.toBe(requestFingerprint([2, 1]));
     expect(requestFingerprint(undefined)).toBe(requestFingerprint(null));

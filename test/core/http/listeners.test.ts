@@ -174,11 +174,7 @@ describe('admin API', () => {
     expectErrorShape(await rpc('status.get', { Authorization: `Bearer cpa_${'A'.repeat(40)}` }), 401, 'unauthorized');
     expectErrorShape(await rpc('status.get', { Authorization: `Basic ${token}` }), 401, 'unauthorized');
     expectErrorShape(await rpc('status.get', { Authorization: token }), 401, 'unauthorized');
-    expectErrorShape(
-      await rpc('status.get', { Authorization: `Bearer ${core.shop.keys.api_key}` }),
-      401,
-      'unauthorized',
-    );
+    expectErrorShape(await rpc('status.get', { Authorization: `Bearer ${core.shop.keys.api_key}` }), 401, 'unauthorized');
     expectErrorShape(await rpc('no.such.command'), 401, 'unauthorized');
   });
 
@@ -213,11 +209,7 @@ describe('admin API', () => {
 
   it('the event stream refuses a missing token', async () => {
     expectErrorShape(await httpRequest(urls.admin, '/api/admin/events'), 401, 'unauthorized');
-    expectErrorShape(
-      await httpRequest(urls.admin, `/api/admin/events?token=cpa_${'B'.repeat(40)}`),
-      401,
-      'unauthorized',
-    );
+    expectErrorShape(await httpRequest(urls.admin, `/api/admin/events?token=cpa_${'B'.repeat(40)}`), 401, 'unauthorized');
   });
 
   it('the event stream accepts the token as ?token= (EventSource cannot set headers)', async () => {
@@ -300,16 +292,8 @@ describe('configured listener options', () => {
     expect(ok.status).toBe(200);
     const okPort = await httpRequest(otherUrls.public, '/api/health', { headers: { Host: 'SHOP.example.com:443' } });
     expect(okPort.status).toBe(200);
-    expectErrorShape(
-      await httpRequest(otherUrls.admin, '/api/health', { headers: { Host: 'shop.example.com' } }),
-      403,
-      'forbidden_host',
-    );
-    expectErrorShape(
-      await httpRequest(otherUrls.device, '/api/health', { headers: { Host: 'shop.example.com' } }),
-      403,
-      'forbidden_host',
-    );
+    expectErrorShape(await httpRequest(otherUrls.admin, '/api/health', { headers: { Host: 'shop.example.com' } }), 403, 'forbidden_host');
+    expectErrorShape(await httpRequest(otherUrls.device, '/api/health', { headers: { Host: 'shop.example.com' } }), 403, 'forbidden_host');
   });
 
   it('the configured jsonLimitBytes is the limit', async () => {
@@ -335,7 +319,6 @@ describe('shutdown', () => {
     const wal = path.join(dir, 'counterpay.sqlite-wal');
     expect(!fs.existsSync(wal) || fs.statSync(wal).size === 0).toBe(true);
   });
-
 });
 
 describe('odd input is a client error, never a 500', () => {

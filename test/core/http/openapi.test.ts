@@ -33,7 +33,12 @@ interface Doc {
   openapi: string;
   info: { title: string; version: string };
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, Json>; securitySchemes: Record<string, Json>; parameters: Record<string, Json>; headers: Record<string, Json> };
+  components: {
+    schemas: Record<string, Json>;
+    securitySchemes: Record<string, Json>;
+    parameters: Record<string, Json>;
+    headers: Record<string, Json>;
+  };
 }
 
 const BKASH_CREDIT =
@@ -118,7 +123,10 @@ function expectDocumented(res: HttpResult, method: string, path: string): HttpRe
   if (res.status >= 300 && res.status < 400) {
     expect(res.headers.location, 'a redirect has Location').toBeTruthy();
   } else {
-    const media = String(res.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+    const media =
+      String(res.headers['content-type'] ?? '')
+        .split(';')[0]
+        ?.trim() ?? '';
     expect(content?.[media], `${method.toUpperCase()} ${path} ${status} documents ${media}`).toBeDefined();
     if (media === 'application/json') {
       const pointer = `/paths/${esc(path)}/${method}/responses/${status}/content/${esc(media)}/schema`;
@@ -165,14 +173,20 @@ function registeredRoutes(): string[] {
     isDraining: () => false,
     routes: publicRoutes(ctx),
   });
-  type Layer = { name?: string; rawPath?: unknown; route?: { path: unknown; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
+  type Layer = {
+    name?: string;
+    rawPath?: unknown;
+    route?: { path: unknown; methods: Record<string, boolean> };
+    handle?: { stack?: Layer[] };
+  };
   const out: string[] = [];
   const walk = (stack: Layer[], prefix: string) => {
     for (const layer of stack) {
       if (layer.route) {
         const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
         for (const p of paths) {
-          for (const [m, on] of Object.entries(layer.route.methods)) if (on && m !== '_all') out.push(`${m.toUpperCase()} ${normalize(prefix + String(p))}`);
+          for (const [m, on] of Object.entries(layer.route.methods))
+            if (on && m !== '_all') out.push(`${m.toUpperCase()} ${normalize(prefix + String(p))}`);
         }
       } else if (layer.handle?.stack) {
         const mount = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
@@ -195,7 +209,11 @@ beforeAll(async () => {
   base = (await core.listen()).public;
   liveKey = core.shop.keys.api_key;
   testKey = core.shop.keys.test_api_key;
-  addGateway(core.db, { merchantId: core.shop.merchantId, auditKey: core.shop.keys.audit_key, actor: 'test' }, { provider: 'bkash', account: '01711111111' });
+  addGateway(
+    core.db,
+    { merchantId: core.shop.merchantId, auditKey: core.shop.keys.audit_key, actor: 'test' },
+    { provider: 'bkash', account: '01711111111' },
+  );
   const res = await httpRequest(base, '/api/openapi.json');
   expect(res.status).toBe(200);
   docText = res.text;
@@ -235,7 +253,10 @@ describe('GET /api/openapi.json', () => {
       // Every {param} in the path is declared as a required path parameter.
       const declared = (op.parameters ?? []).map((p) => deref(p) as { name: string; in: string; required?: boolean });
       for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
-        expect(declared.find((p) => p.name === name && p.in === 'path' && p.required), `${path} declares ${name}`).toBeDefined();
+        expect(
+          declared.find((p) => p.name === name && p.in === 'path' && p.required),
+          `${path} declares ${name}`,
+        ).toBeDefined();
       }
     }
   });
@@ -256,9 +277,11 @@ describe('GET /api/openapi.json', () => {
     for (const { path, method, op } of operations()) {
       const at = `/paths/${esc(path)}/${method}`;
       for (const [status, response] of Object.entries(op.responses)) {
-        for (const media of Object.keys((response.content ?? {}) as Json)) pointers.push(`${at}/responses/${status}/content/${esc(media)}/schema`);
+        for (const media of Object.keys((response.content ?? {}) as Json))
+          pointers.push(`${at}/responses/${status}/content/${esc(media)}/schema`);
       }
-      for (const media of Object.keys(((op.requestBody?.content ?? {}) as Json))) pointers.push(`${at}/requestBody/content/${esc(media)}/schema`);
+      for (const media of Object.keys((op.requestBody?.content ?? {}) as Json))
+        pointers.push(`${at}/requestBody/content/${esc(media)}/schema`);
     }
     expect(pointers.length).toBeGreaterThan(60);
     for (const pointer of pointers) {
@@ -280,7 +303,7 @@ describe('GET /api/openapi.json', () => {
       if (merchant && method === 'post') {
         expect(names, `${method} ${path}`).toContain('X-Idempotency-Key');
         expect(Object.keys(op.responses)).toContain('409');
-        expect(deref(op.responses['200'] ?? op.responses['201'] as Json).headers).toHaveProperty('Idempotent-Replayed');
+        expect(deref(op.responses['200'] ?? (op.responses['201'] as Json)).headers).toHaveProperty('Idempotent-Replayed');
       }
       if (merchant) expect(Object.keys(op.responses), `${method} ${path}`).toContain('401');
     }
@@ -301,7 +324,11 @@ describe('GET /api/openapi.json', () => {
   });
 
   it('takes the create-session request schema from the zod schema the code validates with', () => {
-    const documented = doc.components.schemas.CreateSessionRequest as { properties: Record<string, Json>; required: string[]; additionalProperties: unknown };
+    const documented = doc.components.schemas.CreateSessionRequest as {
+      properties: Record<string, Json>;
+      required: string[];
+      additionalProperties: unknown;
+    };
     const { $schema: _s, ...fromCode } = z.toJSONSchema(createSessionSchema, { target: 'draft-2020-12', io: 'input' }) as Json & {
       properties: Record<string, Json>;
       required: string[];
@@ -316,7 +343,15 @@ describe('GET /api/openapi.json', () => {
     }
     // The documented request accepts the seed's example and refuses what the code refuses.
     const validate = validatorAt('/components/schemas/CreateSessionRequest');
-    expect(validate({ amount: 500.0, order_id: 'ORD-1001', redirect_url: 'https://yourstore.com/done', currency: 'BDT', metadata: { cart_id: 'cart-42' } })).toBe(true);
+    expect(
+      validate({
+        amount: 500.0,
+        order_id: 'ORD-1001',
+        redirect_url: 'https://yourstore.com/done',
+        currency: 'BDT',
+        metadata: { cart_id: 'cart-42' },
+      }),
+    ).toBe(true);
     expect(validate({ amount: '500.00', order_id: 'ORD-1' })).toBe(true);
     expect(validate({ amount: 500 })).toBe(false);
     expect(validate({ amount: '5.001', order_id: 'x' })).toBe(false);
@@ -355,7 +390,7 @@ describe('documented operations and served routes agree', () => {
     ['get', '/api/checkout/{id}/status'],
     ['post', '/api/checkout/{id}/cancel'],
     ['get', '/pay/{id}'],
-  ])('documents %s %s (the brief\'s list)', (method, path) => {
+  ])("documents %s %s (the brief's list)", (method, path) => {
     expect(doc.paths[path]?.[method]).toBeDefined();
   });
 
@@ -437,12 +472,18 @@ describe('real responses validate against the documented schemas', () => {
     expect(submitted.json).toMatchObject({ status: 'pending', review: false });
     expect(submitted.headers['x-ratelimit-limit']).toBe('6');
     const waiting = await getSession(paidId);
-    expect(waiting.json).toMatchObject({ session: { status: 'pending', latest_transaction: { status: 'pending', txnid_submitted: 'BKX92H1ABC' } } });
+    expect(waiting.json).toMatchObject({
+      session: { status: 'pending', latest_transaction: { status: 'pending', txnid_submitted: 'BKX92H1ABC' } },
+    });
 
     core.sms.ingest({ sender: 'bKash', body: BKASH_CREDIT }, { source: 'apk', origin: 'test-phone', isTest: false });
     const paid = await getSession(paidId);
     expect(paid.json).toMatchObject({
-      session: { status: 'success', successful_transaction: { txnid_submitted: 'BKX92H1ABC' }, latest_transaction: { status: 'success', amount: '500.00' } },
+      session: {
+        status: 'success',
+        successful_transaction: { txnid_submitted: 'BKX92H1ABC' },
+        latest_transaction: { status: 'success', amount: '500.00' },
+      },
     });
     const again = await submit(paidId, { txnid: 'BKX92H1ABC' });
     expect(again.status).toBe(200);
@@ -461,19 +502,27 @@ describe('real responses validate against the documented schemas', () => {
   });
 
   it('lookup by order_id: 200 {session, sessions}, 400 without it, 404 unknown', async () => {
-    const found = await call('get', '/api/payment/sessions?order_id=ORD-1', { key: liveKey }).then((r) => expectDocumented(r, 'get', '/api/payment/sessions'));
+    const found = await call('get', '/api/payment/sessions?order_id=ORD-1', { key: liveKey }).then((r) =>
+      expectDocumented(r, 'get', '/api/payment/sessions'),
+    );
     expect(found.status).toBe(200);
     expect(found.json).toMatchObject({ session: { id: paidId, status: 'success' } });
-    const bad = await call('get', '/api/payment/sessions', { key: liveKey }).then((r) => expectDocumented(r, 'get', '/api/payment/sessions'));
+    const bad = await call('get', '/api/payment/sessions', { key: liveKey }).then((r) =>
+      expectDocumented(r, 'get', '/api/payment/sessions'),
+    );
     expect(bad.status).toBe(400);
-    const none = await call('get', '/api/payment/sessions?order_id=NOPE', { key: liveKey }).then((r) => expectDocumented(r, 'get', '/api/payment/sessions'));
+    const none = await call('get', '/api/payment/sessions?order_id=NOPE', { key: liveKey }).then((r) =>
+      expectDocumented(r, 'get', '/api/payment/sessions'),
+    );
     expect(none.status).toBe(404);
   });
 
   it('merchant cancel 200, then 409 session_not_pending; unknown 404', async () => {
     const id = await newSession('ORD-2');
     const cancel = (sid: string) =>
-      call('post', `/api/payment/sessions/${sid}/cancel`, { key: liveKey }).then((r) => expectDocumented(r, 'post', '/api/payment/sessions/{id}/cancel'));
+      call('post', `/api/payment/sessions/${sid}/cancel`, { key: liveKey }).then((r) =>
+        expectDocumented(r, 'post', '/api/payment/sessions/{id}/cancel'),
+      );
     const first = await cancel(id);
     expect(first.status).toBe(200);
     expect(first.json).toMatchObject({ session: { id, status: 'cancelled' } });
@@ -533,7 +582,10 @@ describe('real responses validate against the documented schemas', () => {
     const form = await cancel(formId, 'x=1', { 'Content-Type': 'application/x-www-form-urlencoded' });
     expect(form.status).toBe(303);
     expect((await cancel('no-such-session', {})).status).toBe(404);
-    expect((await call('get', '/api/checkout/no-such-session/status').then((r) => expectDocumented(r, 'get', '/api/checkout/{id}/status'))).status).toBe(404);
+    expect(
+      (await call('get', '/api/checkout/no-such-session/status').then((r) => expectDocumented(r, 'get', '/api/checkout/{id}/status')))
+        .status,
+    ).toBe(404);
   });
 
   it('401 without a key, 404 unknown session, 400 malformed JSON and invalid fields', async () => {
@@ -558,7 +610,8 @@ describe('real responses validate against the documented schemas', () => {
   });
 
   it('test-mode SMS: 201 new, 200 duplicate, 401 with the live key, 400 without a body', async () => {
-    const sms = (key: string, body: unknown) => call('post', '/api/test/sms', { key, body }).then((r) => expectDocumented(r, 'post', '/api/test/sms'));
+    const sms = (key: string, body: unknown) =>
+      call('post', '/api/test/sms', { key, body }).then((r) => expectDocumented(r, 'post', '/api/test/sms'));
     const body = { sender: 'bKash', body: BKASH_CREDIT.replace('BKX92H1ABC', 'BKT00000TT') };
     const first = await sms(testKey, body);
     expect(first.status).toBe(201);
@@ -591,8 +644,16 @@ describe('real responses validate against the documented schemas', () => {
     const session = validatorAt(`/paths/${esc('/api/payment/sessions/{id}')}/get/responses/200/content/${esc('application/json')}/schema`);
     const good = {
       session: {
-        id: 'x', order_id: 'o', amount: '500.00', currency: 'BDT', status: 'pending', expires_at: '2026-05-13T11:30:00.000Z',
-        created_at: '2026-05-12T11:30:00.000Z', successful_transaction: null, latest_transaction: null, test: false,
+        id: 'x',
+        order_id: 'o',
+        amount: '500.00',
+        currency: 'BDT',
+        status: 'pending',
+        expires_at: '2026-05-13T11:30:00.000Z',
+        created_at: '2026-05-12T11:30:00.000Z',
+        successful_transaction: null,
+        latest_transaction: null,
+        test: false,
       },
     };
     expect(session(good)).toBe(true);
@@ -603,15 +664,41 @@ describe('real responses validate against the documented schemas', () => {
 
   it('drove every status the flow claims', () => {
     const expected: string[] = [
-      'getHealth 200', 'listProviders 200', 'getOpenApiDocument 200', 'getCheckoutUrl 200',
-      'createPaymentSession 201', 'createPaymentSession 200', 'createPaymentSession 400', 'createPaymentSession 401',
-      'createPaymentSession 409', 'findPaymentSessionsByOrder 200', 'findPaymentSessionsByOrder 400', 'findPaymentSessionsByOrder 404',
-      'getPaymentSession 200', 'getPaymentSession 401', 'getPaymentSession 404',
-      'cancelPaymentSession 200', 'cancelPaymentSession 404', 'cancelPaymentSession 409',
-      'injectTestSms 201', 'injectTestSms 200', 'injectTestSms 400', 'injectTestSms 401',
-      'submitCheckout 200', 'submitCheckout 202', 'submitCheckout 303', 'submitCheckout 400', 'submitCheckout 404',
-      'submitCheckout 409', 'submitCheckout 429',
-      'getCheckoutStatus 200', 'getCheckoutStatus 404', 'cancelCheckout 200', 'cancelCheckout 303', 'cancelCheckout 404', 'cancelCheckout 409',
+      'getHealth 200',
+      'listProviders 200',
+      'getOpenApiDocument 200',
+      'getCheckoutUrl 200',
+      'createPaymentSession 201',
+      'createPaymentSession 200',
+      'createPaymentSession 400',
+      'createPaymentSession 401',
+      'createPaymentSession 409',
+      'findPaymentSessionsByOrder 200',
+      'findPaymentSessionsByOrder 400',
+      'findPaymentSessionsByOrder 404',
+      'getPaymentSession 200',
+      'getPaymentSession 401',
+      'getPaymentSession 404',
+      'cancelPaymentSession 200',
+      'cancelPaymentSession 404',
+      'cancelPaymentSession 409',
+      'injectTestSms 201',
+      'injectTestSms 200',
+      'injectTestSms 400',
+      'injectTestSms 401',
+      'submitCheckout 200',
+      'submitCheckout 202',
+      'submitCheckout 303',
+      'submitCheckout 400',
+      'submitCheckout 404',
+      'submitCheckout 409',
+      'submitCheckout 429',
+      'getCheckoutStatus 200',
+      'getCheckoutStatus 404',
+      'cancelCheckout 200',
+      'cancelCheckout 303',
+      'cancelCheckout 404',
+      'cancelCheckout 409',
     ];
     if (registeredRoutes().includes('GET /pay/{}')) {
       expected.push('getCheckoutPage 200', 'getCheckoutPage 404', 'getCheckoutAsset 200', 'getCheckoutAsset 404');

@@ -5,12 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src-main/core/logging';
 import { errorHandler } from '../../../src-main/core/http/error-handler';
 import { clientAddress } from '../../../src-main/core/http/client-address';
-import {
-  DEFAULT_RATE_LIMITS,
-  createRateLimiter,
-  rateLimit,
-  type RateLimiter,
-} from '../../../src-main/core/http/rate-limit';
+import { DEFAULT_RATE_LIMITS, createRateLimiter, rateLimit, type RateLimiter } from '../../../src-main/core/http/rate-limit';
 
 const T0 = 1_790_000_000_000; // a whole second, so window maths reads easily
 
@@ -33,11 +28,7 @@ interface TestApp {
   calls: () => number;
 }
 
-async function start(
-  limiter: RateLimiter,
-  key: (req: Request) => string | null,
-  message = 'Slow down, please.',
-): Promise<TestApp> {
+async function start(limiter: RateLimiter, key: (req: Request) => string | null, message = 'Slow down, please.'): Promise<TestApp> {
   let calls = 0;
   const app = express();
   app.use(express.json());

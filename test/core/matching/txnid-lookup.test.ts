@@ -8,7 +8,11 @@ describe('txnid.lookup', () => {
 
   const lookup = async (arg: Record<string, unknown>) => {
     const r = await pc.rpc('txnid.lookup', arg);
-    return { status: r.status, result: (r.json as { result?: Record<string, unknown>; code?: string }).result, body: r.json as Record<string, unknown> };
+    return {
+      status: r.status,
+      result: (r.json as { result?: Record<string, unknown>; code?: string }).result,
+      body: r.json as Record<string, unknown>,
+    };
   };
   const count = () => (pc.sql<{ n: number }>('SELECT count(*) AS n FROM transactions')[0] as { n: number }).n;
 

@@ -25,7 +25,27 @@ function mulberry32(seed: number): () => number {
 const ITERATIONS = 100_000;
 const AMOUNT = /^\d+\.\d{2}$/;
 const KINDS = new Set<string>(SMS_KINDS);
-const ODD_CHARS = ['\u0000', '\u0007', '\r', '\n', '\t', '\u200b', '\ufeff', '\u00a0', '০', '৯', '۵', '₹', '₱', '৳', '😀', '\ud800', '.', ',', ' '];
+const ODD_CHARS = [
+  '\u0000',
+  '\u0007',
+  '\r',
+  '\n',
+  '\t',
+  '\u200b',
+  '\ufeff',
+  '\u00a0',
+  '০',
+  '৯',
+  '۵',
+  '₹',
+  '₱',
+  '৳',
+  '😀',
+  '\ud800',
+  '.',
+  ',',
+  ' ',
+];
 
 const fixtures = loadAllFixtures();
 const bodies = fixtures.map((f) => f.body);
@@ -82,7 +102,10 @@ function mutate(rand: () => number, input: string): string {
         s = s.slice(0, pos);
         break;
       default: // random bytes
-        s = s.slice(0, pos) + String.fromCharCode(...Array.from({ length: 1 + Math.floor(rand() * 6) }, () => Math.floor(rand() * 0x3000))) + s.slice(pos);
+        s =
+          s.slice(0, pos) +
+          String.fromCharCode(...Array.from({ length: 1 + Math.floor(rand() * 6) }, () => Math.floor(rand() * 0x3000))) +
+          s.slice(pos);
     }
   }
   return s;
@@ -125,7 +148,9 @@ describe('parseSms fuzz', () => {
     const seen = new Map<string, number>();
     for (let i = 0; i < ITERATIONS; i++) {
       const sender =
-        rand() < 0.9 ? (senders[Math.floor(rand() * senders.length)] ?? '') : mutate(rand, senders[Math.floor(rand() * senders.length)] ?? '');
+        rand() < 0.9
+          ? (senders[Math.floor(rand() * senders.length)] ?? '')
+          : mutate(rand, senders[Math.floor(rand() * senders.length)] ?? '');
       const body = makeBody(rand);
       const extra = rand() < 0.3 ? EXTRA : undefined;
       let r: SmsParse;

@@ -115,7 +115,12 @@ describe('review: real formats that parse correctly (widen the fixtures)', () =>
       credit('easypaisa', '1000.00', '5944229251'),
     ],
     ['JazzCash TID first', '8558', 'TID: 12345678901 Rs.300 received from John Doe', credit('jazzcash', '300.00', '12345678901')],
-    ['JazzCash you have received', '8558', 'You have received Rs.500 from AYESHA. TID: 12345678901.', credit('jazzcash', '500.00', '12345678901')],
+    [
+      'JazzCash you have received',
+      '8558',
+      'You have received Rs.500 from AYESHA. TID: 12345678901.',
+      credit('jazzcash', '500.00', '12345678901'),
+    ],
     // M-Pesa: pluspeople/pesaPi mpesa_private_examples.txt; FinGuardIntelliAgent sample_sms_messages.md
     [
       'M-Pesa from business with Mshwari trailer',
@@ -199,24 +204,109 @@ describe('review: real formats that parse correctly (widen the fixtures)', () =>
 describe('review: real non-credits that must not confirm a payment', () => {
   const cases: [string, string, string, string][] = [
     // [name, sender, body, expected kind]
-    ['bKash cashback (promo)', 'bKash', 'Congratulations! You have received Cashback Tk 1.00. Balance Tk 91,950.74. TrxID AC889WE2G0 at 08/03/2023 10:50', 'promo'],
+    [
+      'bKash cashback (promo)',
+      'bKash',
+      'Congratulations! You have received Cashback Tk 1.00. Balance Tk 91,950.74. TrxID AC889WE2G0 at 08/03/2023 10:50',
+      'promo',
+    ],
     // Agent shops: a customer cash-out gives the shop e-money but the shop hands over cash; it must never be a payment.
-    ['bKash agent cash out', 'bKash', 'Cash Out Tk 785.00 from 01841721504 successful. Fee Tk 0.00. Balance Tk 121,710.33. TrxID AA24AJJH6I at 02/01/2023 22:05', 'debit'],
-    ['bKash B2B transfer', 'bKash', 'B2B Transfer Tk 2,000.00 to 01704172631 successful. Fee Tk 0.00. Balance Tk 7,521.24. TrxID ACD7FJDL8B at 13/03/2023 16:48', 'debit'],
-    ['bKash agent cash in', 'bKash', 'Cash In Tk 2,000.00 to 01856600204 successful. Fee Tk 0.00. Balance Tk 2,851.16. TrxID AC829VTZTE at 08/03/2023 10:37', 'unknown'],
-    ['Nagad agent Cash Out Received', 'NAGAD', 'Cash Out Received.\nAmount: Tk 2100.00\nCustomer: 01672151119\nTxnID: 71NHMIC5\nComm: Tk 8.61\nBalance: Tk 110060.81\n21/01/2023 18:30', 'debit'],
-    ['Nagad agent Cash In Successful', 'NAGAD', 'Cash In Successful.\nAmount: Tk 3000.00\nCustomer: 01827147299\nTxnID: 71R8DC4R\nComm: Tk 12.30\nBalance: Tk 10980.99\n12/03/2023 22:06', 'unknown'],
-    ['Upay agent cash-out', 'upay', 'You have received Cash-out of Tk. 3940.00 from 01576987382. Comm: TK. 16.1343. Balance Tk. 6568.82. TrxID 01JYG4GET7 at 24/06/2025 10:52.', 'unknown'],
-    ['Rocket agent Cash-Out', '16216', 'Cash-Out from A/C: ***097 Tk2,009.00 Comm:Tk8.43; A/C Balance: Tk87,455.82.TxnId: 6017463139 Date:25-DEC-25 05:53:00 pm. Download https://bit.ly/nexuspay', 'promo'],
-    ['HDFC UPI sent', 'HDFCBK', 'Sent Rs.15000.00\nFrom HDFC Bank A/C *9400\nTo YOGESH AIDASANI\nOn 22/05/26\nRef 123508769352\nNot You?\nCall 18002586161/SMS BLOCK UPI to 7308080808', 'debit'],
-    ['SBI UPI debit', 'SBIUPI', 'Dear UPI user A/C X5334 debited by 2000.0 on date 06Oct25 trf to CHAITANY SANDIP Refno 530375090208', 'debit'],
-    ['ICICI debit naming the payee "credited"', 'ICICIB', 'ICICI Bank Acct XX123 debited for Rs 500.00 on 12-May-26; RAMESH credited. UPI:612345678901. Call 18002662 for dispute. SMS BLOCK 123 to 9215676766.', 'debit'],
-    ['SBI reversal credit (refund of own txn)', 'SBIUPI', 'Dear SBI UPI User, ur A/cX8742 credited with Rs1800 on 02Dec25 against reversal of txn (Ref no 612345678901)', 'unknown'],
-    ['Kotak reversal of debit', 'KOTAKB', 'Rs.500.00 is credited in your Kotak Bank A/c X1234 as a reversal of debit transaction on 12-09-26. UPI Ref 612345678901.', 'unknown'],
-    ['ICICI NEFT credit without UPI ref', 'ICICIB', 'ICICI Bank Account XX898 credited:Rs. 5,170.50 on 19-Jan-26. Info NEFT-CITIN26606857447-H M HE. Available Balance is Rs. 14,594.36.', 'unknown'],
-    ['M-Pesa sent', 'MPESA', 'QC34XYZABC Confirmed. Ksh2,500.00 sent to JANE SMITH 254723456789 on 18/11/2025 at 2:15 PM. New M-PESA balance is Ksh12,500.00. Transaction cost, Ksh28.00.', 'debit'],
-    ['M-Pesa till payment', 'MPESA', 'TG56DEFGHI Confirmed. Ksh800.00 paid to CAFE MOCHA on 18/11/2025 at 9:45 AM. New M-PESA balance is Ksh10,500.00. Transaction cost, Ksh0.00.', 'debit'],
-    ['M-Pesa reversal debited', 'MPESA', 'SGH7K2L9QX Confirmed. Reversal of transaction RBA1B2C3D4 has been successfully reversed on 5/6/24 at 3:04 PM and Ksh500.00 is debited from your M-PESA account. New M-PESA account balance is Ksh1,000.00.', 'reversal'],
+    [
+      'bKash agent cash out',
+      'bKash',
+      'Cash Out Tk 785.00 from 01841721504 successful. Fee Tk 0.00. Balance Tk 121,710.33. TrxID AA24AJJH6I at 02/01/2023 22:05',
+      'debit',
+    ],
+    [
+      'bKash B2B transfer',
+      'bKash',
+      'B2B Transfer Tk 2,000.00 to 01704172631 successful. Fee Tk 0.00. Balance Tk 7,521.24. TrxID ACD7FJDL8B at 13/03/2023 16:48',
+      'debit',
+    ],
+    [
+      'bKash agent cash in',
+      'bKash',
+      'Cash In Tk 2,000.00 to 01856600204 successful. Fee Tk 0.00. Balance Tk 2,851.16. TrxID AC829VTZTE at 08/03/2023 10:37',
+      'unknown',
+    ],
+    [
+      'Nagad agent Cash Out Received',
+      'NAGAD',
+      'Cash Out Received.\nAmount: Tk 2100.00\nCustomer: 01672151119\nTxnID: 71NHMIC5\nComm: Tk 8.61\nBalance: Tk 110060.81\n21/01/2023 18:30',
+      'debit',
+    ],
+    [
+      'Nagad agent Cash In Successful',
+      'NAGAD',
+      'Cash In Successful.\nAmount: Tk 3000.00\nCustomer: 01827147299\nTxnID: 71R8DC4R\nComm: Tk 12.30\nBalance: Tk 10980.99\n12/03/2023 22:06',
+      'unknown',
+    ],
+    [
+      'Upay agent cash-out',
+      'upay',
+      'You have received Cash-out of Tk. 3940.00 from 01576987382. Comm: TK. 16.1343. Balance Tk. 6568.82. TrxID 01JYG4GET7 at 24/06/2025 10:52.',
+      'unknown',
+    ],
+    [
+      'Rocket agent Cash-Out',
+      '16216',
+      'Cash-Out from A/C: ***097 Tk2,009.00 Comm:Tk8.43; A/C Balance: Tk87,455.82.TxnId: 6017463139 Date:25-DEC-25 05:53:00 pm. Download https://bit.ly/nexuspay',
+      'promo',
+    ],
+    [
+      'HDFC UPI sent',
+      'HDFCBK',
+      'Sent Rs.15000.00\nFrom HDFC Bank A/C *9400\nTo YOGESH AIDASANI\nOn 22/05/26\nRef 123508769352\nNot You?\nCall 18002586161/SMS BLOCK UPI to 7308080808',
+      'debit',
+    ],
+    [
+      'SBI UPI debit',
+      'SBIUPI',
+      'Dear UPI user A/C X5334 debited by 2000.0 on date 06Oct25 trf to CHAITANY SANDIP Refno 530375090208',
+      'debit',
+    ],
+    [
+      'ICICI debit naming the payee "credited"',
+      'ICICIB',
+      'ICICI Bank Acct XX123 debited for Rs 500.00 on 12-May-26; RAMESH credited. UPI:612345678901. Call 18002662 for dispute. SMS BLOCK 123 to 9215676766.',
+      'debit',
+    ],
+    [
+      'SBI reversal credit (refund of own txn)',
+      'SBIUPI',
+      'Dear SBI UPI User, ur A/cX8742 credited with Rs1800 on 02Dec25 against reversal of txn (Ref no 612345678901)',
+      'unknown',
+    ],
+    [
+      'Kotak reversal of debit',
+      'KOTAKB',
+      'Rs.500.00 is credited in your Kotak Bank A/c X1234 as a reversal of debit transaction on 12-09-26. UPI Ref 612345678901.',
+      'unknown',
+    ],
+    [
+      'ICICI NEFT credit without UPI ref',
+      'ICICIB',
+      'ICICI Bank Account XX898 credited:Rs. 5,170.50 on 19-Jan-26. Info NEFT-CITIN26606857447-H M HE. Available Balance is Rs. 14,594.36.',
+      'unknown',
+    ],
+    [
+      'M-Pesa sent',
+      'MPESA',
+      'QC34XYZABC Confirmed. Ksh2,500.00 sent to JANE SMITH 254723456789 on 18/11/2025 at 2:15 PM. New M-PESA balance is Ksh12,500.00. Transaction cost, Ksh28.00.',
+      'debit',
+    ],
+    [
+      'M-Pesa till payment',
+      'MPESA',
+      'TG56DEFGHI Confirmed. Ksh800.00 paid to CAFE MOCHA on 18/11/2025 at 9:45 AM. New M-PESA balance is Ksh10,500.00. Transaction cost, Ksh0.00.',
+      'debit',
+    ],
+    [
+      'M-Pesa reversal debited',
+      'MPESA',
+      'SGH7K2L9QX Confirmed. Reversal of transaction RBA1B2C3D4 has been successfully reversed on 5/6/24 at 3:04 PM and Ksh500.00 is debited from your M-PESA account. New M-PESA account balance is Ksh1,000.00.',
+      'reversal',
+    ],
     ['Easypaisa sent', '3737', 'Trx ID 5944229251. Rs. 600.0 sent to ALI KHAN with easypaisa account 923336126632.', 'debit'],
   ];
   it.each(cases)('%s', (_name, sender, body, kind) => {

@@ -15,11 +15,15 @@ describe('concurrent submits of one TxnID', () => {
     expect(statuses.filter((s) => s === 409)).toHaveLength(49);
     for (const r of results.filter((x) => x.status === 409)) expect(body(r).code).toBe('txnid_already_used');
     const winner = ids[statuses.indexOf(200)] as string;
-    expect(pc.sql("SELECT session_id FROM transactions WHERE txnid_normalized = ? AND status = 'success'", txnid)).toEqual([{ session_id: winner }]);
+    expect(pc.sql("SELECT session_id FROM transactions WHERE txnid_normalized = ? AND status = 'success'", txnid)).toEqual([
+      { session_id: winner },
+    ]);
     const views = await Promise.all(ids.map((id) => pc.view(id)));
     expect(views.filter((v) => v.status === 'success').map((v) => v.id)).toEqual([winner]);
     expect(views.filter((v) => v.status === 'pending')).toHaveLength(49);
-    expect(pc.sql("SELECT count(*) AS n FROM sessions WHERE id IN (SELECT value FROM json_each(?)) AND status = 'success'", JSON.stringify(ids))).toEqual([{ n: 1 }]);
+    expect(
+      pc.sql("SELECT count(*) AS n FROM sessions WHERE id IN (SELECT value FROM json_each(?)) AND status = 'success'", JSON.stringify(ids)),
+    ).toEqual([{ n: 1 }]);
   });
 
   it('50 at once to ONE session: one attempt row, the session succeeds once, nobody gets an error', async () => {
@@ -34,7 +38,7 @@ describe('concurrent submits of one TxnID', () => {
     const attempts = attemptsOf(pc, id);
     expect(attempts).toHaveLength(1);
     expect(attempts[0]).toMatchObject({ status: 'success', result_source: 'sms_inbound' });
-    expect(pc.sql("SELECT count(*) AS n FROM transactions WHERE txnid_normalized = ?", txnid)).toEqual([{ n: 1 }]);
+    expect(pc.sql('SELECT count(*) AS n FROM transactions WHERE txnid_normalized = ?', txnid)).toEqual([{ n: 1 }]);
     expect((await pc.view(id)).status).toBe('success');
   });
 
@@ -58,7 +62,10 @@ describe('concurrent submits of one TxnID', () => {
     const sms = pc.bkashCredit({ txnid });
     const [results] = await Promise.all([submits, sms]);
     expect(results.filter((r) => r.status >= 500)).toHaveLength(0);
-    const success = pc.sql<{ session_id: string }>("SELECT session_id FROM transactions WHERE txnid_normalized = ? AND status = 'success'", txnid);
+    const success = pc.sql<{ session_id: string }>(
+      "SELECT session_id FROM transactions WHERE txnid_normalized = ? AND status = 'success'",
+      txnid,
+    );
     expect(success).toHaveLength(1);
     const views = await Promise.all(ids.map((id) => pc.view(id)));
     expect(views.filter((v) => v.status === 'success').map((v) => v.id)).toEqual([success[0]?.session_id]);

@@ -149,10 +149,19 @@ export interface PayCore {
    * A live bKash credit whose balance follows the previous one (so the balance rule holds),
    * pasted by staff. Returns the body.
    */
-  bkashCredit(o: { txnid: string; amount?: string; from?: string; balanceMinor?: number; via?: 'staff' | 'apk'; receivedAt?: string }): Promise<string>;
+  bkashCredit(o: {
+    txnid: string;
+    amount?: string;
+    from?: string;
+    balanceMinor?: number;
+    via?: 'staff' | 'apk';
+    receivedAt?: string;
+  }): Promise<string>;
   verifications(): Promise<Verification[]>;
   decide(verificationId: number, result: 'success' | 'failed', failureReason?: string): Promise<HttpResult>;
-  alerts(): Promise<{ id: number; kind: string; message: string; session_id: string | null; transaction_id: number | null; sms_id: number | null }[]>;
+  alerts(): Promise<
+    { id: number; kind: string; message: string; session_id: string | null; transaction_id: number | null; sms_id: number | null }[]
+  >;
   /** A read-only second connection to the real database file. */
   sql<T = Record<string, unknown>>(query: string, ...params: unknown[]): T[];
   stop(): Promise<void>;
@@ -236,7 +245,12 @@ export async function startPayCore(options: StartOptions = {}): Promise<PayCore>
       return (r.json as { session: SessionView }).session;
     },
     cancel(id, opts = {}) {
-      return api(`/api/payment/sessions/${encodeURIComponent(id)}/cancel`, { method: 'POST', body: {}, key: opts.key, headers: opts.headers });
+      return api(`/api/payment/sessions/${encodeURIComponent(id)}/cancel`, {
+        method: 'POST',
+        body: {},
+        key: opts.key,
+        headers: opts.headers,
+      });
     },
     submit(id, body, opts = {}) {
       const headers: Record<string, string> = { 'X-Forwarded-For': opts.ip ?? customerIp() };
@@ -248,7 +262,11 @@ export async function startPayCore(options: StartOptions = {}): Promise<PayCore>
       return httpRequest(urls.public, `/api/checkout/${encodeURIComponent(id)}/submit`, { method: 'POST', body: payload, headers });
     },
     rpc(name, arg = {}, token = keys.admin) {
-      return httpRequest(urls.admin, `/api/admin/rpc/${name}`, { method: 'POST', body: arg, headers: { Authorization: `Bearer ${token}` } });
+      return httpRequest(urls.admin, `/api/admin/rpc/${name}`, {
+        method: 'POST',
+        body: arg,
+        headers: { Authorization: `Bearer ${token}` },
+      });
     },
     async importSms(sender, body, receivedAt) {
       const arg: Record<string, string> = { sender, body };
@@ -323,7 +341,15 @@ export async function startPayCore(options: StartOptions = {}): Promise<PayCore>
 
 /** The attempt rows of one session, oldest first. */
 export function attemptsOf(pc: PayCore, sessionId: string) {
-  return pc.sql<{ id: number; status: string; result_source: string | null; failure_reason: string | null; sms_id: number | null; review_reasons: string | null; txnid_normalized: string }>(
+  return pc.sql<{
+    id: number;
+    status: string;
+    result_source: string | null;
+    failure_reason: string | null;
+    sms_id: number | null;
+    review_reasons: string | null;
+    txnid_normalized: string;
+  }>(
     'SELECT id, status, result_source, failure_reason, sms_id, review_reasons, txnid_normalized FROM transactions WHERE session_id = ? ORDER BY id',
     sessionId,
   );

@@ -52,7 +52,9 @@ describe('test mode: live and test data never mix', () => {
     const r = await pc.submit(after, { txnid: txnid2 });
     expect(r.status, r.text).toBe(202);
     expect((await pc.view(after)).status).toBe('pending');
-    expect(pc.sql("SELECT count(*) AS n FROM transactions WHERE session_id IN (?, ?) AND status = 'success'", before, after)).toEqual([{ n: 0 }]);
+    expect(pc.sql("SELECT count(*) AS n FROM transactions WHERE session_id IN (?, ?) AND status = 'success'", before, after)).toEqual([
+      { n: 0 },
+    ]);
     // Manual verify looks at live SMS only.
     expect((await pc.rpc('txnid.verify', { txnid: txnid2 })).status).toBe(404);
   });
@@ -79,7 +81,9 @@ describe('test mode: live and test data never mix', () => {
     const testId = await pc.newSession({ order_id: order }, { key: pc.keys.test });
     expectErrorShape(await pc.getSession(testId, pc.keys.live), 404, 'session_not_found');
     expectErrorShape(await pc.cancel(testId, { key: pc.keys.live }), 404, 'session_not_found');
-    const lookup = await httpRequest(pc.urls.public, `/api/payment/sessions?order_id=${encodeURIComponent(order)}`, { headers: { 'X-API-Key': pc.keys.live } });
+    const lookup = await httpRequest(pc.urls.public, `/api/payment/sessions?order_id=${encodeURIComponent(order)}`, {
+      headers: { 'X-API-Key': pc.keys.live },
+    });
     expectErrorShape(lookup, 404, 'session_not_found');
     const liveId = await pc.newSession();
     expectErrorShape(await pc.getSession(liveId, pc.keys.test), 404, 'session_not_found');

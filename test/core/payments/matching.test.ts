@@ -7,7 +7,8 @@ import {
   bkashTxnid,
   body,
   CUSTOMER_PHONE,
-  usePayCore, upiCreditBody,
+  usePayCore,
+  upiCreditBody,
   upiRef,
   type PayCore,
 } from './helpers';
@@ -31,7 +32,12 @@ describe('matching a submitted TxnID against the wallet SMS', () => {
     });
     const view = await pc.view(id);
     expect(view.status).toBe('success');
-    expect(view.successful_transaction).toEqual({ txnid_submitted: txnid, verified_at: expect.any(String), result_source: 'sms_inbound', reversed_at: null });
+    expect(view.successful_transaction).toEqual({
+      txnid_submitted: txnid,
+      verified_at: expect.any(String),
+      result_source: 'sms_inbound',
+      reversed_at: null,
+    });
     expect(view.latest_transaction).toEqual({
       txnid_submitted: txnid,
       method: 'bkash',
@@ -101,7 +107,9 @@ describe('matching a submitted TxnID against the wallet SMS', () => {
     await pc.bkashCredit({ txnid });
     expect((await pc.view(a)).status).toBe('success');
     expect((await pc.view(b)).status).toBe('pending');
-    expect(pc.sql("SELECT session_id FROM transactions WHERE txnid_normalized = ? AND status = 'success'", txnid)).toEqual([{ session_id: a }]);
+    expect(pc.sql("SELECT session_id FROM transactions WHERE txnid_normalized = ? AND status = 'success'", txnid)).toEqual([
+      { session_id: a },
+    ]);
   });
 
   it('a TxnID that already paid one session answers 409 on another and leaves it pending', async () => {
@@ -133,7 +141,12 @@ describe('matching a submitted TxnID against the wallet SMS', () => {
     expect(reason?.message).toContain('500.00');
     const decided = await pc.decide(v?.verification_id as number, 'success');
     expect(decided.status, decided.text).toBe(200);
-    expect((body(decided).result as Record<string, unknown>)).toMatchObject({ ok: true, status: 'success', session_id: id, transaction: { status: 'success', result_source: 'manual' } });
+    expect(body(decided).result as Record<string, unknown>).toMatchObject({
+      ok: true,
+      status: 'success',
+      session_id: id,
+      transaction: { status: 'success', result_source: 'manual' },
+    });
     const view = await pc.view(id);
     expect(view.status).toBe('success');
     expect(view.successful_transaction).toMatchObject({ txnid_submitted: txnid, result_source: 'manual' });
@@ -210,7 +223,10 @@ describe('matching a submitted TxnID against the wallet SMS', () => {
   it('a TxnID whose only SMS is an outgoing payment (debit): 422 payment_rejected, session stays pending', async () => {
     const id = await pc.newSession();
     const txnid = bkashTxnid();
-    const sms = await pc.importSms('bKash', `Send Money Tk 500.00 to 01812345678 successful. Ref 1. Fee Tk 5.00. Balance Tk 995.00. TrxID ${txnid} at 12/05/2026 11:25`);
+    const sms = await pc.importSms(
+      'bKash',
+      `Send Money Tk 500.00 to 01812345678 successful. Ref 1. Fee Tk 5.00. Balance Tk 995.00. TrxID ${txnid} at 12/05/2026 11:25`,
+    );
     expect(sms.kind).toBe('debit');
     const r = await pc.submit(id, { txnid });
     expect(r.status, r.text).toBe(422);
@@ -331,13 +347,24 @@ describe('matching a submitted TxnID against the wallet SMS', () => {
     const txnid = bkashTxnid();
     await pc.bkashCredit({ txnid, amount: '499.00', via: 'apk' });
     expect((await pc.submit(id, { txnid })).status).toBe(202);
-    const poll = await httpRequest(pc.urls.device, '/api/device/poll', { method: 'POST', body: { auth_key: pc.keys.device, device_id: 'counter-phone-1' } });
+    const poll = await httpRequest(pc.urls.device, '/api/device/poll', {
+      method: 'POST',
+      body: { auth_key: pc.keys.device, device_id: 'counter-phone-1' },
+    });
     expect(poll.status, poll.text).toBe(200);
-    const row = (body(poll).verifications as { verification_id: number; order_id: string; txnid_submitted: string }[]).find((x) => x.txnid_submitted === txnid);
+    const row = (body(poll).verifications as { verification_id: number; order_id: string; txnid_submitted: string }[]).find(
+      (x) => x.txnid_submitted === txnid,
+    );
     expect(row).toBeDefined();
     const report = await httpRequest(pc.urls.device, '/api/device/report', {
       method: 'POST',
-      body: { auth_key: pc.keys.device, device_id: 'counter-phone-1', verification_id: row?.verification_id, result: 'success', failure_reason: null },
+      body: {
+        auth_key: pc.keys.device,
+        device_id: 'counter-phone-1',
+        verification_id: row?.verification_id,
+        result: 'success',
+        failure_reason: null,
+      },
     });
     expect(report.status, report.text).toBe(200);
     const view = await pc.view(id);
@@ -470,7 +497,15 @@ describe('manual verify: POST /api/merchant/verify on the admin listener', () =>
     expect(body(r)).toMatchObject({
       matched: true,
       already_existed: false,
-      transaction: { txnid_submitted: txnid, amount: 500, provider: 'bkash', variant: 'personal', account_number: BKASH_ACCOUNT, status: 'success', result_source: 'manual_verify' },
+      transaction: {
+        txnid_submitted: txnid,
+        amount: 500,
+        provider: 'bkash',
+        variant: 'personal',
+        account_number: BKASH_ACCOUNT,
+        status: 'success',
+        result_source: 'manual_verify',
+      },
       sms: { sender: 'bKash', body: smsBody },
     });
     const again = await verify(txnid);
@@ -494,7 +529,7 @@ describe('manual verify: POST /api/merchant/verify on the admin listener', () =>
   });
 });
 
-describe('R7: an SMS only staff pasted is a person\'s word', () => {
+describe("R7: an SMS only staff pasted is a person's word", () => {
   let pc: PayCore;
   usePayCore((started) => (pc = started));
 

@@ -112,10 +112,17 @@ describe('finding 2: the counter check becomes a sale', () => {
     await chain.credit(txnid);
     const first = await rpc<{ verdict: string; can_accept: boolean; sms: { id: number } }>(pc, 'txnid.lookup', { txnid, amount: '500' });
     expect(first.result).toMatchObject({ verdict: 'received', can_accept: true });
-    const accepted = await rpc<{ ok: boolean; amount: string; transaction_id: number }>(pc, 'txnid.accept', { txnid, amount: '500', sms_id: first.result.sms.id });
+    const accepted = await rpc<{ ok: boolean; amount: string; transaction_id: number }>(pc, 'txnid.accept', {
+      txnid,
+      amount: '500',
+      sms_id: first.result.sms.id,
+    });
     expect(accepted.status).toBe(200);
     expect(accepted.result).toMatchObject({ ok: true, amount: '500.00' });
-    const row = pc.sql<{ result_source: string; session_id: string | null; status: string }>('SELECT result_source, session_id, status FROM transactions WHERE id = ?', accepted.result.transaction_id)[0];
+    const row = pc.sql<{ result_source: string; session_id: string | null; status: string }>(
+      'SELECT result_source, session_id, status FROM transactions WHERE id = ?',
+      accepted.result.transaction_id,
+    )[0];
     expect(row).toEqual({ result_source: 'counter', session_id: null, status: 'success' });
 
     const again = await rpc<{ verdict: string; can_accept: boolean; used_by: { source: string } }>(pc, 'txnid.lookup', { txnid });
@@ -158,7 +165,11 @@ describe('finding 2: the counter check becomes a sale', () => {
     expect(pc.sql('SELECT id FROM sms WHERE txnid_normalized = ? AND kind = ?', txnid, 'credit')).toHaveLength(2);
     const check = await rpc<{ verdict: string }>(pc, 'txnid.lookup', { txnid });
     expect(check.result.verdict).toBe('already_used');
-    const verify = await httpRequest(pc.urls.admin, '/api/merchant/verify', { method: 'POST', body: { txnid }, headers: { Authorization: `Bearer ${pc.keys.admin}` } });
+    const verify = await httpRequest(pc.urls.admin, '/api/merchant/verify', {
+      method: 'POST',
+      body: { txnid },
+      headers: { Authorization: `Bearer ${pc.keys.admin}` },
+    });
     expect(verify.json).toMatchObject({ matched: true, already_existed: true });
     expect(pc.sql("SELECT id FROM transactions WHERE txnid_normalized = ? AND status = 'success'", txnid)).toHaveLength(1);
   });

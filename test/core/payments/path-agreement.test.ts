@@ -58,7 +58,8 @@ const CASES: Case[] = [
   {
     name: 'balance breaks the chain',
     expected: 'check_first',
-    deliver: (pc, t) => apk(pc, 'bKash', bkashCreditBody({ txnid: t, amountMinor: 50_000, from: PAYER, balanceMinor: CHAIN + 50_000 + 77_700 })),
+    deliver: (pc, t) =>
+      apk(pc, 'bKash', bkashCreditBody({ txnid: t, amountMinor: 50_000, from: PAYER, balanceMinor: CHAIN + 50_000 + 77_700 })),
   },
   {
     name: 'reversed by the wallet',
@@ -88,7 +89,11 @@ const CASES: Case[] = [
   {
     name: 'wrong amount (450.00 for 500.00)',
     expected: 'check_first',
-    skip: { banner: 'the banner has no amount to compare', device_verify: 'verify carries no amount', merchant_verify: 'verify carries no amount' },
+    skip: {
+      banner: 'the banner has no amount to compare',
+      device_verify: 'verify carries no amount',
+      merchant_verify: 'verify carries no amount',
+    },
     deliver: (pc, t) => apk(pc, 'bKash', bkashCreditBody({ txnid: t, amountMinor: 45_000, from: PAYER, balanceMinor: CHAIN + 45_000 })),
   },
   {
@@ -168,9 +173,11 @@ const PATHS: Record<PathName, (pc: PayCore, c: Case, txnid: string) => Promise<O
   async banner(pc, c, txnid) {
     await c.deliver(pc, txnid);
     const r = await pc.rpc('sms.recent', { limit: 50 });
-    const live = (r.json as { result: { sms: { txnid_normalized: string | null; is_test: boolean; kind: string; credit_check?: { verdict: string } | null }[] } }).result.sms.filter(
-      (s) => s.txnid_normalized === txnid && !s.is_test && (s.kind === 'credit' || s.kind === 'spoof'),
-    );
+    const live = (
+      r.json as {
+        result: { sms: { txnid_normalized: string | null; is_test: boolean; kind: string; credit_check?: { verdict: string } | null }[] };
+      }
+    ).result.sms.filter((s) => s.txnid_normalized === txnid && !s.is_test && (s.kind === 'credit' || s.kind === 'spoof'));
     if (live.length === 0) return 'absent';
     const checks = live.map((s) => s.credit_check?.verdict ?? 'rejected');
     if (checks.includes('pays')) return 'pays';

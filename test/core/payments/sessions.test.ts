@@ -11,7 +11,14 @@ describe('payment sessions over the merchant API (X-API-Key)', () => {
   it('creates a session: 201 with session_id, checkout_url, expires_at 24 h on, status pending', async () => {
     const before = pc.now();
     const order = orderId();
-    const r = await pc.createSession({ amount: 500, order_id: order, redirect_url: 'https://shop.example/done', customer_phone: '+8801712345678', customer_name: 'Rahim Khan', metadata: { cart_id: 'cart-42' } });
+    const r = await pc.createSession({
+      amount: 500,
+      order_id: order,
+      redirect_url: 'https://shop.example/done',
+      customer_phone: '+8801712345678',
+      customer_name: 'Rahim Khan',
+      metadata: { cart_id: 'cart-42' },
+    });
     expect(r.status, r.text).toBe(201);
     const b = body(r);
     expect(Object.keys(b).sort()).toEqual(['checkout_url', 'expires_at', 'session_id', 'status']);
@@ -105,11 +112,15 @@ describe('payment sessions over the merchant API (X-API-Key)', () => {
   it('GET /api/payment/sessions?order_id= finds the session; 404 for an unknown order; 400 without order_id', async () => {
     const order = orderId();
     const id = await pc.newSession({ order_id: order });
-    const found = await httpRequest(pc.urls.public, `/api/payment/sessions?order_id=${encodeURIComponent(order)}`, { headers: { 'X-API-Key': pc.keys.live } });
+    const found = await httpRequest(pc.urls.public, `/api/payment/sessions?order_id=${encodeURIComponent(order)}`, {
+      headers: { 'X-API-Key': pc.keys.live },
+    });
     expect(found.status, found.text).toBe(200);
     expect((body(found).session as { id: string }).id).toBe(id);
     expect((body(found).sessions as { id: string }[]).map((s) => s.id)).toEqual([id]);
-    const missing = await httpRequest(pc.urls.public, `/api/payment/sessions?order_id=${encodeURIComponent(orderId('NOPE'))}`, { headers: { 'X-API-Key': pc.keys.live } });
+    const missing = await httpRequest(pc.urls.public, `/api/payment/sessions?order_id=${encodeURIComponent(orderId('NOPE'))}`, {
+      headers: { 'X-API-Key': pc.keys.live },
+    });
     expectErrorShape(missing, 404, 'session_not_found');
     const none = await httpRequest(pc.urls.public, '/api/payment/sessions', { headers: { 'X-API-Key': pc.keys.live } });
     expect(none.status).toBe(400);
@@ -230,7 +241,10 @@ describe('X-Idempotency-Key on merchant POSTs', () => {
     const order = orderId();
     const key = `idem-shared-${order}`;
     const live = await pc.createSession({ amount: '500.00', order_id: order }, { headers: { 'X-Idempotency-Key': key } });
-    const test = await pc.createSession({ amount: '500.00', order_id: order }, { key: pc.keys.test, headers: { 'X-Idempotency-Key': key } });
+    const test = await pc.createSession(
+      { amount: '500.00', order_id: order },
+      { key: pc.keys.test, headers: { 'X-Idempotency-Key': key } },
+    );
     expect(live.status).toBe(201);
     expect(test.status).toBe(201);
     expect(test.headers['idempotent-replayed']).toBeUndefined();

@@ -67,7 +67,10 @@ describe('review guards (shared core)', () => {
     const id = await pc.newSession();
     const txnid = bkashTxnid();
     await pc.apkSms('bKash', bkashBody({ txnid, amountMinor: 50_000, amountText }));
-    const [sms] = pc.sql<{ kind: string; amount_minor: number | null }>('SELECT kind, amount_minor FROM sms WHERE body LIKE ?', `%${txnid}%`);
+    const [sms] = pc.sql<{ kind: string; amount_minor: number | null }>(
+      'SELECT kind, amount_minor FROM sms WHERE body LIKE ?',
+      `%${txnid}%`,
+    );
     expect(sms?.kind).not.toBe('credit');
     const submit = await pc.submit(id, { txnid });
     expect(submit.status).not.toBe(200);
@@ -131,7 +134,9 @@ describe('review guards (shared core)', () => {
   it('a live key cannot use the test SMS endpoint (no test injection into live mode)', async () => {
     const r = await pc.testSms('bKash', bkashBody({ txnid: bkashTxnid(), amountMinor: 50_000 }), pc.keys.live);
     expect(r.status).toBe(401);
-    expect(pc.sql("SELECT id FROM sms WHERE is_test = 0 AND id IN (SELECT sms_id FROM sms_deliveries WHERE source = 'test')")).toHaveLength(0);
+    expect(pc.sql("SELECT id FROM sms WHERE is_test = 0 AND id IN (SELECT sms_id FROM sms_deliveries WHERE source = 'test')")).toHaveLength(
+      0,
+    );
   });
 
   it('cancel fails the pending attempt; a later approval is refused and the later SMS pays nothing', async () => {
@@ -276,7 +281,10 @@ describe('review guards (own core)', () => {
     try {
       const [session] = again.sql<{ status: string }>('SELECT status FROM sessions WHERE id = ?', id);
       expect(session?.status).toBe('success');
-      const [t] = again.sql<{ result_source: string }>("SELECT result_source FROM transactions WHERE session_id = ? AND status = 'success'", id);
+      const [t] = again.sql<{ result_source: string }>(
+        "SELECT result_source FROM transactions WHERE session_id = ? AND status = 'success'",
+        id,
+      );
       expect(t?.result_source).toBe('sms_late_match');
     } finally {
       await again.stop();

@@ -179,16 +179,22 @@ describe('attack: hostile input on the verdict commands', () => {
     }
     const bodies: unknown[] = [[], 'txnid', null, 42, { txnid: null }, { txnid: { a: 1 } }, { txnid: 'x'.repeat(100) }];
     for (const b of bodies) {
-      const m = await httpRequest(pc.urls.admin, '/api/merchant/verify', { method: 'POST', body: b, headers: { Authorization: `Bearer ${pc.keys.admin}` } });
-      if (m.status >= 500 || (m.status >= 400 && !(m.json as { code?: string } | null)?.code)) bad.push(['merchant/verify', { b, status: m.status, text: m.text.slice(0, 200) }]);
-      const withKey = typeof b === 'object' && b !== null && !Array.isArray(b) ? { ...b, auth_key: pc.keys.device, device_id: 'counter-phone-1' } : b;
+      const m = await httpRequest(pc.urls.admin, '/api/merchant/verify', {
+        method: 'POST',
+        body: b,
+        headers: { Authorization: `Bearer ${pc.keys.admin}` },
+      });
+      if (m.status >= 500 || (m.status >= 400 && !(m.json as { code?: string } | null)?.code))
+        bad.push(['merchant/verify', { b, status: m.status, text: m.text.slice(0, 200) }]);
+      const withKey =
+        typeof b === 'object' && b !== null && !Array.isArray(b) ? { ...b, auth_key: pc.keys.device, device_id: 'counter-phone-1' } : b;
       const d = await httpRequest(pc.urls.device, '/api/device/verify', { method: 'POST', body: withKey });
-      if (d.status >= 500 || (d.status >= 400 && !(d.json as { code?: string } | null)?.code)) bad.push(['device/verify', { b, status: d.status, text: d.text.slice(0, 200) }]);
+      if (d.status >= 500 || (d.status >= 400 && !(d.json as { code?: string } | null)?.code))
+        bad.push(['device/verify', { b, status: d.status, text: d.text.slice(0, 200) }]);
     }
     expect(bad).toEqual([]);
   });
 });
-
 
 describe('attack: catchUp after a crash between an SMS commit and its handling', () => {
   it('an attempt held only because staff pasted the SMS settles at start when the device delivery committed before the crash', async () => {
@@ -209,14 +215,19 @@ describe('attack: catchUp after a crash between an SMS commit and its handling',
       // balance link, one transaction); the process dies before payments.onSmsStored runs.
       const raw = new Database(path.join(dir, 'counterpay.sqlite'));
       raw.transaction(() => {
-        raw.prepare("INSERT INTO sms_deliveries (sms_id, source, origin, delivered_at) VALUES (?, 'apk', 'counter-phone-1', ?)").run(pasted.id, Date.now());
+        raw
+          .prepare("INSERT INTO sms_deliveries (sms_id, source, origin, delivered_at) VALUES (?, 'apk', 'counter-phone-1', ?)")
+          .run(pasted.id, Date.now());
         linkBalance(raw as never, pasted.id as number);
       })();
       raw.close();
-      restarted = createCore(loadConfig({ dataDir: dir, publicPort: 0, devicePort: 0, adminPort: 0, deviceHost: '127.0.0.1', logLevel: 'silent' }, {}), {
-        logger: silentLogger(),
-        rendererDir: null,
-      });
+      restarted = createCore(
+        loadConfig({ dataDir: dir, publicPort: 0, devicePort: 0, adminPort: 0, deviceHost: '127.0.0.1', logLevel: 'silent' }, {}),
+        {
+          logger: silentLogger(),
+          rendererDir: null,
+        },
+      );
       const row = restarted.db.prepare('SELECT status FROM sessions WHERE id = ?').get(id) as { status: string };
       expect(row.status).toBe('success');
     } finally {

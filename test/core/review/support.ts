@@ -5,7 +5,13 @@ import { httpRequest, type HttpResult } from '../../support/http-client';
 import { CUSTOMER_PHONE, taka, type PayCore } from '../payments/helpers';
 
 /** A bKash credit body with full control over what it prints (balance may be omitted). */
-export function bkashBody(o: { txnid: string; amountMinor: number; balanceMinor?: number | null; from?: string; amountText?: string }): string {
+export function bkashBody(o: {
+  txnid: string;
+  amountMinor: number;
+  balanceMinor?: number | null;
+  from?: string;
+  amountText?: string;
+}): string {
   const amount = o.amountText ?? taka(o.amountMinor);
   const balance = o.balanceMinor === null || o.balanceMinor === undefined ? '' : `Balance Tk ${taka(o.balanceMinor)}. `;
   return `You have received Tk ${amount} from ${o.from ?? CUSTOMER_PHONE}. Ref 123. Fee Tk 0.00. ${balance}TrxID ${o.txnid} at 12/05/2026 11:25`;
@@ -16,7 +22,9 @@ export function nagadBody(o: { txnid: string; amountMinor: number; balanceMinor:
 }
 
 /** Re-opens a core on the same data dir (a restart after a crash or a stop). */
-export async function restartCore(dir: string): Promise<{ core: Core; sql: <T>(q: string, ...p: unknown[]) => T[]; stop: () => Promise<void> }> {
+export async function restartCore(
+  dir: string,
+): Promise<{ core: Core; sql: <T>(q: string, ...p: unknown[]) => T[]; stop: () => Promise<void> }> {
   const core = createCore(
     loadConfig({ dataDir: dir, publicPort: 0, devicePort: 0, adminPort: 0, deviceHost: '127.0.0.1', logLevel: 'silent' }, {}),
     { logger: silentLogger(), rendererDir: null },

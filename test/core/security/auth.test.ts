@@ -38,7 +38,9 @@ describe('security: merchant API key (X-API-Key)', () => {
       expect(r.json?.code, name).toBe('unauthorized');
     }
     // Far past Node's header limit: refused by the server, and the core keeps serving.
-    const huge = await raw(s.urls.public, `/api/payment/sessions/${liveId}`, { headers: { 'X-API-Key': 'A'.repeat(100_000) } }).catch(() => null);
+    const huge = await raw(s.urls.public, `/api/payment/sessions/${liveId}`, { headers: { 'X-API-Key': 'A'.repeat(100_000) } }).catch(
+      () => null,
+    );
     if (huge) expect(huge.status).not.toBe(200);
     expect((await raw(s.urls.public, `/api/payment/sessions/${liveId}`, { headers: { 'X-API-Key': keys.api_key } })).status).toBe(200);
   });
@@ -63,7 +65,10 @@ describe('security: merchant API key (X-API-Key)', () => {
     expect(submit.json?.status).not.toBe('success');
     expect(s.core.payments.session(liveId)?.view.status).toBe('pending');
     // Staff manual verify looks at live SMS only, too.
-    const verify = await raw(s.urls.admin, '/api/merchant/verify', { body: { txnid: 'BKT0LIVE02' }, headers: { Authorization: `Bearer ${s.core.shop.keys.admin_token}` } });
+    const verify = await raw(s.urls.admin, '/api/merchant/verify', {
+      body: { txnid: 'BKT0LIVE02' },
+      headers: { Authorization: `Bearer ${s.core.shop.keys.admin_token}` },
+    });
     expect(verify.json?.matched).not.toBe(true);
   });
 
@@ -75,9 +80,21 @@ describe('security: merchant API key (X-API-Key)', () => {
       const id = String(created.json?.session_id);
       rotateKeys(s2.core.db, s2.dir, ['api_key', 'test_api_key', 'device_auth_key', 'admin_token'], 'test');
       expect((await raw(s2.urls.public, `/api/payment/sessions/${id}`, { headers: { 'X-API-Key': old.api_key } })).status).toBe(401);
-      expect((await raw(s2.urls.public, '/api/test/sms', { body: { sender: 'bKash', body: bkashBody('BKROT00001') }, headers: { 'X-API-Key': old.test_api_key } })).status).toBe(401);
-      expect((await raw(s2.urls.device, '/api/device/bind', { body: { auth_key: old.device_auth_key, device_id: 'p1' } })).status).toBe(401);
-      expect((await raw(s2.urls.admin, '/api/admin/rpc/status.get', { body: {}, headers: { Authorization: `Bearer ${old.admin_token}` } })).status).toBe(401);
+      expect(
+        (
+          await raw(s2.urls.public, '/api/test/sms', {
+            body: { sender: 'bKash', body: bkashBody('BKROT00001') },
+            headers: { 'X-API-Key': old.test_api_key },
+          })
+        ).status,
+      ).toBe(401);
+      expect((await raw(s2.urls.device, '/api/device/bind', { body: { auth_key: old.device_auth_key, device_id: 'p1' } })).status).toBe(
+        401,
+      );
+      expect(
+        (await raw(s2.urls.admin, '/api/admin/rpc/status.get', { body: {}, headers: { Authorization: `Bearer ${old.admin_token}` } }))
+          .status,
+      ).toBe(401);
       expect((await raw(s2.urls.admin, `/api/admin/events?token=${old.admin_token}`)).status).toBe(401);
     } finally {
       await s2.stop();
@@ -112,11 +129,27 @@ describe('security: device auth_key in the body', () => {
       keys.test_api_key,
       'PV-' + 'A'.repeat(50_000),
     ];
-    const endpoints = ['/api/device/bind', '/api/device/unbind', '/api/device/heartbeat', '/api/device/sms', '/api/device/poll', '/api/device/report', '/api/device/transactions', '/api/device/verify'];
+    const endpoints = [
+      '/api/device/bind',
+      '/api/device/unbind',
+      '/api/device/heartbeat',
+      '/api/device/sms',
+      '/api/device/poll',
+      '/api/device/report',
+      '/api/device/transactions',
+      '/api/device/verify',
+    ];
     for (const endpoint of endpoints) {
       for (const auth_key of bad) {
         const r = await raw(s.urls.device, endpoint, {
-          body: { auth_key, device_id: 'phone-1', messages: [{ sender: 'bKash', body: bkashBody('BKDEV00001'), received_at: '2026-05-12T11:25:30Z' }], verification_id: 1, result: 'success', txnid: 'X' },
+          body: {
+            auth_key,
+            device_id: 'phone-1',
+            messages: [{ sender: 'bKash', body: bkashBody('BKDEV00001'), received_at: '2026-05-12T11:25:30Z' }],
+            verification_id: 1,
+            result: 'success',
+            txnid: 'X',
+          },
         });
         expect(r.status, `${endpoint} ${JSON.stringify(auth_key)?.slice(0, 40)}`).toBe(401);
         expect(r.json?.code).toBe('unauthorized');
@@ -167,7 +200,12 @@ describe('security: staff token', () => {
     const arr = await raw(s.urls.admin, `/api/admin/events?token=${keys.admin_token}&token=${keys.admin_token}`);
     expect(arr.status).toBe(401);
     // Path tricks that might dodge the `/api/admin` mount.
-    for (const p of ['/API/ADMIN/rpc/status.get', '/api//admin/rpc/status.get', '/api/admin/../admin/rpc/status.get', '/api/admin%2frpc/status.get']) {
+    for (const p of [
+      '/API/ADMIN/rpc/status.get',
+      '/api//admin/rpc/status.get',
+      '/api/admin/../admin/rpc/status.get',
+      '/api/admin%2frpc/status.get',
+    ]) {
       const r = await raw(s.urls.admin, p, { body: {} });
       expect([401, 404], p).toContain(r.status);
       expect(r.text).not.toContain('"result"');

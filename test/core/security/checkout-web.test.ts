@@ -26,18 +26,24 @@ describe('security: hosted checkout and counter UI (HTTP)', () => {
   afterAll(async () => s?.stop());
 
   it('escapes order_id, customer_name and the gateway label; ignores metadata and unknown ?error=', async () => {
-    const created = await createSession(s, { order_id: `ord-${XSS}`.slice(0, 128), customer_name: `N ${XSS}`.slice(0, 100), metadata: { note: XSS } });
+    const created = await createSession(s, {
+      order_id: `ord-${XSS}`.slice(0, 128),
+      customer_name: `N ${XSS}`.slice(0, 100),
+      metadata: { note: XSS },
+    });
     expect(created.status, created.text).toBe(201);
     const id = String(created.json?.session_id);
     for (const q of ['', `?error=${encodeURIComponent(XSS)}`, '?error=txnid_invalid', `?error=<script>`]) {
       const page = await raw(s.urls.public, `/pay/${id}${q}`);
       expect(page.status).toBe(200);
       expect(page.text).not.toContain('<img src=x');
-      expect(page.text).not.toContain("<script>window.__xss");
+      expect(page.text).not.toContain('<script>window.__xss');
       expect(page.text).not.toContain('<svg');
       expect(page.text).toContain('&lt;img src=x onerror=&quot;');
       // Only the one external script, no inline script body.
-      expect(page.text.match(/<script\b[^>]*>/g)).toEqual([expect.stringMatching(/^<script src="\/pay\/assets\/checkout\.[0-9a-f]{12}\.js" defer>$/)]);
+      expect(page.text.match(/<script\b[^>]*>/g)).toEqual([
+        expect.stringMatching(/^<script src="\/pay\/assets\/checkout\.[0-9a-f]{12}\.js" defer>$/),
+      ]);
     }
   });
 
@@ -98,10 +104,16 @@ describe('security: hosted checkout and counter UI (HTTP)', () => {
   it('cancel and submit redirects go only to the merchant http(s) URL or back to /pay/:id', async () => {
     const created = await createSession(s, { order_id: 'redir-ok', redirect_url: 'https://merchant.example/return?x=1' });
     const id = String(created.json?.session_id);
-    const submit = await raw(s.urls.public, `/api/checkout/${id}/submit`, { body: 'txnid=%3Cscript%3E&gateway_id=1', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const submit = await raw(s.urls.public, `/api/checkout/${id}/submit`, {
+      body: 'txnid=%3Cscript%3E&gateway_id=1',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
     expect(submit.status).toBe(303);
     expect(submit.headers.location).toMatch(new RegExp(`^/pay/${id}(\\?error=[a-z_]+)?$`));
-    const cancel = await raw(s.urls.public, `/api/checkout/${id}/cancel`, { body: 'redirect_url=javascript:alert(1)', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const cancel = await raw(s.urls.public, `/api/checkout/${id}/cancel`, {
+      body: 'redirect_url=javascript:alert(1)',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
     expect(cancel.status).toBe(303);
     const loc = new URL(String(cancel.headers.location));
     expect(loc.origin).toBe('https://merchant.example');
@@ -109,7 +121,10 @@ describe('security: hosted checkout and counter UI (HTTP)', () => {
     // A session without redirect_url never takes a redirect target from the request.
     const plain = await createSession(s, { order_id: 'redir-none' });
     const pid = String(plain.json?.session_id);
-    const c2 = await raw(s.urls.public, `/api/checkout/${pid}/cancel?redirect_url=https://evil.com`, { body: 'redirect_url=https%3A%2F%2Fevil.com&next=//evil.com', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const c2 = await raw(s.urls.public, `/api/checkout/${pid}/cancel?redirect_url=https://evil.com`, {
+      body: 'redirect_url=https%3A%2F%2Fevil.com&next=//evil.com',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
     expect(c2.headers.location).toBe(`/pay/${pid}`);
   });
 
@@ -153,7 +168,11 @@ describe('security: XSS in Chromium (checkout page and counter UI)', () => {
   });
 
   it('the hosted checkout shows hostile merchant text literally and runs no injected script', async () => {
-    const created = await createSession(s, { order_id: `o${XSS}`.slice(0, 128), customer_name: `c${XSS}`.slice(0, 100), metadata: { x: XSS } });
+    const created = await createSession(s, {
+      order_id: `o${XSS}`.slice(0, 128),
+      customer_name: `c${XSS}`.slice(0, 100),
+      metadata: { x: XSS },
+    });
     const id = String(created.json?.session_id);
     const page = await browser.newPage();
     const dialogs: string[] = [];
@@ -180,7 +199,10 @@ describe('security: XSS in Chromium (checkout page and counter UI)', () => {
   it('the counter UI shows a hostile SMS sender and body (Wallet SMS and review queue) as text', async () => {
     if (!hasRenderer) throw new Error('out/renderer is not built: run `npm run build:renderer`');
     const sender = `<img src=x onerror="window.__xss='sender'">`;
-    const hostileBody = bkashBody('BKXSS00001').replace('Ref 42.', `Ref <img src=x onerror="window.__xss='body'"><script>window.__xss='b2'</script>.`);
+    const hostileBody = bkashBody('BKXSS00001').replace(
+      'Ref 42.',
+      `Ref <img src=x onerror="window.__xss='body'"><script>window.__xss='b2'</script>.`,
+    );
     expect((await adminRpc(s, 'sms.import', { sender, body: `Money in ${XSS}` })).status).toBe(200);
     const pasted = await adminRpc(s, 'sms.import', { sender: 'bKash', body: hostileBody });
     expect(pasted.status).toBe(200);
@@ -199,7 +221,9 @@ describe('security: XSS in Chromium (checkout page and counter UI)', () => {
     await page.goto(`${s.urls.admin}/#token=${s.core.shop.keys.admin_token}`);
     await page.getByRole('button', { name: 'Wallet SMS' }).click();
     await expect.poll(() => page.getByTestId('sms-row').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
-    expect(await page.locator('[data-testid="sms-row"]').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining(sender)]));
+    expect(await page.locator('[data-testid="sms-row"]').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining(sender)]),
+    );
     await page.getByRole('button', { name: /To check/ }).click();
     await expect.poll(() => page.getByTestId('verification').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
     expect(await page.locator('.sms-body').first().textContent()).toContain(`<script>window.__xss='b2'</script>`);

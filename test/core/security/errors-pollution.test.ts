@@ -28,11 +28,29 @@ describe('security: hostile JSON bodies on every endpoint', () => {
       { base: s.urls.public, path: '/api/test/sms', headers: { 'X-API-Key': k.test_api_key }, auth: {} },
       { base: s.urls.public, path: `/api/checkout/${id}/submit`, headers: {}, auth: {} },
       { base: s.urls.public, path: `/api/checkout/nope/cancel`, headers: {}, auth: {} },
-      ...['bind', 'unbind', 'heartbeat', 'sms', 'poll', 'report', 'transactions', 'verify'].map((e) => ({ base: s.urls.device, path: `/api/device/${e}`, headers: {}, auth: dev })),
+      ...['bind', 'unbind', 'heartbeat', 'sms', 'poll', 'report', 'transactions', 'verify'].map((e) => ({
+        base: s.urls.device,
+        path: `/api/device/${e}`,
+        headers: {},
+        auth: dev,
+      })),
       { base: s.urls.device, path: fwd.webhook_path, headers: { 'X-CounterPay-Token': fwd.secret }, auth: {} },
       { base: s.urls.device, path: cap.webhook_path, headers: {}, auth: {} },
       { base: s.urls.admin, path: '/api/merchant/verify', headers: staff, auth: {} },
-      ...['status.get', 'gateways.update', 'sms.import', 'sms.recent', 'sessions.recent', 'verifications.decide', 'txnid.verify', 'alerts.resolve', 'balance.anchor', 'forwarders.register', 'forwarders.remove', 'devices.pairing'].map((c) => ({
+      ...[
+        'status.get',
+        'gateways.update',
+        'sms.import',
+        'sms.recent',
+        'sessions.recent',
+        'verifications.decide',
+        'txnid.verify',
+        'alerts.resolve',
+        'balance.anchor',
+        'forwarders.register',
+        'forwarders.remove',
+        'devices.pairing',
+      ].map((c) => ({
         base: s.urls.admin,
         path: `/api/admin/rpc/${c}`,
         headers: staff,
@@ -68,14 +86,24 @@ describe('security: hostile JSON bodies on every endpoint', () => {
     }
     // The core still answers normally.
     expect((await raw(s.urls.public, '/api/health')).status).toBe(200);
-    expect((await raw(s.urls.admin, '/api/admin/rpc/status.get', { body: {}, headers: { Authorization: `Bearer ${s.core.shop.keys.admin_token}` } })).status).toBe(200);
+    expect(
+      (
+        await raw(s.urls.admin, '/api/admin/rpc/status.get', {
+          body: {},
+          headers: { Authorization: `Bearer ${s.core.shop.keys.admin_token}` },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('deep nesting, invalid UTF-8, odd charsets, gzip lies and non-JSON: 4xx in the error shape, never a stack', async () => {
     const deepArray = '['.repeat(30_000) + ']'.repeat(30_000);
     const bad: { body: string | Buffer; headers: Record<string, string> }[] = [
       { body: deepArray, headers: { 'Content-Type': 'application/json' } },
-      { body: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc0, 0x80, 0x22, 0x7d]), headers: { 'Content-Type': 'application/json' } },
+      {
+        body: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc0, 0x80, 0x22, 0x7d]),
+        headers: { 'Content-Type': 'application/json' },
+      },
       { body: Buffer.from('{"a":"\ud800"}', 'latin1'), headers: { 'Content-Type': 'application/json; charset=utf-16' } },
       { body: '{"a":1}', headers: { 'Content-Type': 'application/json; charset=x-evil' } },
       { body: '{"a":1}', headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' } },
@@ -103,7 +131,10 @@ describe('security: hostile JSON bodies on every endpoint', () => {
     // parseSessionInput JSON.stringify()s metadata before its 4 KB check: ~10 000 levels
     // (60 KB, inside the JSON limit) overflow the stack -> RangeError -> 500 + an error log.
     const deepObject = '{"metadata":' + '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000) + ',"amount":"1.00","order_id":"deep-1"}';
-    const r = await raw(s.urls.public, '/api/payment/sessions', { body: deepObject, headers: { 'Content-Type': 'application/json', 'X-API-Key': s.core.shop.keys.api_key } });
+    const r = await raw(s.urls.public, '/api/payment/sessions', {
+      body: deepObject,
+      headers: { 'Content-Type': 'application/json', 'X-API-Key': s.core.shop.keys.api_key },
+    });
     expect(leaksInternals(r.text)).toBeNull();
     expect(r.status, r.text).toBe(400);
   });
@@ -112,14 +143,25 @@ describe('security: hostile JSON bodies on every endpoint', () => {
     // Express 5 throws URIError("Failed to decode param") before any route runs; the error
     // handler maps every non-AppError to 500 internal and logs a stack at error level.
     for (const p of ['/api/checkout/%E0%A4%A/status', '/pay/%E0%A4%A', '/api/checkout/%ZZ/submit']) {
-      const r = await raw(s.urls.public, p, { method: p.endsWith('submit') ? 'POST' : 'GET', body: p.endsWith('submit') ? { txnid: 'X' } : undefined });
+      const r = await raw(s.urls.public, p, {
+        method: p.endsWith('submit') ? 'POST' : 'GET',
+        body: p.endsWith('submit') ? { txnid: 'X' } : undefined,
+      });
       expect(leaksInternals(r.text)).toBeNull();
       expect([400, 404], `${p} -> ${r.status}`).toContain(r.status);
     }
   });
 
   it('odd session ids and paths: 404 in the error shape, nothing reflected raw', async () => {
-    const ids = ['%3Cscript%3Ealert(1)%3C%2Fscript%3E', '..%2F..%2Fkeys.json', '%00', 'a'.repeat(5000), '__proto__', 'constructor', '%22%3E%3Cimg%20src%3Dx%3E'];
+    const ids = [
+      '%3Cscript%3Ealert(1)%3C%2Fscript%3E',
+      '..%2F..%2Fkeys.json',
+      '%00',
+      'a'.repeat(5000),
+      '__proto__',
+      'constructor',
+      '%22%3E%3Cimg%20src%3Dx%3E',
+    ];
     for (const id of ids) {
       for (const p of [`/api/checkout/${id}/status`, `/api/payment/sessions/${id}`, `/pay/${id}`]) {
         const r = await raw(s.urls.public, p, { headers: { 'X-API-Key': s.core.shop.keys.api_key } });

@@ -24,14 +24,17 @@ describe('security: forwarder webhooks (signatures, replay, forgery)', () => {
   afterAll(async () => s?.stop());
   afterEach(() => vi.restoreAllMocks());
 
-  it('capcom6: a modified body, a moved timestamp, another forwarder\'s secret and a stale capture are all refused', async () => {
+  it("capcom6: a modified body, a moved timestamp, another forwarder's secret and a stale capture are all refused", async () => {
     const a = registerForwarder(s.core.db, s.dir, { kind: 'capcom6', label: 'A' });
     const b = registerForwarder(s.core.db, s.dir, { kind: 'capcom6', label: 'B' });
     const ts = Math.floor(Date.now() / 1000);
     const body = capcom6Payload('BKC6A00001');
     const sig = signCapcom6(a.secret, body, ts);
     const send = (path: string, payload: string, signature: string, timestamp: number | string) =>
-      raw(s.urls.device, path, { body: payload, headers: { 'Content-Type': 'application/json', 'X-Signature': signature, 'X-Timestamp': String(timestamp) } });
+      raw(s.urls.device, path, {
+        body: payload,
+        headers: { 'Content-Type': 'application/json', 'X-Signature': signature, 'X-Timestamp': String(timestamp) },
+      });
     const before = smsCount(s);
     expect((await send(a.webhook_path, body, sig, ts)).status).toBe(200);
     expect(smsCount(s)).toBe(before + 1);
@@ -43,7 +46,14 @@ describe('security: forwarder webhooks (signatures, replay, forgery)', () => {
     expect((await send(b.webhook_path, body, sig, ts)).json?.code).toBe('signature_invalid');
     expect((await send(a.webhook_path, tampered, signCapcom6(b.secret, tampered, ts), ts)).json?.code).toBe('signature_invalid');
     // Truncated / empty / wrong-length / case-swapped signatures.
-    for (const bad of ['', sig.slice(0, 32), `${sig}00`, 'sha256=', ' '.repeat(64), sig.replace(/[0-9a-f]/, (c) => (c === 'a' ? 'b' : 'a'))]) {
+    for (const bad of [
+      '',
+      sig.slice(0, 32),
+      `${sig}00`,
+      'sha256=',
+      ' '.repeat(64),
+      sig.replace(/[0-9a-f]/, (c) => (c === 'a' ? 'b' : 'a')),
+    ]) {
       const r = await send(a.webhook_path, body.replace('BKC6A00001', 'BKC6A00003'), bad, ts);
       expect(r.status, JSON.stringify(bad)).toBe(401);
     }
@@ -86,8 +96,14 @@ describe('security: forwarder webhooks (signatures, replay, forgery)', () => {
     const spy = vi.spyOn(crypto, 'timingSafeEqual');
     const ts = Math.floor(Date.now() / 1000);
     const body = capcom6Payload('BKTSE00001');
-    const wrong = crypto.createHmac('sha256', 'not-the-secret').update(body + ts).digest('hex');
-    const r = await raw(s.urls.device, c.webhook_path, { body, headers: { 'Content-Type': 'application/json', 'X-Signature': wrong, 'X-Timestamp': String(ts) } });
+    const wrong = crypto
+      .createHmac('sha256', 'not-the-secret')
+      .update(body + ts)
+      .digest('hex');
+    const r = await raw(s.urls.device, c.webhook_path, {
+      body,
+      headers: { 'Content-Type': 'application/json', 'X-Signature': wrong, 'X-Timestamp': String(ts) },
+    });
     expect(r.status).toBe(401);
     expect(spy).toHaveBeenCalled();
   });
@@ -118,7 +134,9 @@ describe('security: forwarder webhooks (signatures, replay, forgery)', () => {
     const ts = Date.now() - 1_000;
     const sign = signTimestampSign(f.secret, ts);
     // The genuine webhook the attacker observed on the shop Wi-Fi (a small real payment).
-    await raw(s.urls.device, f.webhook_path, { body: { from: 'bKash', content: bkashBody('BKREAL0001', '20.00'), timestamp: String(ts), sign } });
+    await raw(s.urls.device, f.webhook_path, {
+      body: { from: 'bKash', content: bkashBody('BKREAL0001', '20.00'), timestamp: String(ts), sign },
+    });
     // The forgery: same timestamp and sign, a credit the shop never received. The observed
     // SMS printed the wallet balance (1,500.00), so the forger prints the balance R6 expects.
     const fake = bkashBody('BKFAKE5000', '50,000.00').replace('Balance Tk 1,500.00', 'Balance Tk 51,500.00');
@@ -144,7 +162,12 @@ describe('security: forwarder webhooks (signatures, replay, forgery)', () => {
     const arrQuery = await raw(s.urls.device, `${t.webhook_path}?token=${t.secret}&token=${t.secret}`, { body: msg });
     expect(arrQuery.status).toBe(401);
     // Unknown / malformed forwarder ids.
-    for (const p of ['/api/forwarders/fwd_AAAAAAAAAAAAAAAA/generic', '/api/forwarders/__proto__/generic', '/api/forwarders/constructor/capcom6', '/api/forwarders/..%2f..%2fkeys.json/generic']) {
+    for (const p of [
+      '/api/forwarders/fwd_AAAAAAAAAAAAAAAA/generic',
+      '/api/forwarders/__proto__/generic',
+      '/api/forwarders/constructor/capcom6',
+      '/api/forwarders/..%2f..%2fkeys.json/generic',
+    ]) {
       const r = await raw(s.urls.device, p, { body: msg, headers: { 'X-CounterPay-Token': t.secret } });
       expect([401, 404], p).toContain(r.status);
     }

@@ -28,7 +28,13 @@ describe('security: listeners serve only their own routes', () => {
   it('the device API and forwarder webhooks do not exist on the public or admin listener', async () => {
     const body = { auth_key: s.core.shop.keys.device_auth_key, device_id: 'phone-1' };
     for (const base of [s.urls.public, s.urls.admin]) {
-      for (const p of ['/api/device/bind', '/api/device/poll', '/api/device/sms', '/api/device/verify', '/api/forwarders/fwd_AAAAAAAAAAAAAAAA/capcom6']) {
+      for (const p of [
+        '/api/device/bind',
+        '/api/device/poll',
+        '/api/device/sms',
+        '/api/device/verify',
+        '/api/forwarders/fwd_AAAAAAAAAAAAAAAA/capcom6',
+      ]) {
         const r = await raw(base, p, { body });
         expect(r.status, `${base}${p}`).toBe(404);
       }
@@ -40,7 +46,14 @@ describe('security: listeners serve only their own routes', () => {
     expect(created.status).toBe(201);
     const id = String(created.json?.session_id);
     for (const base of [s.urls.device, s.urls.admin]) {
-      expect((await raw(base, '/api/payment/sessions', { body: { amount: '1.00', order_id: 'x' }, headers: { 'X-API-Key': s.core.shop.keys.api_key } })).status).toBe(404);
+      expect(
+        (
+          await raw(base, '/api/payment/sessions', {
+            body: { amount: '1.00', order_id: 'x' },
+            headers: { 'X-API-Key': s.core.shop.keys.api_key },
+          })
+        ).status,
+      ).toBe(404);
       expect((await raw(base, `/api/checkout/${id}/status`)).status).toBe(404);
       expect((await raw(base, `/api/test/sms`, { body: {}, headers: { 'X-API-Key': s.core.shop.keys.test_api_key } })).status).toBe(404);
       expect((await raw(base, '/api/openapi.json')).status).toBe(404);

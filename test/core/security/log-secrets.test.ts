@@ -56,13 +56,25 @@ describe('security: secrets never reach the log file', () => {
       await raw(s.urls.public, `/api/payment/sessions/${id}`, { headers: { 'X-API-Key': k.api_key } });
       await raw(s.urls.public, `/api/payment/sessions/nope`, { headers: { 'X-API-Key': k.api_key } });
       await raw(s.urls.public, '/api/payment/sessions', { body: { amount: 'x' }, headers: { 'X-API-Key': k.api_key } });
-      await raw(s.urls.public, '/api/payment/sessions', { body: { amount: '1.00', order_id: 'log-test-1' }, headers: { 'X-API-Key': k.test_api_key } });
-      await raw(s.urls.public, '/api/payment/sessions', { body: { amount: '1.00', order_id: 'log-2' }, headers: { 'X-API-Key': k.secret_key } });
-      await raw(s.urls.public, '/api/test/sms', { body: { sender: 'bKash', body: bkashBody('BKLOG00001') }, headers: { 'X-API-Key': k.test_api_key } });
+      await raw(s.urls.public, '/api/payment/sessions', {
+        body: { amount: '1.00', order_id: 'log-test-1' },
+        headers: { 'X-API-Key': k.test_api_key },
+      });
+      await raw(s.urls.public, '/api/payment/sessions', {
+        body: { amount: '1.00', order_id: 'log-2' },
+        headers: { 'X-API-Key': k.secret_key },
+      });
+      await raw(s.urls.public, '/api/test/sms', {
+        body: { sender: 'bKash', body: bkashBody('BKLOG00001') },
+        headers: { 'X-API-Key': k.test_api_key },
+      });
       await raw(s.urls.public, '/api/test/sms', { body: { sender: 'bKash', body: 'x' }, headers: { 'X-API-Key': k.api_key } });
       // A forced internal error while a key is in the request (deep metadata).
       const deep = '{"metadata":' + '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000) + ',"amount":"1.00","order_id":"deep"}';
-      await raw(s.urls.public, '/api/payment/sessions', { body: deep, headers: { 'Content-Type': 'application/json', 'X-API-Key': k.api_key } });
+      await raw(s.urls.public, '/api/payment/sessions', {
+        body: deep,
+        headers: { 'Content-Type': 'application/json', 'X-API-Key': k.api_key },
+      });
       // Keys in the wrong places (query strings, paths) on every listener.
       await raw(s.urls.public, `/api/payment/sessions?api_key=${k.api_key}&order_id=x`, { headers: { 'X-API-Key': k.api_key } });
       await raw(s.urls.public, `/api/admin/events?token=${k.admin_token}`);
@@ -70,10 +82,18 @@ describe('security: secrets never reach the log file', () => {
 
       // Device API: good and bad auth_key, and a key given to the wrong field.
       await raw(s.urls.device, '/api/device/bind', { body: { auth_key: k.device_auth_key, device_id: 'phone-log' } });
-      await raw(s.urls.device, '/api/device/sms', { body: { auth_key: k.device_auth_key, device_id: 'phone-log', messages: [{ sender: 'bKash', body: bkashBody('BKLOG00002'), received_at: new Date().toISOString() }] } });
+      await raw(s.urls.device, '/api/device/sms', {
+        body: {
+          auth_key: k.device_auth_key,
+          device_id: 'phone-log',
+          messages: [{ sender: 'bKash', body: bkashBody('BKLOG00002'), received_at: new Date().toISOString() }],
+        },
+      });
       await raw(s.urls.device, '/api/device/poll', { body: { auth_key: k.device_auth_key, device_id: 7 } });
       await raw(s.urls.device, '/api/device/poll', { body: { auth_key: `${k.device_auth_key}X`, device_id: 'phone-log' } });
-      await raw(s.urls.device, '/api/device/verify', { body: { auth_key: k.device_auth_key, device_id: 'phone-log', txnid: k.admin_token.slice(0, 60) } });
+      await raw(s.urls.device, '/api/device/verify', {
+        body: { auth_key: k.device_auth_key, device_id: 'phone-log', txnid: k.admin_token.slice(0, 60) },
+      });
 
       // Forwarders: token in header, bearer and query; hmac and capcom6 signed, good and bad.
       const msg = { from: 'bKash', text: bkashBody('BKLOG00003') };
@@ -82,22 +102,34 @@ describe('security: secrets never reach the log file', () => {
       await raw(s.urls.device, `${tok.webhook_path}?token=${tok.secret}x`, { body: msg });
       await raw(s.urls.device, tok.webhook_path, { body: msg, headers: { Authorization: `Bearer ${tok.secret}x` } });
       const hBody = JSON.stringify({ from: 'bKash', text: bkashBody('BKLOG00004') });
-      await raw(s.urls.device, hm.webhook_path, { body: hBody, headers: { 'Content-Type': 'application/json', 'X-Signature': signBodyHmac(hm.secret, hBody) } });
+      await raw(s.urls.device, hm.webhook_path, {
+        body: hBody,
+        headers: { 'Content-Type': 'application/json', 'X-Signature': signBodyHmac(hm.secret, hBody) },
+      });
       await raw(s.urls.device, hm.webhook_path, { body: hBody, headers: { 'Content-Type': 'application/json', 'X-Signature': hm.secret } });
       const ts = Math.floor(Date.now() / 1000);
-      await raw(s.urls.device, c6.webhook_path, { body: hBody, headers: { 'Content-Type': 'application/json', 'X-Signature': signCapcom6(c6.secret, hBody, ts), 'X-Timestamp': String(ts) } });
+      await raw(s.urls.device, c6.webhook_path, {
+        body: hBody,
+        headers: { 'Content-Type': 'application/json', 'X-Signature': signCapcom6(c6.secret, hBody, ts), 'X-Timestamp': String(ts) },
+      });
 
       // Admin: header token, SSE token, wrong token, and rpc calls that return secrets.
       await raw(s.urls.admin, '/api/admin/rpc/status.get', { body: {}, headers: staff });
       await raw(s.urls.admin, '/api/admin/rpc/devices.pairing', { body: {}, headers: staff });
-      const reg = await raw(s.urls.admin, '/api/admin/rpc/forwarders.register', { body: { kind: 'generic', label: 'via-rpc', auth: 'timestamp_sign' }, headers: staff });
+      const reg = await raw(s.urls.admin, '/api/admin/rpc/forwarders.register', {
+        body: { kind: 'generic', label: 'via-rpc', auth: 'timestamp_sign' },
+        headers: staff,
+      });
       secrets.fwd_rpc = String((reg.json?.result as { secret?: string } | undefined)?.secret);
       await raw(s.urls.admin, '/api/admin/rpc/status.get', { body: {}, headers: { Authorization: `Bearer ${k.admin_token}x` } });
       await raw(s.urls.admin, `/api/admin/rpc/nope?token=${k.admin_token}`, { body: {}, headers: staff });
       expect(await touchEvents(s.urls.admin, k.admin_token)).toBe(200);
       await touchEvents(s.urls.admin, `${k.admin_token}x`);
       await raw(s.urls.admin, '/api/merchant/verify', { body: { txnid: 'BKLOG00001' }, headers: staff });
-      await raw(s.urls.admin, '/api/admin/rpc/sms.import', { body: { sender: 'bKash', body: `key ${k.device_auth_key}`.slice(0, 10) }, headers: staff });
+      await raw(s.urls.admin, '/api/admin/rpc/sms.import', {
+        body: { sender: 'bKash', body: `key ${k.device_auth_key}`.slice(0, 10) },
+        headers: staff,
+      });
       // Hostile Host carrying a key-like value.
       await raw(s.urls.admin, '/api/health', { host: `x${k.admin_token}.evil.com` });
     } finally {
@@ -115,7 +147,9 @@ describe('security: secrets never reach the log file', () => {
       .split('\n')
       .filter((line) => !line.includes('.evil.com'))
       .join('\n');
-    const leaked = Object.entries(secrets).filter(([, v]) => v && v !== 'undefined' && withoutHostEcho.includes(v)).map(([n]) => n);
+    const leaked = Object.entries(secrets)
+      .filter(([, v]) => v && v !== 'undefined' && withoutHostEcho.includes(v))
+      .map(([n]) => n);
     expect(leaked, 'secrets found in logs').toEqual([]);
   });
 });

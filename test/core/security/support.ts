@@ -87,7 +87,9 @@ export async function startSecCore(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'counterpay-sec-'));
   if (options.config) fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(options.config));
   const config = loadConfig({ dataDir: dir, publicPort: 0, devicePort: 0, adminPort: 0 }, options.env ?? {});
-  const logs = options.realLogger ? createLogger({ dataDir: dir, level: 'trace', fileMaxBytes: 10 * 1024 * 1024, fileCount: 2, console: 'none' }) : null;
+  const logs = options.realLogger
+    ? createLogger({ dataDir: dir, level: 'trace', fileMaxBytes: 10 * 1024 * 1024, fileCount: 2, console: 'none' })
+    : null;
   const core = createCore(config, { logger: logs ? logs.logger : silentLogger(), rendererDir: options.rendererDir ?? null });
   const urls = await core.listen();
   let stopped = false;
@@ -107,7 +109,11 @@ export async function startSecCore(
 }
 
 export function addBkash(core: Core, label = 'Shop bKash', account = '01711111111'): void {
-  addGateway(core.db, { merchantId: core.shop.merchantId, auditKey: core.shop.keys.audit_key, actor: 'test' }, { provider: 'bkash', account, label });
+  addGateway(
+    core.db,
+    { merchantId: core.shop.merchantId, auditKey: core.shop.keys.audit_key, actor: 'test' },
+    { provider: 'bkash', account, label },
+  );
 }
 
 export function bkashBody(txnid: string, amount = '500.00', extra = ''): string {
@@ -116,7 +122,10 @@ export function bkashBody(txnid: string, amount = '500.00', extra = ''): string 
 
 /** A merchant session on the public listener with the given key. */
 export async function createSession(s: SecCore, body: Record<string, unknown>, key = s.core.shop.keys.api_key): Promise<RawResult> {
-  return raw(s.urls.public, '/api/payment/sessions', { body: { amount: '500.00', currency: 'BDT', ...body }, headers: { 'X-API-Key': key } });
+  return raw(s.urls.public, '/api/payment/sessions', {
+    body: { amount: '500.00', currency: 'BDT', ...body },
+    headers: { 'X-API-Key': key },
+  });
 }
 
 export async function adminRpc(s: SecCore, name: string, arg: unknown): Promise<RawResult> {
@@ -125,7 +134,18 @@ export async function adminRpc(s: SecCore, name: string, arg: unknown): Promise<
 
 /** No stack frames, no source paths, no Node internals in a client-visible body. */
 export function leaksInternals(text: string): string | null {
-  const patterns = [/\bat [\w.<>]+ \(/, /node:internal/, /\/work\//, /\.ts:\d+/, /\.js:\d+/, /node_modules/, /SyntaxError/, /RangeError/, /TypeError/, /sqlite/i];
+  const patterns = [
+    /\bat [\w.<>]+ \(/,
+    /node:internal/,
+    /\/work\//,
+    /\.ts:\d+/,
+    /\.js:\d+/,
+    /node_modules/,
+    /SyntaxError/,
+    /RangeError/,
+    /TypeError/,
+    /sqlite/i,
+  ];
   for (const p of patterns) if (p.test(text)) return p.source;
   return null;
 }

@@ -83,9 +83,7 @@ describe('ensureShop', () => {
     }
 
     // Every TEXT value of every table.
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
-      (t) => t.name,
-    );
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
     for (const table of tables) {
       for (const row of db.prepare(`SELECT * FROM "${table}"`).all() as Record<string, unknown>[]) {
         for (const value of Object.values(row)) {
@@ -153,9 +151,7 @@ describe('authenticateKey and rotateKeys', () => {
     expect(readKeyFile(dir)).toEqual(after.keys);
     expect(ensureShop(db, dir)).toEqual(after);
     // The old credential is kept, revoked, for the record.
-    expect(
-      db.prepare("SELECT count(*) AS n FROM credentials WHERE kind = 'api_key' AND revoked_at IS NOT NULL").get(),
-    ).toEqual({ n: 1 });
+    expect(db.prepare("SELECT count(*) AS n FROM credentials WHERE kind = 'api_key' AND revoked_at IS NOT NULL").get()).toEqual({ n: 1 });
   });
 
   it('rotates every key with all kinds, the admin token included', () => {

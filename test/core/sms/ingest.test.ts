@@ -82,7 +82,8 @@ describe('SMS ingestion', () => {
   });
 
   it('treats operator header variants of an Indian bank sender as one SMS', () => {
-    const body = 'Rs.15,000.00 credited to HDFC Bank A/C **1234 on 14-09-26 by A/C linked to UPI VPA user@okhdfcbank (UPI Ref No 425789123457).';
+    const body =
+      'Rs.15,000.00 credited to HDFC Bank A/C **1234 on 14-09-26 by A/C linked to UPI VPA user@okhdfcbank (UPI Ref No 425789123457).';
     expect(smsFingerprint({ sender: 'VM-HDFCBK-T', body, isTest: false })).toBe(
       smsFingerprint({ sender: 'AD-HDFCBK', body, isTest: false }),
     );
@@ -110,7 +111,10 @@ describe('SMS ingestion', () => {
     const { sms } = ingestor.ingest({ ...CREDIT, received_at: future }, { source: 'apk', origin: 'p', isTest: false });
     expect(Date.parse(sms.received_at)).toBeLessThanOrEqual(Date.now() + 5 * 60_000);
     const before = Date.now();
-    const garbage = ingestor.ingest({ ...CREDIT, body: `${CREDIT.body}!`, received_at: 'yesterday' }, { source: 'apk', origin: 'p', isTest: false });
+    const garbage = ingestor.ingest(
+      { ...CREDIT, body: `${CREDIT.body}!`, received_at: 'yesterday' },
+      { source: 'apk', origin: 'p', isTest: false },
+    );
     expect(Date.parse(garbage.sms.received_at)).toBeGreaterThanOrEqual(before);
     expect(Date.parse(garbage.sms.received_at)).toBeLessThanOrEqual(Date.now());
     expect(smsCount()).toBe(2);

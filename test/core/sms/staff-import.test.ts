@@ -7,8 +7,10 @@ import { createCore, loadConfig, type Core } from '../../../src-main/core';
 import { silentLogger } from '../../../src-main/core/logging';
 import { parseCsv } from '../../../src-main/core/sms/import-formats';
 
-const BODY = 'You have received Tk 500.00 from 01712345678. Ref 123. Fee Tk 0.00. Balance Tk 1,500.50. TrxID BKX92H1ABC at 12/05/2026 11:25';
-const NAGAD_LIKE = 'Money Received.\nAmount: Tk 1,200.00\nSender: 01811111111\nRef: N/A\nTxnID: 71A2B3C4\nBalance: Tk 5,000.00\n12/05/2026 13:10';
+const BODY =
+  'You have received Tk 500.00 from 01712345678. Ref 123. Fee Tk 0.00. Balance Tk 1,500.50. TrxID BKX92H1ABC at 12/05/2026 11:25';
+const NAGAD_LIKE =
+  'Money Received.\nAmount: Tk 1,200.00\nSender: 01811111111\nRef: N/A\nTxnID: 71A2B3C4\nBalance: Tk 5,000.00\n12/05/2026 13:10';
 
 describe('staff paste and import through the admin listener', () => {
   let dir: string;
@@ -39,7 +41,10 @@ describe('staff paste and import through the admin listener', () => {
   it('stores a pasted SMS as manual, and the same SMS pasted again as a duplicate', async () => {
     const first = await rpc('sms.import', { sender: 'bKash', body: BODY });
     expect(first.status).toBe(200);
-    const result = first.body.result as { stored: number; results: { ok: boolean; sms: { manual: boolean; kind: string; deliveries: { source: string }[] } }[] };
+    const result = first.body.result as {
+      stored: number;
+      results: { ok: boolean; sms: { manual: boolean; kind: string; deliveries: { source: string }[] } }[];
+    };
     expect(result.stored).toBe(1);
     expect(result.results[0]?.sms).toMatchObject({ manual: true, kind: 'credit' });
     expect(result.results[0]?.sms.deliveries[0]?.source).toBe('manual');
@@ -51,7 +56,11 @@ describe('staff paste and import through the admin listener', () => {
     const csv = `address,body,date\r\nNAGAD,"${NAGAD_LIKE.replace(/"/g, '""')}",1747055400000\r\n,"no sender",1747055400000\r\n`;
     const { status, body } = await rpc('sms.import', { format: 'csv', content: csv });
     expect(status).toBe(200);
-    const result = body.result as { stored: number; rejected: number; results: { ok: boolean; sms?: { body: string; received_at: string } }[] };
+    const result = body.result as {
+      stored: number;
+      rejected: number;
+      results: { ok: boolean; sms?: { body: string; received_at: string } }[];
+    };
     expect(result.rejected).toBe(1);
     expect(result.results[0]?.sms?.body).toBe(NAGAD_LIKE);
     expect(result.results[0]?.sms?.received_at).toBe(new Date(1747055400000).toISOString());
@@ -97,7 +106,10 @@ describe('cli sms parse', () => {
       input,
       encoding: 'utf8',
     });
-    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]).toMatchObject({
       provider: 'bkash',
       kind: 'credit',

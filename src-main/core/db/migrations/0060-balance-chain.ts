@@ -93,7 +93,11 @@ function accountDigits(hint: string | null): string {
   if (typeof hint !== 'string') return '';
   let lastMask = -1;
   for (const m of hint.matchAll(/[x*•]/gi)) lastMask = m.index;
-  if (lastMask >= 0) return hint.slice(lastMask + 1).replace(/\D/g, '').slice(-4);
+  if (lastMask >= 0)
+    return hint
+      .slice(lastMask + 1)
+      .replace(/\D/g, '')
+      .slice(-4);
   const digits = hint.replace(/\D/g, '');
   return digits.length >= 10 ? digits.slice(-10) : digits;
 }
@@ -161,12 +165,21 @@ function backfill(db: Database.Database): void {
     const trusted = row.balance_link !== 'breaks';
     setSms.run(key, row.received_at, impliedPrevious(row), trusted ? 0 : null, row.id);
     if (!trusted) continue;
-    const chain = chainOf(row.merchant_id, row.provider, key, account, key.includes(':') ? key.slice(0, key.indexOf(':')) : '', row.received_at);
+    const chain = chainOf(
+      row.merchant_id,
+      row.provider,
+      key,
+      account,
+      key.includes(':') ? key.slice(0, key.indexOf(':')) : '',
+      row.received_at,
+    );
     if (row.balance_link === 'start') chain.starts += 1;
     chain.latest = { id: row.id, at: row.received_at };
   }
 
-  const anchors = db.prepare('SELECT id, merchant_id, provider, account_key, anchored_at FROM balance_anchors ORDER BY anchored_at, id').all() as {
+  const anchors = db
+    .prepare('SELECT id, merchant_id, provider, account_key, anchored_at FROM balance_anchors ORDER BY anchored_at, id')
+    .all() as {
     id: number;
     merchant_id: number;
     provider: string;
@@ -186,11 +199,20 @@ function backfill(db: Database.Database): void {
       bank = only?.bank ?? '';
       key = only ? only.key : `${bank}:${digits.slice(-4)}`;
     } else if (digits !== '') {
-      const same = [...chains.values()].find((c) => c.merchantId === anchor.merchant_id && c.provider === anchor.provider && c.account !== '' && sameAccount(c.account, digits));
+      const same = [...chains.values()].find(
+        (c) => c.merchantId === anchor.merchant_id && c.provider === anchor.provider && c.account !== '' && sameAccount(c.account, digits),
+      );
       key = same ? same.key : digits;
     }
     setAnchor.run(key, anchor.id);
-    const chain = chainOf(anchor.merchant_id, anchor.provider, key, key.includes(':') ? key.slice(key.indexOf(':') + 1) : key.startsWith('gw:') ? '' : key, bank, anchor.anchored_at);
+    const chain = chainOf(
+      anchor.merchant_id,
+      anchor.provider,
+      key,
+      key.includes(':') ? key.slice(key.indexOf(':') + 1) : key.startsWith('gw:') ? '' : key,
+      bank,
+      anchor.anchored_at,
+    );
     chain.anchors.push({ id: anchor.id, at: anchor.anchored_at });
   }
 

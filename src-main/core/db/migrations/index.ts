@@ -20,4 +20,12 @@ export interface Migration {
 }
 
 /** Forward-only, in order. Adding one: see docs/recipes.md "Add a migration". */
-export const MIGRATIONS: readonly Migration[] = [createCore, createIdempotency, matchingReview, balanceLinks, spentSigns, balanceChain, paymentsDomain];
+export const MIGRATIONS: readonly Migration[] = [
+  createCore,
+  createIdempotency,
+  matchingReview,
+  balanceLinks,
+  spentSigns,
+  balanceChain,
+  paymentsDomain,
+];

@@ -123,7 +123,10 @@ type Point = Omit<BalancePoint, 'origin'>;
 
 export function prepareBalanceRepo(db: Db) {
   const prepareAll = <K extends string>(sqls: Record<K, string>) =>
-    Object.fromEntries(Object.entries(sqls).map(([k, sql]) => [k, db.prepare<unknown[]>(sql as string)])) as Record<K, Statement<unknown[]>>;
+    Object.fromEntries(Object.entries(sqls).map(([k, sql]) => [k, db.prepare<unknown[]>(sql as string)])) as Record<
+      K,
+      Statement<unknown[]>
+    >;
   const r = prepareAll(READS);
   const w = prepareAll(WRITES);
   const point = (origin: 'sms' | 'anchor', row: Point | undefined): BalancePoint | null => (row ? { origin, ...row } : null);
@@ -163,7 +166,15 @@ export function prepareBalanceRepo(db: Db) {
 
     setPoint(
       smsId: number,
-      p: { link: 'start' | 'follows'; chain: string; at: number; previousMinor: number | null; tip: 0 | 1; followsSms: number | null; followsAnchor: number | null },
+      p: {
+        link: 'start' | 'follows';
+        chain: string;
+        at: number;
+        previousMinor: number | null;
+        tip: 0 | 1;
+        followsSms: number | null;
+        followsAnchor: number | null;
+      },
     ): void {
       w.setPoint.run(p.link, p.chain, p.at, p.previousMinor, p.tip, p.followsSms, p.followsAnchor, smsId);
     },
@@ -194,7 +205,12 @@ export function prepareBalanceRepo(db: Db) {
     queryPlans(): Record<string, string[]> {
       const plans: Record<string, string[]> = {};
       const sample = (sql: string) => Array.from({ length: (sql.match(/\?/g) ?? []).length }, () => 1);
-      const lookups: Record<string, string> = { ...READS, closeSmsTips: WRITES.closeSmsTips, closeAnchors: WRITES.closeAnchors, relink: WRITES.relink };
+      const lookups: Record<string, string> = {
+        ...READS,
+        closeSmsTips: WRITES.closeSmsTips,
+        closeAnchors: WRITES.closeAnchors,
+        relink: WRITES.relink,
+      };
       for (const [name, sql] of Object.entries(lookups)) {
         const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...sample(sql)) as { detail: string }[];
         plans[name] = rows.map((row) => row.detail);

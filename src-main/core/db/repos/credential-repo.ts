@@ -16,9 +16,14 @@ export function insertCredential(
   db: Db,
   row: { merchantId: number; brandId: number | null; kind: KeyKind; hash: string; hint: string; now: number },
 ): void {
-  db.prepare(
-    'INSERT INTO credentials (merchant_id, brand_id, kind, key_hash, key_hint, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-  ).run(row.merchantId, row.brandId, row.kind, row.hash, row.hint, row.now);
+  db.prepare('INSERT INTO credentials (merchant_id, brand_id, kind, key_hash, key_hint, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+    row.merchantId,
+    row.brandId,
+    row.kind,
+    row.hash,
+    row.hint,
+    row.now,
+  );
 }
 
 export function revokeActive(db: Db, merchantId: number, kind: KeyKind, now: number): number {
@@ -35,8 +40,6 @@ export function activeCredentials(db: Db, merchantId: number): CredentialRow[] {
 
 /** Looks a presented key up by its digest among the active keys of the given kinds. */
 export function findActiveByHash(db: Db, hash: string, kinds: readonly KeyKind[]): CredentialRow | undefined {
-  const row = db.prepare('SELECT * FROM credentials WHERE key_hash = ? AND revoked_at IS NULL').get(hash) as
-    | CredentialRow
-    | undefined;
+  const row = db.prepare('SELECT * FROM credentials WHERE key_hash = ? AND revoked_at IS NULL').get(hash) as CredentialRow | undefined;
   return row && kinds.includes(row.kind) ? row : undefined;
 }

@@ -64,16 +64,14 @@ export function upsertBoundDevice(db: Db, input: BindDeviceInput): DeviceRow {
 }
 
 export function findDevice(db: Db, merchantId: number, kind: DeviceKind, deviceId: string): DeviceRow | undefined {
-  return db
-    .prepare('SELECT * FROM devices WHERE merchant_id = ? AND kind = ? AND device_id = ?')
-    .get(merchantId, kind, deviceId) as DeviceRow | undefined;
+  return db.prepare('SELECT * FROM devices WHERE merchant_id = ? AND kind = ? AND device_id = ?').get(merchantId, kind, deviceId) as
+    DeviceRow | undefined;
 }
 
 /** A forwarder is addressed by its id alone (its webhook URL carries no merchant). */
 export function findForwarderById(db: Db, deviceId: string): DeviceRow | undefined {
-  return db
-    .prepare("SELECT * FROM devices WHERE kind = 'forwarder' AND device_id = ? ORDER BY id LIMIT 1")
-    .get(deviceId) as DeviceRow | undefined;
+  return db.prepare("SELECT * FROM devices WHERE kind = 'forwarder' AND device_id = ? ORDER BY id LIMIT 1").get(deviceId) as
+    DeviceRow | undefined;
 }
 
 /** Soft delete: the row stays for history. Returns false when it was already unbound. */
@@ -97,9 +95,7 @@ export function touchSms(db: Db, id: number, now: number): void {
 }
 
 export function listBoundDevices(db: Db, merchantId: number): DeviceRow[] {
-  return db
-    .prepare('SELECT * FROM devices WHERE merchant_id = ? AND unbound_at IS NULL ORDER BY kind, id')
-    .all(merchantId) as DeviceRow[];
+  return db.prepare('SELECT * FROM devices WHERE merchant_id = ? AND unbound_at IS NULL ORDER BY kind, id').all(merchantId) as DeviceRow[];
 }
 
 export function listDevicesOfKind(db: Db, kind: DeviceKind, options: { includeUnbound?: boolean } = {}): DeviceRow[] {

@@ -29,8 +29,7 @@ export function insertGateway(db: Db, g: NewGateway): GatewayRow {
       `INSERT INTO gateways (merchant_id, provider, variant, account_identifiers, label, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     )
-    .run(g.merchantId, g.provider, g.variant, JSON.stringify(g.accountIdentifiers), g.label, g.now, g.now)
-    .lastInsertRowid;
+    .run(g.merchantId, g.provider, g.variant, JSON.stringify(g.accountIdentifiers), g.label, g.now, g.now).lastInsertRowid;
   return db.prepare('SELECT * FROM gateways WHERE id = ?').get(id) as GatewayRow;
 }
 

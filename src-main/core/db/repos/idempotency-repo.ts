@@ -17,10 +17,7 @@ export function findIdempotencyRow(db: Db, keyHash: string): IdempotencyRow | un
 }
 
 /** Claims a key for a first transmission, replacing any row already there (expired or orphaned). */
-export function claimIdempotencyKey(
-  db: Db,
-  row: { keyHash: string; fingerprint: string; now: number; expiresAt: number },
-): void {
+export function claimIdempotencyKey(db: Db, row: { keyHash: string; fingerprint: string; now: number; expiresAt: number }): void {
   db.prepare(
     `INSERT INTO idempotency_keys (key_hash, fingerprint, state, created_at, expires_at)
      VALUES (@keyHash, @fingerprint, 'in_flight', @now, @expiresAt)
@@ -48,9 +45,8 @@ export function completeIdempotencyKey(
 /** Forgets an in-flight claim (the answer was a 5xx or was not JSON), so a retry runs again. */
 export function releaseIdempotencyKey(db: Db, keyHash: string, fingerprint: string): boolean {
   return (
-    db
-      .prepare("DELETE FROM idempotency_keys WHERE key_hash = ? AND fingerprint = ? AND state = 'in_flight'")
-      .run(keyHash, fingerprint).changes === 1
+    db.prepare("DELETE FROM idempotency_keys WHERE key_hash = ? AND fingerprint = ? AND state = 'in_flight'").run(keyHash, fingerprint)
+      .changes === 1
   );
 }
 

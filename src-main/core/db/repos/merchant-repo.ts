@@ -23,15 +23,12 @@ export function insertMerchant(db: Db, name: string, now: number): number {
 
 export function insertBrand(db: Db, merchantId: number, name: string, now: number): number {
   return Number(
-    db.prepare('INSERT INTO brands (merchant_id, name, created_at) VALUES (?, ?, ?)').run(merchantId, name, now)
-      .lastInsertRowid,
+    db.prepare('INSERT INTO brands (merchant_id, name, created_at) VALUES (?, ?, ?)').run(merchantId, name, now).lastInsertRowid,
   );
 }
 
 export function findFirstBrand(db: Db, merchantId: number): { id: number } | undefined {
-  return db.prepare('SELECT id FROM brands WHERE merchant_id = ? ORDER BY id LIMIT 1').get(merchantId) as
-    | { id: number }
-    | undefined;
+  return db.prepare('SELECT id FROM brands WHERE merchant_id = ? ORDER BY id LIMIT 1').get(merchantId) as { id: number } | undefined;
 }
 
 export function renameMerchant(db: Db, merchantId: number, name: string): void {

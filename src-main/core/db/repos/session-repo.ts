@@ -34,22 +34,16 @@ export function prepareSessionRepo(db: Db) {
     `SELECT * FROM sessions WHERE brand_id = ? AND is_test = ? AND order_id = ?
      ORDER BY (status = 'success') DESC, created_at DESC, id`,
   );
-  const setStatus = db.prepare(
-    `UPDATE sessions SET status = @status, updated_at = @now WHERE id = @id AND status = 'pending'`,
-  );
-  const expireDue = db.prepare(
-    `SELECT id FROM sessions WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?`,
-  );
+  const setStatus = db.prepare(`UPDATE sessions SET status = @status, updated_at = @now WHERE id = @id AND status = 'pending'`);
+  const expireDue = db.prepare(`SELECT id FROM sessions WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?`);
   const recent = db.prepare('SELECT * FROM sessions WHERE merchant_id = ? ORDER BY created_at DESC, id LIMIT ?');
   const addGuess = db.prepare('UPDATE sessions SET failed_guesses = failed_guesses + 1, updated_at = ? WHERE id = ?');
   return {
     insert: (row: NewSessionRow) => insert.run(row),
     byId: (id: string) => byId.get(id) as SessionRow | undefined,
-    byOrder: (brandId: number, isTest: boolean, orderId: string) =>
-      byOrder.all(brandId, isTest ? 1 : 0, orderId) as SessionRow[],
+    byOrder: (brandId: number, isTest: boolean, orderId: string) => byOrder.all(brandId, isTest ? 1 : 0, orderId) as SessionRow[],
     /** Moves a pending session to a final state; false if it was not pending any more. */
-    finish: (id: string, status: Exclude<SessionState, 'pending'>, now: number) =>
-      setStatus.run({ id, status, now }).changes === 1,
+    finish: (id: string, status: Exclude<SessionState, 'pending'>, now: number) => setStatus.run({ id, status, now }).changes === 1,
     dueForExpiry: (now: number, limit: number) => (expireDue.all(now, limit) as { id: string }[]).map((r) => r.id),
     addFailedGuess: (id: string, now: number) => addGuess.run(now, id),
     /** The newest sessions first, for the counter's list. */

@@ -49,9 +49,7 @@ export function prepareSmsRepo(db: Db) {
     `INSERT INTO sms_deliveries (sms_id, source, origin, delivered_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (sms_id, source, origin) DO NOTHING`,
   );
-  const deliveries = db.prepare(
-    'SELECT source, origin, delivered_at FROM sms_deliveries WHERE sms_id = ? ORDER BY id',
-  );
+  const deliveries = db.prepare('SELECT source, origin, delivered_at FROM sms_deliveries WHERE sms_id = ? ORDER BY id');
   const fillParse = db.prepare(
     `UPDATE sms SET provider = @provider, kind = @kind, amount_minor = @amount_minor, currency = @currency,
        txnid = @txnid, txnid_normalized = @txnid_normalized, counterparty = @counterparty,
@@ -60,9 +58,7 @@ export function prepareSmsRepo(db: Db) {
   );
   const unparsed = db.prepare("SELECT * FROM sms WHERE kind = 'unparsed' ORDER BY id LIMIT ?");
   const recent = db.prepare('SELECT * FROM sms WHERE merchant_id = ? ORDER BY id DESC LIMIT ?');
-  const byTxnid = db.prepare(
-    `SELECT * FROM sms WHERE merchant_id = ? AND is_test = ? AND txnid_normalized = ? ORDER BY received_at, id`,
-  );
+  const byTxnid = db.prepare(`SELECT * FROM sms WHERE merchant_id = ? AND is_test = ? AND txnid_normalized = ? ORDER BY received_at, id`);
   return {
     /** Returns the stored row and whether this call created it. */
     insertOrGet(row: NewSmsRow): { row: SmsRow; isNew: boolean } {
@@ -73,8 +69,10 @@ export function prepareSmsRepo(db: Db) {
     addDelivery: (smsId: number, source: SmsSource, origin: string, at: number): boolean =>
       addDelivery.run(smsId, source, origin, at).changes === 1,
     deliveries: (smsId: number) => deliveries.all(smsId) as DeliveryRow[],
-    fillParse: (id: number, parse: Omit<NewSmsRow, 'merchant_id' | 'fingerprint' | 'sender' | 'body' | 'received_at' | 'smsc' | 'is_test' | 'created_at'>) =>
-      fillParse.run({ id, ...parse }).changes === 1,
+    fillParse: (
+      id: number,
+      parse: Omit<NewSmsRow, 'merchant_id' | 'fingerprint' | 'sender' | 'body' | 'received_at' | 'smsc' | 'is_test' | 'created_at'>,
+    ) => fillParse.run({ id, ...parse }).changes === 1,
     unparsed: (limit: number) => unparsed.all(limit) as SmsRow[],
     recent: (merchantId: number, limit: number) => recent.all(merchantId, limit) as SmsRow[],
     /** Every stored SMS carrying this TxnID (credits, spoofs, anything), oldest first. */

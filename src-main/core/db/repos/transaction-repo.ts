@@ -189,9 +189,7 @@ export function listTransactions(
     // A search with no letters or digits has no TxnID part; it must not become LIKE '%%'.
     const txnidPart = filter.qTxnid ?? filter.q;
     where.push(
-      txnidPart
-        ? "(t.txnid_normalized LIKE @q_txnid ESCAPE '\\' OR s.order_id LIKE @q ESCAPE '\\')"
-        : "s.order_id LIKE @q ESCAPE '\\'",
+      txnidPart ? "(t.txnid_normalized LIKE @q_txnid ESCAPE '\\' OR s.order_id LIKE @q ESCAPE '\\')" : "s.order_id LIKE @q ESCAPE '\\'",
     );
     params.q = likePattern(filter.q);
     if (txnidPart) params.q_txnid = likePattern(txnidPart);

@@ -65,9 +65,7 @@ function variantName(variant: string): string {
 }
 
 function layout(title: string, body: SafeHtml, options: { refreshSeconds?: number } = {}): string {
-  const refresh = options.refreshSeconds
-    ? html`<noscript><meta http-equiv="refresh" content="${options.refreshSeconds}"></noscript>`
-    : '';
+  const refresh = options.refreshSeconds ? html`<noscript><meta http-equiv="refresh" content="${options.refreshSeconds}"></noscript>` : '';
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -96,7 +94,8 @@ function header(model: CheckoutModel): SafeHtml {
 }
 
 function amountBlock(model: CheckoutModel): SafeHtml {
-  const label = model.state === 'success' ? 'Amount paid' : model.state === 'form' || model.state === 'waiting' ? 'Amount to pay' : 'Amount';
+  const label =
+    model.state === 'success' ? 'Amount paid' : model.state === 'form' || model.state === 'waiting' ? 'Amount to pay' : 'Amount';
   return html`<p class="amount-label" id="amount-label">${label}</p>
 <p class="amount" aria-labelledby="amount-label" data-testid="amount"><span class="currency">${model.currency}</span>${groupAmount(model.amount)}</p>
 <ul class="meta">
@@ -115,7 +114,8 @@ function gatewayCard(g: CheckoutGateway, checked: boolean): SafeHtml {
   </label>
   <ul class="accounts" aria-label="${g.providerName} account numbers">
     ${g.identifiers.map(
-      (id) => html`<li class="account"><span class="account-number">${id}</span><button type="button" class="copy" data-copy="${id}" aria-label="Copy ${id}" hidden>Copy</button></li>`,
+      (id) =>
+        html`<li class="account"><span class="account-number">${id}</span><button type="button" class="copy" data-copy="${id}" aria-label="Copy ${id}" hidden>Copy</button></li>`,
     )}
   </ul>
 </div>`;
@@ -172,7 +172,12 @@ function finalBlock(model: CheckoutModel): SafeHtml {
   const finals = {
     success: { icon: '✓', title: 'Payment received', text: 'Thank you. The shop has confirmed your payment.', link: 'Return to the shop' },
     expired: { icon: '!', title: 'Payment link expired', text: ERROR_TABLE.session_expired.error, link: 'Back to the shop' },
-    cancelled: { icon: '×', title: 'Payment cancelled', text: 'This payment was cancelled. If you already sent the money, please contact the shop with your transaction ID.', link: 'Back to the shop' },
+    cancelled: {
+      icon: '×',
+      title: 'Payment cancelled',
+      text: 'This payment was cancelled. If you already sent the money, please contact the shop with your transaction ID.',
+      link: 'Back to the shop',
+    },
   } as const;
   const state = model.state as keyof typeof finals;
   const f = finals[state];
@@ -209,7 +214,9 @@ ${content}
 </div>
 <p class="footer">Payments are confirmed from the shop's own wallet messages.</p>
 </main>`;
-  const title = final ? `${finalTitle(model.state)} · ${model.shopName}` : `Pay ${model.currency} ${groupAmount(model.amount)} · ${model.shopName}`;
+  const title = final
+    ? `${finalTitle(model.state)} · ${model.shopName}`
+    : `Pay ${model.currency} ${groupAmount(model.amount)} · ${model.shopName}`;
   return layout(title, body, { refreshSeconds: model.state === 'waiting' ? 5 : undefined });
 }
 

@@ -39,8 +39,7 @@ function requestSchema(schema: z.ZodType): Json {
         // `amount` is z.unknown() in the schema; parseSessionInput then accepts a JSON number or a decimal string.
         if (ctx.zodSchema === createSessionSchema.shape.amount) {
           Object.assign(ctx.jsonSchema, {
-            description:
-              'Positive, at most two decimals, up to 100 000 000: a JSON number (500, 19.99) or a decimal string ("500.00").',
+            description: 'Positive, at most two decimals, up to 100 000 000: a JSON number (500, 19.99) or a decimal string ("500.00").',
             anyOf: [
               { type: 'number', exclusiveMinimum: 0, maximum: 100_000_000 },
               { type: 'string', pattern: '^\\s*\\d{1,13}(\\.\\d{1,2})?\\s*$' },
@@ -173,7 +172,11 @@ function paths(): Json {
         responses: {
           '200': {
             description: 'The OpenAPI 3.1 document of the public API.',
-            content: json({ type: 'object', required: ['openapi', 'info', 'paths'], properties: { openapi: { type: 'string', pattern: '^3\\.1\\.\\d+$' } } }),
+            content: json({
+              type: 'object',
+              required: ['openapi', 'info', 'paths'],
+              properties: { openapi: { type: 'string', pattern: '^3\\.1\\.\\d+$' } },
+            }),
           },
           default: DEFAULT_ERROR,
         },
@@ -260,15 +263,19 @@ function paths(): Json {
         parameters: [sessionIdParam, idempotencyParam],
         responses: {
           '200': { description: 'Cancelled.', headers: REPLAYABLE, content: json(ref('SessionResponse')) },
-          '400': errorResponse(400, 'Unparseable JSON or a bad idempotency key.', ['malformed_json', 'bad_request', 'idempotency_key_invalid']),
+          '400': errorResponse(400, 'Unparseable JSON or a bad idempotency key.', [
+            'malformed_json',
+            'bad_request',
+            'idempotency_key_invalid',
+          ]),
           '401': UNAUTHORIZED,
           '404': SESSION_NOT_FOUND,
-          '409': errorResponse(409, 'The session is already final, or the idempotency key was reused with another body.', [
-            'session_not_pending',
-            'session_expired',
-            'idempotency_key_reused',
-            'conflict',
-          ], { headers: REPLAYABLE }),
+          '409': errorResponse(
+            409,
+            'The session is already final, or the idempotency key was reused with another body.',
+            ['session_not_pending', 'session_expired', 'idempotency_key_reused', 'conflict'],
+            { headers: REPLAYABLE },
+          ),
           default: DEFAULT_ERROR,
         },
       },
@@ -284,7 +291,11 @@ function paths(): Json {
         requestBody: { required: true, content: json(ref('TestSmsRequest')) },
         responses: {
           '201': { description: 'Stored a new SMS.', headers: REPLAYABLE, content: json(ref('IngestResult')) },
-          '200': { description: 'The same SMS was already stored (`is_new: false`).', headers: REPLAYABLE, content: json(ref('IngestResult')) },
+          '200': {
+            description: 'The same SMS was already stored (`is_new: false`).',
+            headers: REPLAYABLE,
+            content: json(ref('IngestResult')),
+          },
           '400': errorResponse(400, 'A missing or invalid field, unparseable JSON, or a bad idempotency key.', [
             'validation_failed',
             'malformed_json',
@@ -292,7 +303,10 @@ function paths(): Json {
             'idempotency_key_invalid',
           ]),
           '401': errorResponse(401, 'Missing key, or not the test key.', ['unauthorized']),
-          '409': errorResponse(409, 'The idempotency key was reused with another body, or is still in flight.', ['idempotency_key_reused', 'conflict']),
+          '409': errorResponse(409, 'The idempotency key was reused with another body, or is still in flight.', [
+            'idempotency_key_reused',
+            'conflict',
+          ]),
           default: DEFAULT_ERROR,
         },
       },
@@ -315,26 +329,30 @@ function paths(): Json {
           },
         },
         responses: {
-          '200': { description: 'Paid (or the session was already paid).', headers: rateLimitHeaders(false), content: json(ref('CheckoutSuccess')) },
+          '200': {
+            description: 'Paid (or the session was already paid).',
+            headers: rateLimitHeaders(false),
+            content: json(ref('CheckoutSuccess')),
+          },
           '202': {
             description: 'Recorded; waiting for the SMS or for the shop. Poll GET /api/checkout/{id}/status.',
             headers: rateLimitHeaders(false),
             content: json(ref('CheckoutPending')),
           },
           '303': redirect303('to the merchant redirect_url on success, else back to /pay/{id} (with ?error=<code> on failure).'),
-          '400': errorResponse(400, 'No TxnID, a TxnID no wallet of the shop prints, or an unknown gateway.', [
-            'validation_failed',
-            'txnid_invalid',
-            'gateway_unknown',
-            'malformed_json',
-            'bad_request',
-          ], { headers: rateLimitHeaders(false) }),
+          '400': errorResponse(
+            400,
+            'No TxnID, a TxnID no wallet of the shop prints, or an unknown gateway.',
+            ['validation_failed', 'txnid_invalid', 'gateway_unknown', 'malformed_json', 'bad_request'],
+            { headers: rateLimitHeaders(false) },
+          ),
           '404': errorResponse(404, 'No such session.', ['session_not_found'], { headers: rateLimitHeaders(false) }),
-          '409': errorResponse(409, 'The TxnID already paid (or is claimed by) another payment, or the session is no longer open.', [
-            'txnid_already_used',
-            'session_expired',
-            'session_not_pending',
-          ], { headers: rateLimitHeaders(false) }),
+          '409': errorResponse(
+            409,
+            'The TxnID already paid (or is claimed by) another payment, or the session is no longer open.',
+            ['txnid_already_used', 'session_expired', 'session_not_pending'],
+            { headers: rateLimitHeaders(false) },
+          ),
           '422': {
             description: 'A wallet SMS with this TxnID exists but does not pay this session; see failure_reason.',
             headers: rateLimitHeaders(false),
@@ -419,9 +437,20 @@ function paths(): Json {
         tags: ['checkout'],
         summary: "The checkout page's stylesheet and script (content-hashed names, cached for a year)",
         security: NO_AUTH,
-        parameters: [{ name: 'file', in: 'path', required: true, description: 'A name the page links to, e.g. checkout.<hash>.css.', schema: { type: 'string' } }],
+        parameters: [
+          {
+            name: 'file',
+            in: 'path',
+            required: true,
+            description: 'A name the page links to, e.g. checkout.<hash>.css.',
+            schema: { type: 'string' },
+          },
+        ],
         responses: {
-          '200': { description: 'The asset.', content: { 'text/css': { schema: { type: 'string' } }, 'text/javascript': { schema: { type: 'string' } } } },
+          '200': {
+            description: 'The asset.',
+            content: { 'text/css': { schema: { type: 'string' } }, 'text/javascript': { schema: { type: 'string' } } },
+          },
           '404': errorResponse(404, 'No such asset.', ['not_found']),
           default: DEFAULT_ERROR,
         },
@@ -436,8 +465,15 @@ function headers(): Json {
     'X-RateLimit-Limit': integer('The cap for this endpoint in the current window.'),
     'X-RateLimit-Remaining': integer('Calls left in the current window.'),
     'X-RateLimit-Reset': integer('Unix time (seconds) when the window resets.'),
-    'Retry-After': { description: 'Seconds to wait before retrying (also retry_after_seconds in the body).', required: true, schema: { type: 'integer', minimum: 1 } },
-    [REPLAYED_HEADER]: { description: `Present (\`true\`) when this is the stored answer to an earlier request with the same ${IDEMPOTENCY_HEADER}.`, schema: { type: 'string', const: 'true' } },
+    'Retry-After': {
+      description: 'Seconds to wait before retrying (also retry_after_seconds in the body).',
+      required: true,
+      schema: { type: 'integer', minimum: 1 },
+    },
+    [REPLAYED_HEADER]: {
+      description: `Present (\`true\`) when this is the stored answer to an earlier request with the same ${IDEMPOTENCY_HEADER}.`,
+      schema: { type: 'string', const: 'true' },
+    },
     Location: { description: 'Where the browser goes next.', required: true, schema: { type: 'string' } },
   };
 }
@@ -451,7 +487,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     info: {
       title: 'CounterPay public API',
       version: APP_VERSION,
-      summary: 'MASTER PAY-compatible payment sessions and hosted checkout, confirmed from the shop\'s wallet SMS.',
+      summary: "MASTER PAY-compatible payment sessions and hosted checkout, confirmed from the shop's wallet SMS.",
       description:
         'Amounts are decimal strings with two decimals ("500.00"). Every error is `{ error, merchant_message, code }`: ' +
         'show customers `error` only; `merchant_message` is for your logs; branch on `code`.',
@@ -466,10 +502,21 @@ export function buildOpenApiDocument(): OpenApiDocument {
     paths: paths() as OpenApiDocument['paths'],
     components: {
       securitySchemes: {
-        ApiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The brand API key (live, or test for test mode). Keep it on your server.' },
+        ApiKeyAuth: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-API-Key',
+          description: 'The brand API key (live, or test for test mode). Keep it on your server.',
+        },
       },
       parameters: {
-        SessionId: { name: 'id', in: 'path', required: true, description: 'The session id (session_id).', schema: { type: 'string', minLength: 1 } },
+        SessionId: {
+          name: 'id',
+          in: 'path',
+          required: true,
+          description: 'The session id (session_id).',
+          schema: { type: 'string', minLength: 1 },
+        },
         OrderId: { name: 'order_id', in: 'query', required: true, description: 'Your order id.', schema: { type: 'string', minLength: 1 } },
         IdempotencyKey: {
           name: IDEMPOTENCY_HEADER,

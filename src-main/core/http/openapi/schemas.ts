@@ -36,7 +36,10 @@ function named<T extends z.ZodType>(schema: T, id: string, description?: string)
 const MONEY_PATTERN = /^\d+\.\d{2}$/;
 
 export const moneySchema = named(
-  z.string().regex(MONEY_PATTERN).meta({ examples: ['500.00'] }),
+  z
+    .string()
+    .regex(MONEY_PATTERN)
+    .meta({ examples: ['500.00'] }),
   'Money',
   'An amount as a decimal string with exactly two decimals, never a float ("500.00").',
 );
@@ -213,7 +216,7 @@ export const checkoutUrlSchema = named(z.strictObject({ checkout_url: z.url() })
 export const errorBodySchema = named(
   z.looseObject({
     error: z.string().min(1).describe('Safe to show a customer.'),
-    merchant_message: z.string().min(1).describe('For the merchant\'s logs only; never show it to a customer.'),
+    merchant_message: z.string().min(1).describe("For the merchant's logs only; never show it to a customer."),
     code: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]).describe('Stable machine-readable code.'),
   }),
   'Error',
