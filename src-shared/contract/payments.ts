@@ -70,6 +70,7 @@ export const REVIEW_REASON_CODES = [
   'spoofed_sender',
   'not_credit',
   'wrong_wallet',
+  'copies_disagree',
 ] as const;
 
 export interface ReviewReason {

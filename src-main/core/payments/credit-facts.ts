@@ -1,4 +1,4 @@
-import { checkBalance } from '../balance';
+import { checkBalance, orderTimeOf } from '../balance';
 import type { SmsRow } from '../db/repos/sms-repo';
 import type { TransactionRow } from '../db/repos/transaction-repo';
 import type { GatewayChoice } from './gateway-lookup';
@@ -36,8 +36,14 @@ export function judge(
     gateway && gateway.balanceCheck !== 'off' && sms.kind === 'credit'
       ? checkBalance(sms, store.balances, { id: gateway.id, identifiers: gateway.identifiers })
       : null;
+  // The phone reports when it received the SMS; the wallet prints when it sent it (used when it
+  // reads as a plausible time, as the balance chain does). The earlier of the two can only hold
+  // a payment, never make an old credit look fresh.
+  const sentAt = Math.min(orderTimeOf(sms), sms.received_at);
   return judgeCredit(target, {
     sms,
+    sentAt,
+    disagreeing: sms.kind === 'credit' && !isTrusted(sms) ? disagreeingCopies(store, sms) : [],
     gateway,
     usedBy,
     claimedBy,
@@ -60,15 +66,42 @@ export function reversalOf(store: PaymentsStore, sms: SmsRow): SmsRow | null {
   );
 }
 
+/** A credit that is a trusted point of its balance chain: its balance proves it the wallet's own. */
+function isTrusted(sms: SmsRow): boolean {
+  return sms.balance_link === 'start' || sms.balance_link === 'follows';
+}
+
+/** Same TxnID, wallet and mode, one payment: the amount, currency and payer must agree. */
+function agrees(a: SmsRow, b: SmsRow): boolean {
+  const digits = (v: string | null) => (v ?? '').replace(/\D/g, '');
+  return (
+    a.amount_minor === b.amount_minor && (a.currency ?? '') === (b.currency ?? '') && digits(a.counterparty) === digits(b.counterparty)
+  );
+}
+
+/** Other stored credits with this TxnID of this wallet that tell a different story. */
+function disagreeingCopies(store: PaymentsStore, sms: SmsRow): SmsRow[] {
+  if (!sms.txnid_normalized) return [];
+  return store.deps.sms
+    .byTxnid(sms.merchant_id, sms.is_test === 1, sms.txnid_normalized)
+    .filter((s) => s.id !== sms.id && s.kind === 'credit' && s.provider === sms.provider && !agrees(s, sms));
+}
+
 /**
- * Of the stored SMS carrying a TxnID, the one the rules judge: a credit (a device-delivered
- * copy first), else the spoof or other message that disproves it.
+ * Of the stored SMS carrying a TxnID, the one the rules judge: the credit the balance chain
+ * trusts (a forged copy that came first cannot stand in front of the wallet's own), else a
+ * device-delivered one, else any credit; undefined when none is a credit.
  */
 export function pickCredit(found: readonly SmsRow[], store: PaymentsStore): SmsRow | undefined {
   const credits = found.filter((s) => s.kind === 'credit');
-  if (credits.length > 1) {
-    const delivered = credits.find((s) => store.deps.sms.deliveries(s.id).some((d) => d.source !== 'manual'));
-    if (delivered) return delivered;
-  }
-  return credits[0];
+  if (credits.length <= 1) return credits[0];
+  return credits.find(isTrusted) ?? credits.find((s) => store.deps.sms.deliveries(s.id).some((d) => d.source !== 'manual')) ?? credits[0];
+}
+
+/** All stored copies of a credit's TxnID of its wallet (itself included), for pickCredit. */
+export function copiesOf(store: PaymentsStore, sms: SmsRow): SmsRow[] {
+  if (!sms.txnid_normalized) return [sms];
+  return store.deps.sms
+    .byTxnid(sms.merchant_id, sms.is_test === 1, sms.txnid_normalized)
+    .filter((s) => s.provider === sms.provider && s.kind === 'credit');
 }

@@ -148,7 +148,12 @@ export class Payments {
     // checkout by itself is a payment to celebrate, not one "already used".
     const paid = moment === 'arrival' ? this.store.transactions.successForSms(sms.id) : undefined;
     if (paid?.result_source === 'sms_late_match') return { verdict: 'pays', reasons: parseReasons(paid.review_reasons) };
-    const held = this.store.transactions.pendingWithSms(sms.id)[0];
+    // A checkout holds this TxnID (on this row or another copy): the counter says CHECK FIRST too.
+    const held =
+      this.store.transactions.pendingWithSms(sms.id)[0] ??
+      this.store.transactions
+        .liveClaims(sms.merchant_id, false, sms.txnid_normalized ?? '')
+        .find((c) => c.status === 'pending' && c.sms_id !== null && c.provider === sms.provider);
     if (held) return { verdict: 'check_first', reasons: parseReasons(held.review_reasons) };
     const gateway = gatewayForSms(enabledGateways(this.store.db, sms.merchant_id), sms.provider, sms.account_hint);
     const verdict = judge(this.store, { kind: 'counter', expectedMinor: null }, sms, gateway);

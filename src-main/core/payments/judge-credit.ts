@@ -17,6 +17,10 @@ export type CreditTarget =
 export interface CreditFacts {
   /** The stored SMS carrying the TxnID: a credit, or the spoof or debit that disproves it. */
   sms: SmsRow;
+  /** When the SMS was sent: the earlier of the device's received time and the wallet's printed time. */
+  sentAt: number;
+  /** Other stored credits of this TxnID and wallet whose amount or payer differ (empty when the SMS is a trusted balance point). */
+  disagreeing: readonly SmsRow[];
   /** The gateway the credit is judged against (chosen by the customer, or named by the SMS). */
   gateway: { provider: string; identifiers: readonly string[]; balanceCheck: 'off' | 'warn' | 'review' } | null;
   /** A successful payment already made with this TxnID of this wallet (any stored copy of the SMS). */
@@ -108,13 +112,13 @@ export function judgeCredit(target: CreditTarget, facts: CreditFacts): CreditVer
     }
   }
   // R5 time
-  if (target.kind === 'session' && sms.received_at < target.session.created_at - facts.skewMs) {
+  if (target.kind === 'session' && facts.sentAt < target.session.created_at - facts.skewMs) {
     reasons.push({
       code: 'sms_predates_session',
-      message: `The SMS arrived at ${new Date(sms.received_at).toISOString()}, before the session was created (${new Date(target.session.created_at).toISOString()}).`,
+      message: `The SMS was sent at ${new Date(facts.sentAt).toISOString()}, before the session was created (${new Date(target.session.created_at).toISOString()}).`,
     });
   }
-  if (facts.now - sms.received_at > facts.maxSmsAgeMs) {
+  if (facts.now - facts.sentAt > facts.maxSmsAgeMs) {
     reasons.push({
       code: 'sms_too_old',
       message: `The SMS is older than ${Math.round(facts.maxSmsAgeMs / 3_600_000)} hours; an old unclaimed credit needs a person's check.`,
@@ -124,6 +128,15 @@ export function judgeCredit(target: CreditTarget, facts: CreditFacts): CreditVer
   if (facts.balance && sms.is_test === 0) {
     if (gateway.balanceCheck === 'review') reasons.push(facts.balance);
     else if (gateway.balanceCheck === 'warn') warnings.push(facts.balance);
+  }
+  // Two stored SMS with one TxnID must tell one story; unless the balance chain vouches for this one.
+  if (facts.disagreeing.length > 0) {
+    reasons.push({
+      code: 'copies_disagree',
+      message: `Another SMS with this TxnID says something else (${facts.disagreeing
+        .map((s) => `${minorToDecimal(s.amount_minor ?? 0)}${s.counterparty ? ` from ${s.counterparty}` : ''}`)
+        .join('; ')}); one of them is not the wallet's.`,
+    });
   }
   // R7 source
   if (facts.pastedOnly) {

@@ -5,7 +5,7 @@ import type { TransactionRow } from '../db/repos/transaction-repo';
 import { enqueueTransactionReversed } from '../outbox';
 import type { CheckoutSubmit } from './checkout-submit';
 import { NOT_FOUND_REASON } from './checkout-submit';
-import { judge } from './credit-facts';
+import { copiesOf, judge, pickCredit } from './credit-facts';
 import { enabledGateways } from './gateway-lookup';
 import { REVERSED_REASON, WRONG_WALLET_REASON } from './judge-credit';
 import type { PaymentsStore } from './payments-store';
@@ -155,15 +155,18 @@ export class SmsArrival {
         if (claim.status === 'pending' && claim.sms_id !== null && claim.provider === sms.provider) held.set(claim.id, claim);
       }
     }
+    // The copy the rules judge is the one the chain trusts, not whichever came last: a forged
+    // "copy" with the asked amount must not settle what the wallet's own SMS holds.
+    const best = pickCredit(copiesOf(this.store, sms), this.store) ?? sms;
     for (const attempt of held.values()) {
       const session = attempt.session_id ? this.store.sessions.byId(attempt.session_id) : undefined;
       if (!session || session.status !== 'pending' || session.expires_at <= now) continue;
       const gateway = enabledGateways(this.store.db, session.merchant_id).find((g) => g.id === attempt.gateway_id) ?? null;
-      const verdict = judge(this.store, { kind: 'session', session }, sms, gateway, { transactionId: attempt.id, sessionId: session.id });
+      const verdict = judge(this.store, { kind: 'session', session }, best, gateway, { transactionId: attempt.id, sessionId: session.id });
       if (verdict.verdict !== 'pays') continue;
-      this.store.transactions.settle(attempt.id, 'sms_late_match', sms.id, now, JSON.stringify(verdict.warnings));
+      this.store.transactions.settle(attempt.id, 'sms_late_match', best.id, now, JSON.stringify(verdict.warnings));
       markSessionPaid(this.store, session, now);
-      raiseWarnings(this.store, session, attempt.id, sms, verdict.warnings, now);
+      raiseWarnings(this.store, session, attempt.id, best, verdict.warnings, now);
       this.store.logger.info(
         { session_id: session.id, sms_id: sms.id, transaction_id: attempt.id },
         'held attempt settled: the rules now hold',
