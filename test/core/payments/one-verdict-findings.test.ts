@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { httpRequest } from '../../support/http-client';
-import { BKASH_ACCOUNT, attemptsOf, bkashCreditBody, bkashTxnid, body, usePayCore, type PayCore } from './helpers';
+import { restartCore } from '../review/support';
+import { BKASH_ACCOUNT, attemptsOf, bkashCreditBody, bkashTxnid, body, startPayCore, usePayCore, type PayCore } from './helpers';
 
 /**
  * Issue 8's findings on the paths that can say "paid", each as the regression it now guards
@@ -260,5 +261,34 @@ describe('finding 8 at the counter: a missing SMS is shown, and mending the chai
     expect(anchored.status).toBe(200);
     expect((await pc.view(id)).status).toBe('success');
     expect((await rpc<{ missing: unknown[] }>(pc, 'balance.missing', {})).result.missing).toEqual([]);
+  });
+});
+
+describe('finding 1 after a crash: a reversal committed but not handled is applied at the next start', () => {
+  it('marks the paid transaction reversed, alerts staff and queues transaction.reversed once', async () => {
+    const pc = await startPayCore({ gateways: [{ provider: 'bkash', account: BKASH_ACCOUNT }] });
+    const chain = new Chain(pc);
+    const txnid = bkashTxnid();
+    await chain.credit(txnid);
+    const id = await pc.newSession({ amount: '500.00' });
+    expect((await pc.submit(id, { txnid })).status).toBe(200);
+    pc.core.payments.onSmsStored = () => {
+      throw new Error('simulated crash after the reversal SMS committed');
+    };
+    await chain.reversal(txnid);
+    expect(pc.sql("SELECT reversed_at FROM transactions WHERE session_id = ? AND status = 'success'", id)).toEqual([{ reversed_at: null }]);
+    await pc.stop();
+    const again = await restartCore(pc.dir);
+    try {
+      const [row] = again.sql<{ reversed_at: number | null }>(
+        "SELECT reversed_at FROM transactions WHERE session_id = ? AND status = 'success'",
+        id,
+      );
+      expect(row?.reversed_at).toEqual(expect.any(Number));
+      expect(again.sql("SELECT id FROM outbox WHERE subject_id = ? AND topic = 'transaction.reversed'", id)).toHaveLength(2);
+      expect(again.sql("SELECT id FROM staff_alerts WHERE kind = 'transaction_reversed' AND session_id = ?", id)).toHaveLength(1);
+    } finally {
+      await again.stop();
+    }
   });
 });
