@@ -6,6 +6,7 @@ import { balanceLinks } from './0040-balance-links';
 import { spentSigns } from './0050-spent-signs';
 import { balanceChain } from './0060-balance-chain';
 import { paymentsDomain } from './0070-payments-domain';
+import { queryIndexes } from './0080-query-indexes';
 
 export interface Migration {
   /** Numbered in tens so a fix can slot in between. */
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   spentSigns,
   balanceChain,
   paymentsDomain,
+  queryIndexes,
 ];

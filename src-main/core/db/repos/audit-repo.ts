@@ -12,8 +12,9 @@ export interface AuditRow {
   hash: string;
 }
 
+/** The chain's last row: max(seq) is one step down the rowid b-tree, and the row one lookup. */
 export function lastAuditRow(db: Db): AuditRow | undefined {
-  return db.prepare('SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1').get() as AuditRow | undefined;
+  return db.prepare('SELECT * FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)').get() as AuditRow | undefined;
 }
 
 export function insertAuditRow(db: Db, row: AuditRow): void {

@@ -21,11 +21,17 @@ CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
 -- index outbox_due
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
 
+-- index sessions_by_order
+CREATE INDEX sessions_by_order ON sessions (brand_id, is_test, order_id);
+
 -- index sessions_one_paid_per_order
 CREATE UNIQUE INDEX sessions_one_paid_per_order ON sessions (brand_id, is_test, order_id) WHERE status = 'success';
 
 -- index sessions_one_pending_per_order
 CREATE UNIQUE INDEX sessions_one_pending_per_order ON sessions (brand_id, is_test, order_id) WHERE status = 'pending';
+
+-- index sessions_recent
+CREATE INDEX sessions_recent ON sessions (merchant_id, created_at DESC, id);
 
 -- index sessions_status
 CREATE INDEX sessions_status ON sessions (status, expires_at);
@@ -50,11 +56,17 @@ CREATE INDEX sms_balance_roots ON sms (merchant_id, provider, balance_chain, bal
 CREATE INDEX sms_balance_tips ON sms (merchant_id, provider, balance_chain, balance_minor, balance_at)
   WHERE balance_tip = 1;
 
+-- index sms_by_merchant
+CREATE INDEX sms_by_merchant ON sms (merchant_id);
+
 -- index sms_by_txnid
 CREATE INDEX sms_by_txnid ON sms (merchant_id, is_test, txnid_normalized) WHERE txnid_normalized IS NOT NULL;
 
 -- index sms_received
 CREATE INDEX sms_received ON sms (received_at);
+
+-- index sms_reversal_list
+CREATE INDEX sms_reversal_list ON sms (kind) WHERE kind = 'reversal';
 
 -- index sms_reversals
 CREATE INDEX sms_reversals ON sms (merchant_id, is_test, provider, txnid_normalized) WHERE kind = 'reversal';
@@ -62,8 +74,29 @@ CREATE INDEX sms_reversals ON sms (merchant_id, is_test, provider, txnid_normali
 -- index sms_txnid
 CREATE INDEX sms_txnid ON sms (provider, txnid_normalized) WHERE txnid_normalized IS NOT NULL;
 
+-- index sms_unparsed
+CREATE INDEX sms_unparsed ON sms (kind) WHERE kind = 'unparsed';
+
 -- index staff_alerts_open
 CREATE INDEX staff_alerts_open ON staff_alerts (resolved_at, created_at);
+
+-- index staff_alerts_session
+CREATE INDEX staff_alerts_session ON staff_alerts (session_id) WHERE session_id IS NOT NULL;
+
+-- index staff_alerts_transaction
+CREATE INDEX staff_alerts_transaction ON staff_alerts (transaction_id) WHERE transaction_id IS NOT NULL;
+
+-- index staff_alerts_unresolved
+CREATE INDEX staff_alerts_unresolved ON staff_alerts (merchant_id) WHERE resolved_at IS NULL;
+
+-- index transactions_by_txnid
+CREATE INDEX transactions_by_txnid ON transactions (merchant_id, is_test, txnid_normalized);
+
+-- index transactions_live
+CREATE INDEX transactions_live ON transactions (merchant_id) WHERE is_test = 0;
+
+-- index transactions_live_by_status
+CREATE INDEX transactions_live_by_status ON transactions (merchant_id, status) WHERE is_test = 0;
 
 -- index transactions_one_success_per_session
 CREATE UNIQUE INDEX transactions_one_success_per_session ON transactions (session_id) WHERE status = 'success';
@@ -426,4 +459,4 @@ CREATE TRIGGER transactions_sms_must_be_credit_update BEFORE UPDATE OF sms_id, p
 WHEN NEW.sms_id IS NOT NULL AND NEW.status <> 'failed' AND NOT EXISTS (SELECT 1 FROM sms s WHERE s.id = NEW.sms_id AND s.kind = 'credit'
   AND s.provider = NEW.provider AND s.is_test = NEW.is_test)
 BEGIN SELECT RAISE(ABORT, 'only a credit SMS of the same wallet and mode can back a transaction'); END;
--- user_version 70
+-- user_version 80
