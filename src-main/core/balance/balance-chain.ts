@@ -170,6 +170,9 @@ function markFollowed(repo: BalanceRepo, point: BalancePoint): void {
   else if (point.tip === 1) repo.setSmsTip(point.id, 0);
 }
 
+/** How far before its predecessor a re-linked SMS may sit: wallet clocks and phone clocks disagree. */
+const RELINK_SKEW_MS = 10 * 60_000;
+
 /**
  * A new trusted point may be the predecessor a broken SMS was missing: that SMS follows it,
  * and the one after that, transitively. One successor per point keeps the chain a line, and
@@ -181,8 +184,13 @@ export function relinkFrom(repo: BalanceRepo, merchantId: number, provider: stri
   let current = from;
   for (;;) {
     let next: BrokenSmsRow | undefined;
+    // An SMS follows a point only if it came after it (less the skew between a wallet's printed
+    // time and a phone's clock): a broken SMS from weeks before, whose previous balance happens
+    // to match, would otherwise take the genuine next SMS's place. A staff anchor states a
+    // balance read after the fact, so what it re-links may be older than the anchor.
+    const notBefore = current.origin === 'sms' ? current.at - RELINK_SKEW_MS : Number.MIN_SAFE_INTEGER;
     for (const k of keys) {
-      const found = repo.brokenWithPrevious(merchantId, provider, k, current.balance_minor);
+      const found = repo.brokenWithPrevious(merchantId, provider, k, current.balance_minor, notBefore);
       if (found && (!next || found.at < next.at || (found.at === next.at && found.id < next.id))) next = found;
     }
     const follows = { sms: current.origin === 'sms' ? current.id : null, anchor: current.origin === 'anchor' ? current.id : null };

@@ -32,6 +32,24 @@ describe('issue 8 finding 8: late, reordered and missing SMS', () => {
     expect(h.link(s3)).toBe('follows');
   });
 
+  it('a stale broken SMS from long before does not take the slot of the genuine next SMS (found by the year generator)', () => {
+    h.ingest('bKash', credit('500.00', '1,000.00', 'BKS0000001', '10:01'), PHONE, utc('04:01', 10));
+    // Weeks ago, a broken SMS whose previous balance happens to be 1,100.00 (a forgery, or a
+    // genuine SMS of an old gap): it must not become the successor of today's 1,100.00.
+    const stale = h.ingest(
+      'bKash',
+      `You have received Tk 70.00 from 01712345678. Ref 1. Fee Tk 0.00. Balance Tk 1,170.00. TrxID BKS0000009 at 01/11/2026 09:00`,
+      PHONE,
+      '2026-11-01T03:00:00.000Z',
+    );
+    expect(h.link(stale)).toBe('breaks');
+    const next = h.ingest('bKash', credit('100.00', '1,100.00', 'BKS0000002', '10:02'), PHONE, utc('04:02', 10));
+    expect(h.link(next)).toBe('follows');
+    expect(h.link(stale)).toBe('breaks');
+    const after = h.ingest('bKash', credit('200.00', '1,300.00', 'BKS0000003', '10:03'), PHONE, utc('04:03', 10));
+    expect(h.link(after)).toBe('follows');
+  });
+
   it('a late SMS re-links every held SMS that follows from it, transitively', () => {
     h.ingest('bKash', credit('500.00', '1,000.00', 'BKT0000001', '10:01'), PHONE, utc('04:01', 10));
     const b = h.ingest('bKash', credit('100.00', '895.00', 'BKT0000003', '10:03'), PHONE, utc('04:03', 10));

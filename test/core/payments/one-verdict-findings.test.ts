@@ -227,7 +227,7 @@ describe('finding 9: smaller holes on the verdict paths', () => {
     const id = await pc.newSession({ amount: '500.00' });
     expect((await pc.submit(id, { txnid, gateway_id: pc.gateways.bkash })).status).toBe(202);
     // No SMS yet: staff may approve on their word... unless the wallet reversed it meanwhile.
-    await chain.credit(`${txnid.slice(0, -1)}Z`); // an unrelated credit keeps the chain moving
+    await chain.credit(bkashTxnid()); // an unrelated credit keeps the chain moving
     const otherReversal = `Tk 500.00 from ${PAYER} has been reversed. TrxID ${txnid} at 12/05/2026 11:30. Balance Tk 1,000.00`;
     expect((await pc.apkSms('bKash', otherReversal)).status).toBe(200);
     const attempt = attemptsOf(pc, id).at(-1);

@@ -94,6 +94,7 @@ const READS = {
     ORDER BY balance_at, id LIMIT 1`,
   brokenWithPrevious: `SELECT id, balance_minor, balance_prev_minor, balance_at AS at, currency FROM sms
     WHERE merchant_id = ? AND provider = ? AND balance_chain = ? AND balance_prev_minor = ? AND balance_link = 'breaks'
+      AND balance_at >= ?
     ORDER BY balance_at, id LIMIT 1`,
   brokenFrom: `SELECT id, balance_minor, balance_prev_minor, balance_at AS at, currency FROM sms
     WHERE merchant_id = ? AND provider = ? AND balance_chain = ? AND balance_link = 'breaks' AND balance_at >= ?
@@ -158,9 +159,9 @@ export function prepareBalanceRepo(db: Db) {
     /** The first SMS of a chain whose implied previous balance is this one (an SMS that came late). */
     rootWithPrevious: (merchantId: number, provider: string, chain: string, balanceMinor: number) =>
       point('sms', r.rootWithPrevious.get(merchantId, provider, chain, balanceMinor) as Point | undefined),
-    /** The earliest broken SMS of a chain that would follow a point with this balance. */
-    brokenWithPrevious: (merchantId: number, provider: string, chain: string, balanceMinor: number) =>
-      r.brokenWithPrevious.get(merchantId, provider, chain, balanceMinor) as BrokenSmsRow | undefined,
+    /** The earliest broken SMS of a chain, from `notBefore` on, that would follow a point with this balance. */
+    brokenWithPrevious: (merchantId: number, provider: string, chain: string, balanceMinor: number, notBefore: number) =>
+      r.brokenWithPrevious.get(merchantId, provider, chain, balanceMinor, notBefore) as BrokenSmsRow | undefined,
     brokenFrom: (merchantId: number, provider: string, chain: string, at: number, limit: number) =>
       r.brokenFrom.all(merchantId, provider, chain, at, limit) as BrokenSmsRow[],
 
