@@ -8,6 +8,7 @@ import path from 'node:path';
 import { closeDatabase, openDatabase, writeTransaction } from '../src-main/core/db';
 import { ensureShop } from '../src-main/core/shop';
 import { appendAudit } from '../src-main/core/audit';
+import { emit } from './_util';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'counterpay-bench-'));
 const db = openDatabase(dir);
@@ -40,5 +41,6 @@ process.stdout.write(
   `db-commit: ${Math.round(commits / seconds)} commits/s (outbox row + audit row each, synchronous=FULL), ` +
     `${latencyMs.toFixed(3)} ms per commit, ${commits} commits in ${seconds.toFixed(2)} s\n`,
 );
+emit({ name: 'commit.outbox_audit', value: Math.round(commits / seconds), unit: 'commits/s', better: 'higher' });
 closeDatabase(db);
 fs.rmSync(dir, { recursive: true, force: true });

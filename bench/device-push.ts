@@ -20,6 +20,7 @@ import { PROVIDER_IDS } from '../src-shared/providers';
 import { createCore, loadConfig } from '../src-main/core';
 import { silentLogger } from '../src-main/core/logging';
 import { addGateway } from '../src-main/core/shop';
+import { emit } from './_util';
 
 const N_SESSIONS = 200;
 const THROUGHPUT_MS = 3_000;
@@ -160,6 +161,7 @@ for (const size of [1, 50]) {
   process.stdout.write(
     `device-push batch=${size}: ${r.perSecond} SMS/s (${r.accepted}/${r.sent} accepted over HTTP, one phone, sequential requests)\n`,
   );
+  emit({ name: `device_push.batch${size}`, value: r.perSecond, unit: 'SMS/s', better: 'higher' });
 }
 
 const sortedEvent = [...toEvent].sort((a, b) => a - b);
@@ -170,6 +172,12 @@ process.stdout.write(
 process.stdout.write(
   `push-to-success via GET: p50 ${percentile(sortedPoll, 50).toFixed(2)} ms, p99 ${percentile(sortedPoll, 99).toFixed(2)} ms (n=${settledByPoll}/${N_SESSIONS}; /sms sent → its answer → GET /api/payment/sessions/:id says success)\n`,
 );
+
+const r2 = (v: number) => Math.round(v * 100) / 100;
+emit({ name: 'device_push.to_success_event.p50', value: r2(percentile(sortedEvent, 50)), unit: 'ms', better: 'lower' });
+emit({ name: 'device_push.to_success_event.p99', value: r2(percentile(sortedEvent, 99)), unit: 'ms', better: 'lower' });
+emit({ name: 'device_push.to_success_get.p50', value: r2(percentile(sortedPoll, 50)), unit: 'ms', better: 'lower' });
+emit({ name: 'device_push.to_success_get.p99', value: r2(percentile(sortedPoll, 99)), unit: 'ms', better: 'lower' });
 
 await core.stop();
 fs.rmSync(dataDir, { recursive: true, force: true });

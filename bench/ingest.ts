@@ -13,6 +13,7 @@ import { closeDatabase, openDatabase } from '../src-main/core/db';
 import { silentLogger } from '../src-main/core/logging';
 import { ensureShop } from '../src-main/core/shop';
 import { SmsIngestor } from '../src-main/core/sms';
+import { emit } from './_util';
 
 const fixtures = fileURLToPath(new URL('../test/fixtures/sms/', import.meta.url));
 const messages = PROVIDER_IDS.flatMap((p) =>
@@ -47,4 +48,5 @@ function run(batchSize: number, durationMs: number): { perSecond: number; total:
 for (const size of [1, 50]) {
   const r = run(size, 2_000);
   process.stdout.write(`ingest batch=${size}: ${r.perSecond} SMS/s (${r.total} SMS, ${r.rows} rows, synchronous=FULL)\n`);
+  emit({ name: `ingest.fixture_mix.batch${size}`, value: r.perSecond, unit: 'SMS/s', better: 'higher' });
 }

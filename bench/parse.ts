@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PROVIDER_IDS } from '../src-shared/providers';
 import { parseSms } from '../src-main/core/parsers/index';
+import { emit } from './_util';
 
 interface Message {
   sender: string;
@@ -42,6 +43,7 @@ const rate = Math.round(count / (elapsedNs / 1e9));
 const usPerMsg = (elapsedNs / 1000 / count).toFixed(2);
 
 console.log(`parse: ${rate} msgs/s`);
+emit({ name: 'parse.rate', value: rate, unit: 'msgs/s', better: 'higher' });
 console.log(
   `summary: ${count} parses of ${messages.length} fixtures in ${(elapsedNs / 1e6).toFixed(0)} ms, ${usPerMsg} us/msg, kinds ${JSON.stringify(Object.fromEntries(kinds))}`,
 );

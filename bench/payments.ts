@@ -16,6 +16,7 @@ import autocannon from 'autocannon';
 import { createCore, loadConfig } from '../src-main/core';
 import { silentLogger } from '../src-main/core/logging';
 import { addGateway } from '../src-main/core/shop';
+import { emit } from './_util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const main = path.join(root, 'src-main/headless/main.ts');
@@ -84,6 +85,8 @@ async function overHttp(): Promise<void> {
       `sessions create: ${Math.round(create.requests.average)} req/s (p50 ${create.latency.p50} ms, p99 ${create.latency.p99} ms, ` +
         `${create['2xx']} created, ${create.non2xx} non-2xx, 10 connections, 5 s)\n`,
     );
+    emit({ name: 'sessions.create', value: Math.round(create.requests.average), unit: 'req/s', better: 'higher' });
+    emit({ name: 'sessions.create.p99', value: create.latency.p99, unit: 'ms', better: 'lower' });
     const made = await fetch(`${server.publicUrl}/api/payment/sessions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': keys.api_key },
@@ -100,6 +103,8 @@ async function overHttp(): Promise<void> {
       `sessions get: ${Math.round(get.requests.average)} req/s (p50 ${get.latency.p50} ms, p99 ${get.latency.p99} ms, ` +
         `${get.non2xx} non-2xx, 20 connections, 5 s)\n`,
     );
+    emit({ name: 'sessions.get_20c', value: Math.round(get.requests.average), unit: 'req/s', better: 'higher' });
+    emit({ name: 'sessions.get_20c.p99', value: get.latency.p99, unit: 'ms', better: 'lower' });
   } finally {
     await server.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -144,6 +149,8 @@ async function lateMatches(count: number): Promise<void> {
     process.stdout.write(
       `sms-to-success (late match, in-process): p50 ${pick(0.5)} ms, p99 ${pick(0.99)} ms (${latencies.length}/${count} settled)\n`,
     );
+    emit({ name: 'sms_to_success.p50', value: Number(pick(0.5)), unit: 'ms', better: 'lower' });
+    emit({ name: 'sms_to_success.p99', value: Number(pick(0.99)), unit: 'ms', better: 'lower' });
   } finally {
     await core.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
