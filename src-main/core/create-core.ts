@@ -21,6 +21,7 @@ import { SmsIngestor, toSmsView } from './sms';
 import { Payments } from './payments';
 import { DeviceHealthMonitor } from './devices';
 import { buildAdminHandlers } from './admin/admin-handlers';
+import { Maintenance } from './maintenance';
 
 export interface CoreDeps {
   logger: Logger;
@@ -39,10 +40,12 @@ export interface Core {
   readonly sms: SmsIngestor;
   /** Sessions, attempts, counter sales and the one verdict on every credit. */
   readonly payments: Payments;
+  /** Purges what outlived its keep; PRAGMA optimize and VACUUM when the shop is idle. */
+  readonly maintenance: Maintenance;
   /** Opens the three listeners; returns their URLs. */
   listen(): Promise<Record<ListenerName, string>>;
   status(): StatusSnapshot;
-  /** Expire due sessions, fail TxnIDs whose SMS never came, purge old idempotency keys. */
+  /** Expire due sessions, fail TxnIDs whose SMS never came, purge old idempotency keys, run maintenance. */
   sweep(): void;
   /** Graceful: stop accepting, drain in-flight work, close the database with the WAL folded in. */
   stop(): Promise<void>;
@@ -68,6 +71,11 @@ export function createCore(config: Config, deps: CoreDeps): Core {
   const timers: NodeJS.Timeout[] = [];
   let draining = false;
   let lastStatusJson = '';
+  /** Bumped by every merchant, checkout and counter request and every SMS stored: the idle clock. */
+  let activity = 0;
+  const busy = () => {
+    activity += 1;
+  };
 
   const sms = new SmsIngestor(db, shop.merchantId, logger.child({ module: 'sms' }), clock);
   const payments: Payments = new Payments({
@@ -83,6 +91,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     onVerificationsChange: () => bus.emit('verifications', { pending: payments.pendingVerifications().length }),
   });
   sms.onIngested((ingested) => {
+    busy();
     payments.onSmsStored(ingested);
     // After matching: the banner celebrates a credit that settled a checkout by itself too.
     if (ingested.isNew)
@@ -93,6 +102,14 @@ export function createCore(config: Config, deps: CoreDeps): Core {
   payments.catchUp();
 
   const limiters = buildLimiters(config);
+  const maintenance = new Maintenance({
+    db,
+    config: config.maintenance,
+    clock,
+    logger: logger.child({ module: 'maintenance' }),
+    activity: () => activity,
+    memory: Object.entries(limiters).map(([name, limiter]) => ({ name: `rateLimit.${name}`, prune: () => limiter.prune() })),
+  });
   const paymentsContext: PaymentsContext = { config, db, payments, sms, limiters, trusted: trustedProxies(config) };
   const offlineAfterMs = config.devices.offlineAfterSeconds * 1000;
   const deviceHealth = new DeviceHealthMonitor({
@@ -124,6 +141,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
       ...common,
       name: 'public',
       allowedHosts: config.public.allowedHosts,
+      onRequest: busy,
       routes: publicRoutes(paymentsContext),
     }),
     device: createListenerApp({
@@ -151,6 +169,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
       ...common,
       name: 'admin',
       allowedHosts: config.admin.allowedHosts,
+      onRequest: busy,
       extraHeaders: { 'Content-Security-Policy': ADMIN_CSP },
       routes: adminRoutes({
         db,
@@ -184,6 +203,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     try {
       payments.sweep();
       purgeExpired(db, clock());
+      maintenance.tick(clock());
     } catch (err) {
       logger.error({ err }, 'sweep failed; it runs again shortly');
     }
@@ -202,6 +222,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     bus,
     sms,
     payments,
+    maintenance,
     status,
     sweep,
     async listen() {

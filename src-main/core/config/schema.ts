@@ -132,6 +132,29 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * What old rows are deleted and when the database file is tended (maintenance/). SMS,
+     * sessions, transactions, the audit log and balance records are evidence: never deleted.
+     */
+    maintenance: z
+      .object({
+        /** Outbox rows (webhooks, sync) delivered longer ago than this are deleted; pending and dead rows stay. */
+        outboxDeliveredDays: z.number().int().min(1).max(3650).default(30),
+        /** Staff alerts resolved longer ago than this are deleted; open alerts stay. */
+        resolvedAlertDays: z.number().int().min(1).max(36_500).default(365),
+        /** How often the purge runs (the sweep offers it every matching.sweepIntervalSeconds). */
+        purgeEveryMinutes: z.number().int().min(1).max(1440).default(60),
+        /** No merchant API, checkout or counter request and no SMS for this long: the shop is idle (at night, say). */
+        idleAfterMinutes: z.number().int().min(1).max(1440).default(30),
+        /** PRAGMA optimize runs at start, each time the shop falls idle, and at least this often even when it never does. */
+        optimizeEveryHours: z.number().int().min(1).max(720).default(24),
+        /** VACUUM, only while idle, once free pages are at least this share of the file… */
+        vacuumFreeRatio: z.number().min(0.05).max(0.95).default(0.25),
+        /** …and at least this many MiB (a small file is not worth rewriting). */
+        vacuumMinFreeMiB: z.number().int().min(1).max(1_000_000).default(64),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

@@ -1,5 +1,4 @@
 import net from 'node:net';
-import type { RequestHandler } from 'express';
 import { AppError } from '../errors';
 
 /** A Host header is a name or a bracketed IPv6 literal, then at most a port; nothing else. */
@@ -28,9 +27,27 @@ export function isHostAllowed(hostHeader: string | undefined, allowed: readonly 
   return allowed.some((entry) => entry.toLowerCase() === name);
 }
 
-export function hostAllowlist(allowed: readonly string[]): RequestHandler {
-  return (req, _res, next) => {
-    if (isHostAllowed(req.headers.host, allowed)) return next();
-    next(new AppError('forbidden_host', `Host "${String(req.headers.host ?? '')}" is not allowed on this listener`));
+/** How many allowed Host values a listener remembers; past it, the rest are parsed every time. */
+const REMEMBERED_HOSTS = 64;
+
+/**
+ * isHostAllowed for one listener, remembering the Host values it allowed (a shop sees one or two:
+ * its address and the tunnel's name), so the usual request costs one Set lookup. Only allowed
+ * values are remembered, and no more than REMEMBERED_HOSTS of them: a client sending endless
+ * distinct Hosts grows nothing.
+ */
+export function hostChecker(allowed: readonly string[]): (hostHeader: string | undefined) => boolean {
+  const remembered = new Set<string>();
+  return (hostHeader) => {
+    if (hostHeader === undefined) return false;
+    if (remembered.has(hostHeader)) return true;
+    if (!isHostAllowed(hostHeader, allowed)) return false;
+    if (remembered.size < REMEMBERED_HOSTS) remembered.add(hostHeader);
+    return true;
   };
+}
+
+/** The answer to a Host no listener serves, in the error shape. */
+export function forbiddenHost(hostHeader: string | undefined): AppError {
+  return new AppError('forbidden_host', `Host "${String(hostHeader ?? '')}" is not allowed on this listener`);
 }

@@ -4,13 +4,14 @@ import { callerOf, requireApiKey } from './api-key-auth';
 import { idempotency } from './idempotency';
 import { publicOrigin, type PaymentsContext } from './payments-context';
 import { rateLimit } from './rate-limit';
+import { sendJson } from './send-json';
 
 /**
  * The MASTER PAY merchant API (X-API-Key), plus test mode's SMS injection. Every POST honours
- * X-Idempotency-Key, scoped to the calling key.
+ * X-Idempotency-Key, scoped to the calling key. Added to `router` when given (the public
+ * listener's own, so a request does not walk one more nested router to reach them).
  */
-export function merchantRoutes(ctx: PaymentsContext): Router {
-  const router = Router();
+export function merchantRoutes(ctx: PaymentsContext, router: Router = Router()): Router {
   const auth = requireApiKey(ctx.db);
   const idem = idempotency({ db: ctx.db, scope: (_req, res) => callerOf(res).keyId });
   // Keyed on the API key (its digest), as the contract says: one busy site cannot starve another.
@@ -38,8 +39,9 @@ export function merchantRoutes(ctx: PaymentsContext): Router {
     res.json({ session: first, sessions });
   });
 
+  // The route merchants poll: one statement to read it (payments.getFor), sent without res.json's overhead.
   router.get('/api/payment/sessions/:id', auth, (req, res) => {
-    res.json({ session: ctx.payments.getFor(callerOf(res), String(req.params.id)) });
+    sendJson(res, { session: ctx.payments.getFor(callerOf(res), String(req.params.id)) });
   });
 
   router.post('/api/payment/sessions/:id/cancel', auth, idem, (req, res) => {

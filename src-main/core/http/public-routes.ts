@@ -14,7 +14,7 @@ export function publicRoutes(ctx: PaymentsContext): Router {
     const body: ProvidersResponse = { providers: PROVIDERS.map((p) => ({ ...p })) };
     res.json(body);
   });
-  router.use(merchantRoutes(ctx));
+  merchantRoutes(ctx, router);
   router.use(checkoutRoutes(ctx));
   router.use(checkoutPageRoutes(ctx));
   router.use(openApiRoutes());

@@ -48,6 +48,11 @@ export interface RateLimiter {
   hit(key: string): RateLimitResult;
   /** Keys currently tracked (after sweeping expired ones). */
   size(): number;
+  /**
+   * Forgets every key whose window has ended; returns how many. hit() does this as it goes;
+   * the maintenance timer calls it so a quiet limiter does not hold a burst's keys for hours.
+   */
+  prune(): number;
   /** Forgets one key (e.g. after a successful login). */
   reset(key: string): void;
   clear(): void;
@@ -74,11 +79,14 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
 
   const records = new Map<string, WindowRecord>();
 
-  function sweep(now: number): void {
+  function sweep(now: number): number {
+    let dropped = 0;
     for (const [key, record] of records) {
       if (record.start + windowMs > now) break; // the rest started later
       records.delete(key);
+      dropped += 1;
     }
+    return dropped;
   }
 
   return {
@@ -116,6 +124,9 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     size(): number {
       sweep(clock());
       return records.size;
+    },
+    prune(): number {
+      return sweep(clock());
     },
     reset(key: string): void {
       records.delete(key);

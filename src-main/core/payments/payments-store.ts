@@ -4,6 +4,7 @@ import type { Db } from '../db';
 import { prepareAlertRepo, type AlertRepo } from '../db/repos/alert-repo';
 import { balanceRepoOf, type BalanceRepo } from '../balance';
 import { prepareSessionRepo, type SessionRepo, type SessionRow } from '../db/repos/session-repo';
+import { prepareSessionViewRepo, type SessionViewRepo } from '../db/repos/session-view-repo';
 import type { SmsRow } from '../db/repos/sms-repo';
 import { prepareTransactionRepo, type TransactionRepo } from '../db/repos/transaction-repo';
 import type { Logger } from '../logging';
@@ -37,12 +38,15 @@ export interface PaymentsDeps {
  */
 export class PaymentsStore {
   readonly sessions: SessionRepo;
+  /** A session with its success and latest attempt in one statement (the merchant's poll). */
+  readonly sessionViews: SessionViewRepo;
   readonly transactions: TransactionRepo;
   readonly alerts: AlertRepo;
   readonly balances: BalanceRepo;
 
   constructor(readonly deps: PaymentsDeps) {
     this.sessions = prepareSessionRepo(deps.db);
+    this.sessionViews = prepareSessionViewRepo(deps.db);
     this.transactions = prepareTransactionRepo(deps.db);
     this.alerts = prepareAlertRepo(deps.db);
     this.balances = balanceRepoOf(deps.db);

@@ -6,6 +6,7 @@ import { enqueueSessionChange } from '../outbox';
 import type { PaymentsStore } from './payments-store';
 import { newSessionId } from './session-id';
 import { parseSessionInput } from './session-input';
+import { sessionView } from './session-view';
 
 export interface Caller {
   merchantId: number;
@@ -84,12 +85,17 @@ export class SessionLifecycle {
 
   /** A session the caller may see: same brand and same mode, else it does not exist for them. */
   getFor(caller: Caller, id: string): SessionView {
-    this.expireIfDue(id);
-    const row = this.sessions.byId(id);
-    if (!row || row.brand_id !== caller.brandId || (row.is_test === 1) !== caller.isTest) {
+    // One statement in the common case (the merchant polls); a session whose time is up is
+    // expired first (a write) and read again, as before.
+    let found = this.store.sessionViews.byId(id);
+    if (found && found.session.status === 'pending' && found.session.expires_at <= this.store.now()) {
+      this.expireIfDue(id);
+      found = this.store.sessionViews.byId(id);
+    }
+    if (!found || found.session.brand_id !== caller.brandId || (found.session.is_test === 1) !== caller.isTest) {
       throw new AppError('session_not_found');
     }
-    return this.view(row);
+    return sessionView(found.session, found.success, found.latest);
   }
 
   byOrder(caller: Caller, orderId: string): SessionView[] {

@@ -1,13 +1,14 @@
 import { minorToDecimal } from '../../../src-shared/money';
 import type { SessionView } from '../../../src-shared/contract/payments';
 import type { SessionRow } from '../db/repos/session-repo';
-import type { TransactionRepo, TransactionRow } from '../db/repos/transaction-repo';
+import type { LatestFields, SessionViewFields, SuccessFields } from '../db/repos/session-view-repo';
+import type { TransactionRepo } from '../db/repos/transaction-repo';
 
 export function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
 
-export function latestTransactionView(t: TransactionRow): NonNullable<SessionView['latest_transaction']> {
+export function latestTransactionView(t: LatestFields): NonNullable<SessionView['latest_transaction']> {
   return {
     txnid_submitted: t.txnid_submitted,
     method: t.provider,
@@ -25,8 +26,15 @@ export function latestTransactionView(t: TransactionRow): NonNullable<SessionVie
 
 /** The seed's `session` object, field for field, plus the additive `test` flag. */
 export function toSessionView(row: SessionRow, transactions: TransactionRepo): SessionView {
-  const success = transactions.successForSession(row.id);
-  const latest = transactions.latestForSession(row.id);
+  return sessionView(row, transactions.successForSession(row.id), transactions.latestForSession(row.id));
+}
+
+/** The same view from rows already read (session-view-repo reads all three in one statement). */
+export function sessionView(
+  row: Omit<SessionViewFields, 'brand_id'>,
+  success: SuccessFields | undefined,
+  latest: LatestFields | undefined,
+): SessionView {
   return {
     id: row.id,
     order_id: row.order_id,

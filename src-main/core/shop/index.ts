@@ -1,4 +1,13 @@
-export { ensureShop, firstMerchantId, hasShop, rotateKeys, authenticateKey, type Shop, type Authenticated } from './shop-keys';
+export {
+  ensureShop,
+  firstMerchantId,
+  hasShop,
+  rotateKeys,
+  authenticateKey,
+  authenticateKeyHash,
+  type Shop,
+  type Authenticated,
+} from './shop-keys';
 export { addGateway, gatewayViews, splitIdentifiers, gatewayInputSchema, updateGatewaySettings, type GatewayInput } from './gateways';
 export { renameShop, shopNameOf } from './shop-name';
 /** The shop's gateways as stored (payments, sms and the checkout read them; only shop/ writes them). */

@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import { writeTransaction, type Db } from '../db';
 import { appendAudit } from '../audit';
 import { AppError } from '../errors';
-import { activeCredentials, findActiveByHash, insertCredential, revokeActive, type CredentialRow } from '../db/repos/credential-repo';
+import { activeCredentials, insertCredential, revokeActive, type CredentialRow } from '../db/repos/credential-repo';
+import { prepareKeyLookup, type ActiveKeyRow } from '../db/repos/key-lookup-repo';
 import { findFirstBrand, findFirstMerchant, insertBrand, insertMerchant } from '../db/repos/merchant-repo';
 import { KEY_KINDS, generateKey, hashKey, keyHint, readKeyFile, writeKeyFile, type KeyKind, type KeyRing } from '../secrets';
 
@@ -130,11 +131,27 @@ export interface Authenticated {
   kind: KeyKind;
 }
 
+/** One prepared lookup per connection: preparing it again on every request cost more than running it. */
+const keyLookups = new WeakMap<Db, (keyHash: string) => ActiveKeyRow | undefined>();
+
 /** Checks a presented key against the active keys of the given kinds. */
 export function authenticateKey(db: Db, presented: unknown, kinds: readonly KeyKind[]): Authenticated | null {
   if (typeof presented !== 'string' || presented.length < 8 || presented.length > 200) return null;
-  const row = findActiveByHash(db, hashKey(presented), kinds);
-  return row ? { merchantId: row.merchant_id, brandId: row.brand_id, kind: row.kind } : null;
+  return authenticateKeyHash(db, hashKey(presented), kinds);
+}
+
+/**
+ * The same check for a caller that already holds the key's digest (hashKey). The database is
+ * read on every call, so a key rotated here or by another process (the CLI) stops at once.
+ */
+export function authenticateKeyHash(db: Db, keyHash: string, kinds: readonly KeyKind[]): Authenticated | null {
+  let lookup = keyLookups.get(db);
+  if (!lookup) {
+    lookup = prepareKeyLookup(db);
+    keyLookups.set(db, lookup);
+  }
+  const row = lookup(keyHash);
+  return row && kinds.includes(row.kind) ? { merchantId: row.merchant_id, brandId: row.brand_id, kind: row.kind } : null;
 }
 
 /** The data dir's shop (its first merchant), or null before the first start. */

@@ -1,0 +1,71 @@
+import type { Db } from '../open-database';
+
+/**
+ * The SQL of the maintenance domain: deleting what outlived its keep, and keeping the file
+ * healthy. It never names an evidence table (sms, sms_deliveries, sessions, transactions,
+ * audit_log, balance_*): those rows are kept for good.
+ */
+
+/**
+ * Forwarder timestamp signs past their keep (refused by their age by then anyway). Few: the
+ * table holds only the signs of the replay window, so one statement takes them all.
+ */
+export function deleteSpentSigns(db: Db, now: number): number {
+  return db.prepare('DELETE FROM forwarder_spent_signs WHERE expires_at <= ?').run(now).changes;
+}
+
+/**
+ * Outbox rows delivered at or before `cutoff`, oldest first, at most `limit` of them so one pass
+ * holds the write lock briefly even when months come due at once (the caller goes on while a
+ * batch comes back full). Pending and dead rows stay.
+ */
+export function deleteDeliveredOutbox(db: Db, cutoff: number, limit: number): number {
+  return db.prepare("DELETE FROM outbox WHERE status = 'delivered' AND delivered_at <= ? ORDER BY delivered_at LIMIT ?").run(cutoff, limit)
+    .changes;
+}
+
+/** Staff alerts resolved at or before `cutoff` (a handful a month); open alerts (resolved_at NULL) stay however old. */
+export function deleteResolvedAlerts(db: Db, cutoff: number): number {
+  return db.prepare('DELETE FROM staff_alerts WHERE resolved_at <= ?').run(cutoff).changes;
+}
+
+export interface FileStats {
+  pageSize: number;
+  pageCount: number;
+  /** Pages the file holds but no table uses; new rows reuse them before the file grows. */
+  freelistCount: number;
+  /** 0 none, 1 full, 2 incremental. */
+  autoVacuum: number;
+}
+
+export function fileStats(db: Db): FileStats {
+  return {
+    pageSize: Number(db.pragma('page_size', { simple: true })),
+    pageCount: Number(db.pragma('page_count', { simple: true })),
+    freelistCount: Number(db.pragma('freelist_count', { simple: true })),
+    autoVacuum: Number(db.pragma('auto_vacuum', { simple: true })),
+  };
+}
+
+/**
+ * PRAGMA optimize: ANALYZE the tables whose statistics the query planner would use and are
+ * missing or stale (since SQLite 3.46 it caps each ANALYZE's work itself). `allTables` (at
+ * start) looks at every table, not only those this connection has queried since it opened.
+ * Returns the statements it ran (asked first in its debug mode, which changes nothing).
+ */
+export function optimize(db: Db, allTables: boolean): string[] {
+  const mask = allTables ? 0x10002 : 0xfffe;
+  const planned = db.pragma(`optimize = ${mask | 0x01}`) as { optimize?: string }[];
+  db.pragma(`optimize = ${mask}`);
+  return planned.map((r) => r.optimize ?? '').filter((s) => s !== '');
+}
+
+/**
+ * Rewrites the file without its free pages, then folds the WAL (which held the whole copy)
+ * back and truncates it. Blocks this connection for its duration: run it only when the shop
+ * is idle. Never inside a transaction.
+ */
+export function vacuum(db: Db): void {
+  db.exec('VACUUM');
+  db.pragma('wal_checkpoint(TRUNCATE)');
+}
