@@ -88,7 +88,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     sms: sms.smsRepo,
     defaultCurrency: 'BDT',
     onSessionChange: (view: SessionView) => bus.emit('session', view),
-    onVerificationsChange: () => bus.emit('verifications', { pending: payments.pendingVerifications().length }),
+    onVerificationsChange: () => bus.emit('verifications', { pending: payments.pendingCount() }),
   });
   sms.onIngested((ingested) => {
     busy();

@@ -1,11 +1,9 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
-import { createCore, loadConfig, type Core } from '../../src-main/core';
-import { silentLogger } from '../../src-main/core/logging';
+import { startCounterCore } from '../support/counter-core';
+import type { Core } from '../../src-main/core';
 import { addGateway } from '../../src-main/core/shop';
 import { anchorBalance } from '../../src-main/core/balance';
 import type { CounterSaleResult, StaffAlertView, TxnidLookupResult } from '../../src-shared/contract/admin';
@@ -21,8 +19,6 @@ const BKASH = (amount: string, txnid: string, balance: string | null) =>
  * pin the UI to the admin contract with answers the test chooses (stubbed RPC replies, or
  * SMS events put on the core's bus), so every verdict screen is covered whatever the core says.
  */
-const RENDERER_DIR = path.resolve('out/renderer');
-
 describe('counter check, accept and banners in Chromium', () => {
   let dataDir: string;
   let core: Core;
@@ -30,13 +26,7 @@ describe('counter check, accept and banners in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) {
-      throw new Error('out/renderer is not built: run `npm run build:renderer` (npm test does it first)');
-    }
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'counterpay-e2e-accept-'));
-    const config = loadConfig({ dataDir, publicPort: 0, devicePort: 0, adminPort: 0 }, {});
-    core = createCore(config, { logger: silentLogger(), rendererDir: RENDERER_DIR });
-    adminUrl = (await core.listen()).admin;
+    ({ dataDir, core, adminUrl } = await startCounterCore('counterpay-e2e-accept-'));
     // A credit pays only into an enabled gateway of its wallet.
     addGateway(
       core.db,

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
-import { createCore, loadConfig, type Core } from '../../src-main/core';
-import { silentLogger } from '../../src-main/core/logging';
+import { startCounterCore } from '../support/counter-core';
+import type { Core } from '../../src-main/core';
 import { openDatabase, closeDatabase } from '../../src-main/core/db';
 import { addGateway } from '../../src-main/core/shop';
 import { anchorBalance } from '../../src-main/core/balance';
@@ -17,8 +17,6 @@ const BKASH = (amount: string, txnid: string) =>
  * The counter UI in Debian's Chromium against the real headless core. `npm test` builds
  * the renderer into out/renderer before vitest runs.
  */
-const RENDERER_DIR = path.resolve('out/renderer');
-
 describe('counter UI in Chromium', () => {
   let dataDir: string;
   let core: Core;
@@ -26,13 +24,7 @@ describe('counter UI in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) {
-      throw new Error('out/renderer is not built: run `npm run build:renderer` (npm test does it first)');
-    }
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'counterpay-e2e-'));
-    const config = loadConfig({ dataDir, publicPort: 0, devicePort: 0, adminPort: 0 }, {});
-    core = createCore(config, { logger: silentLogger(), rendererDir: RENDERER_DIR });
-    adminUrl = (await core.listen()).admin;
+    ({ dataDir, core, adminUrl } = await startCounterCore('counterpay-e2e-'));
     browser = await launchChromium();
   });
 

@@ -30,7 +30,9 @@ export function judge(
   }
   usedBy ??= store.transactions.successForSms(sms.id) ?? null;
   if (usedBy && usedBy.id === self.transactionId) usedBy = null;
-  const reversedBy = reversalOf(store, sms);
+  // One read of every stored SMS with this TxnID serves the reversal and the copies rules.
+  const sameTxnid = sms.txnid_normalized ? store.deps.sms.byTxnid(sms.merchant_id, isTest, sms.txnid_normalized) : [];
+  const reversedBy = sameTxnid.find((s) => s.kind === 'reversal' && s.provider === sms.provider) ?? null;
   const pastedOnly = store.deps.sms.deliveries(sms.id).every((d) => d.source === 'manual');
   const balance =
     gateway && gateway.balanceCheck !== 'off' && sms.kind === 'credit'
@@ -43,7 +45,10 @@ export function judge(
   return judgeCredit(target, {
     sms,
     sentAt,
-    disagreeing: sms.kind === 'credit' && !isTrusted(sms) ? disagreeingCopies(store, sms) : [],
+    disagreeing:
+      sms.kind === 'credit' && !isTrusted(sms)
+        ? sameTxnid.filter((s) => s.id !== sms.id && s.kind === 'credit' && s.provider === sms.provider && !agrees(s, sms))
+        : [],
     gateway,
     usedBy,
     claimedBy,
@@ -54,16 +59,6 @@ export function judge(
     skewMs: store.skewMs,
     maxSmsAgeMs: store.maxSmsAgeMs,
   });
-}
-
-/** The wallet's reversal SMS for this credit's TxnID, if one came (from the wallet's own sender). */
-export function reversalOf(store: PaymentsStore, sms: SmsRow): SmsRow | null {
-  if (!sms.txnid_normalized || !sms.provider) return null;
-  return (
-    store.deps.sms
-      .byTxnid(sms.merchant_id, sms.is_test === 1, sms.txnid_normalized)
-      .find((s) => s.kind === 'reversal' && s.provider === sms.provider) ?? null
-  );
 }
 
 /** A credit that is a trusted point of its balance chain: its balance proves it the wallet's own. */
@@ -77,14 +72,6 @@ function agrees(a: SmsRow, b: SmsRow): boolean {
   return (
     a.amount_minor === b.amount_minor && (a.currency ?? '') === (b.currency ?? '') && digits(a.counterparty) === digits(b.counterparty)
   );
-}
-
-/** Other stored credits with this TxnID of this wallet that tell a different story. */
-function disagreeingCopies(store: PaymentsStore, sms: SmsRow): SmsRow[] {
-  if (!sms.txnid_normalized) return [];
-  return store.deps.sms
-    .byTxnid(sms.merchant_id, sms.is_test === 1, sms.txnid_normalized)
-    .filter((s) => s.id !== sms.id && s.kind === 'credit' && s.provider === sms.provider && !agrees(s, sms));
 }
 
 /**

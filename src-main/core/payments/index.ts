@@ -183,6 +183,11 @@ export class Payments {
 
   // ---- the queue and alerts
 
+  /** How many attempts wait for a person: the queue's badge, told after every change. */
+  pendingCount(): number {
+    return this.store.transactions.pendingCount(this.store.deps.merchantId);
+  }
+
   pendingVerifications(limit?: number): VerificationView[] {
     return pendingVerifications(this.store, limit);
   }

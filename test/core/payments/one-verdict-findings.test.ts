@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { httpRequest } from '../../support/http-client';
 import { restartCore } from '../review/support';
+import { Chain, PAYER, rpc } from './wallet-chain';
 import { BKASH_ACCOUNT, attemptsOf, bkashCreditBody, bkashTxnid, body, startPayCore, usePayCore, type PayCore } from './helpers';
 
 /**
@@ -8,48 +9,6 @@ import { BKASH_ACCOUNT, attemptsOf, bkashCreditBody, bkashTxnid, body, startPayC
  * (they failed before the payments domain asked one rule list on every path). The table in
  * path-agreement.test.ts covers the rest (R5/R6 on the counter, the banner and verify).
  */
-const PAYER = '01712345678';
-
-interface Rpc<T> {
-  status: number;
-  result: T;
-  code?: string;
-}
-
-async function rpc<T = Record<string, unknown>>(pc: PayCore, name: string, arg: unknown): Promise<Rpc<T>> {
-  const r = await pc.rpc(name, arg);
-  const json = r.json as { result: T; code?: string };
-  return { status: r.status, result: json.result, code: json.code };
-}
-
-/** The wallet's genuine SMS, each balance following the last (one ledger per core). */
-const ledgers = new WeakMap<PayCore, number>();
-class Chain {
-  constructor(private readonly pc: PayCore) {}
-  get balance(): number {
-    return ledgers.get(this.pc) ?? 100_000;
-  }
-  set balance(value: number) {
-    ledgers.set(this.pc, value);
-  }
-  body(txnid: string, amountMinor = 50_000): string {
-    this.balance += amountMinor;
-    return bkashCreditBody({ txnid, amountMinor, from: PAYER, balanceMinor: this.balance });
-  }
-  async credit(txnid: string, amountMinor = 50_000, receivedAt?: string): Promise<string> {
-    const text = this.body(txnid, amountMinor);
-    const r = await this.pc.apkSms('bKash', text, receivedAt);
-    expect(r.status, r.text).toBe(200);
-    return text;
-  }
-  async reversal(txnid: string, amountMinor = 50_000): Promise<void> {
-    this.balance -= amountMinor;
-    const text = `Tk ${(amountMinor / 100).toFixed(2)} from ${PAYER} has been reversed. TrxID ${txnid} at 12/05/2026 11:30. Balance Tk ${(this.balance / 100).toFixed(2)}`;
-    const r = await this.pc.apkSms('bKash', text);
-    expect(r.status, r.text).toBe(200);
-  }
-}
-
 describe('finding 1: a wallet reversal takes a credit back', () => {
   let pc: PayCore;
   usePayCore((started) => (pc = started), { gateways: [{ provider: 'bkash', account: BKASH_ACCOUNT }] });

@@ -98,6 +98,7 @@ export function prepareTransactionRepo(db: Db) {
   const markReversed = db.prepare(
     `UPDATE transactions SET reversed_at = @now, updated_at = @now WHERE id = @id AND status = 'success' AND reversed_at IS NULL`,
   );
+  const pendingCount = db.prepare("SELECT count(*) AS n FROM transactions WHERE status = 'pending' AND merchant_id = ? AND is_test = 0");
   const pendingVerifications = db.prepare(
     `SELECT t.id, t.txnid_submitted, t.amount_minor, s.currency, s.customer_phone, s.customer_name, s.order_id,
        t.session_id, t.provider, t.variant, t.account_number, t.created_at, m.body AS sms_body, t.review_reasons, t.is_test
@@ -128,6 +129,8 @@ export function prepareTransactionRepo(db: Db) {
     unappliedReversals: () => (unappliedReversals.all() as { id: number }[]).map((r) => r.id),
     /** A wallet reversal took a payment back; true when this call marked it. */
     markReversed: (id: number, now: number) => markReversed.run({ id, now }).changes === 1,
+    /** How many attempts wait for a person (live only), without building the list. */
+    pendingCount: (merchantId: number) => (pendingCount.get(merchantId) as { n: number }).n,
     /** Attempts waiting for a person, live only: test mode never asks staff. */
     pendingVerifications: (merchantId: number, limit: number) => pendingVerifications.all(merchantId, limit) as PendingVerificationRow[],
     /** SMS that a pending attempt waits for (a crash between an SMS commit and its match). */

@@ -1,0 +1,20 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createCore, loadConfig, type Core } from '../../src-main/core';
+import { silentLogger } from '../../src-main/core/logging';
+
+/** Where `npm test` builds the counter UI before vitest runs. */
+export const RENDERER_DIR = path.resolve('out/renderer');
+
+/** A real headless core serving the built counter UI on free ports, for the Chromium tests. */
+export async function startCounterCore(prefix: string): Promise<{ dataDir: string; core: Core; adminUrl: string }> {
+  if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) {
+    throw new Error('out/renderer is not built: run `npm run build:renderer` (npm test does it first)');
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const config = loadConfig({ dataDir, publicPort: 0, devicePort: 0, adminPort: 0 }, {});
+  const core = createCore(config, { logger: silentLogger(), rendererDir: RENDERER_DIR });
+  const adminUrl = (await core.listen()).admin;
+  return { dataDir, core, adminUrl };
+}
