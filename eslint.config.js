@@ -71,7 +71,7 @@ const REPO_OWNERSHIP = [
  * rules above. A stray import fails `npm test`, not review.
  */
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'coverage/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'coverage/**', '.prof/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5,6 +5,7 @@
  *
  *   --read FILE   a database it reads (the core's counterpay.sqlite, read-only queries)
  *   --own DIR     where it writes its own database (the push ceiling's inserts)
+ *   --prefill N   SMS rows stored in it before `ready` (the ceiling at the year's size)
  *
  * Routes, each the bare minimum of its counterpart in the core:
  *   GET  /json          a fixed session-shaped JSON body         (GET /api/payment/sessions/:id, no database)
@@ -17,6 +18,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import express from 'express';
+import { BARE_SMS_TABLE, corePragmas, prefillSms } from './_bare-sms';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -25,22 +27,13 @@ function arg(name: string): string | undefined {
 
 function open(file: string): Database.Database {
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  corePragmas(db);
   return db;
 }
 
 const own = open(path.join(arg('--own') ?? '.', 'ceiling.sqlite'));
-own.exec(`CREATE TABLE IF NOT EXISTS sms (
-  id INTEGER PRIMARY KEY,
-  fingerprint TEXT NOT NULL UNIQUE,
-  sender TEXT NOT NULL,
-  body TEXT NOT NULL,
-  received_at TEXT,
-  created_at INTEGER NOT NULL
-) STRICT`);
+own.exec(BARE_SMS_TABLE);
+prefillSms(own, Number(arg('--prefill') ?? 0));
 const insert = own.prepare(
   'INSERT INTO sms (fingerprint, sender, body, received_at, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING',
 );

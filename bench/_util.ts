@@ -208,9 +208,10 @@ export interface Ceiling extends Child {
  * with the core's pragmas, nothing else. `readDb` is a database file it reads (the core's, for
  * rows of the same table at the same size); it writes its own file in `ownDir`.
  */
-export async function startCeiling(opts: { readDb?: string; ownDir: string }): Promise<Ceiling> {
+export async function startCeiling(opts: { readDb?: string; ownDir: string; prefill?: number }): Promise<Ceiling> {
   const args = [CEILING, '--own', opts.ownDir];
   if (opts.readDb) args.push('--read', opts.readDb);
+  if (opts.prefill) args.push('--prefill', String(opts.prefill));
   const { child, match, readyMs } = await spawnReady(args, {}, /^ready (\S+)/);
   return { ...control(child, readyMs), url: match[1] as string };
 }

@@ -13,13 +13,15 @@
  *    are dealt out round-robin, so each batch holds every fourth SMS: nearly every SMS arrives
  *    before the one its balance follows, breaks, and is re-linked when the missing one lands.
  *    SMS/s, batch p50/p99, errors (ECONNRESET and the like, and non-200 answers).
- *    Ceiling: the same four clients and batches against the bare server's insert.
+ *    Ceiling: the same four clients and batches against the bare server's insert, into a table
+ *    already holding as many SMS as the run's data dir.
  *  - TxnID lookup: the counter's check (admin rpc txnid.lookup), 1,000 sequential, p50/p99.
  *    Ceiling: a bare POST that reads the TxnID's rows on the same index of the same file.
  *
  * In-process, on the same data dir afterwards (createCore, as the shells build it):
  *  - ingest: core.sms.ingestBatch of 100 genuine bKash SMS that follow the chain, 5 s.
- *    Ceiling: better-sqlite3 inserting the same batches (one IMMEDIATE transaction each, FULL).
+ *    Ceiling: better-sqlite3 inserting the same batches (one IMMEDIATE transaction each, FULL)
+ *    into a table already holding as many SMS as the run's data dir (bench/_bare-sms.ts).
  *  - TxnID lookup in the repository (SmsRepo.byTxnid) and the whole counter check
  *    (core.payments.check), p50/p99. Ceiling: a primary-key read on the same connection.
  *
@@ -46,6 +48,7 @@ import {
   type Ceiling,
   type Headless,
 } from './_util';
+import { BARE_SMS_TABLE, corePragmas, prefillSms } from './_bare-sms';
 import { Rng, TxnIds, bdPhone, creditSms } from './_wallets';
 import { benchSmsCount, chainHead, copyDataDir, emptyShopDir, ensureYear } from './_year';
 
@@ -149,7 +152,7 @@ async function overHttp(run: SizeRun): Promise<void> {
   const keys = readKeyFile(dir);
   if (!keys) throw new Error(`no keys.json in ${dir}`);
   const core: Headless = await startHeadless(dir);
-  const ceiling: Ceiling = await startCeiling({ readDb: path.join(dir, 'counterpay.sqlite'), ownDir: dir });
+  const ceiling: Ceiling = await startCeiling({ readDb: path.join(dir, 'counterpay.sqlite'), ownDir: dir, prefill: size });
   ceiling.pause();
   const api = new JsonClient(1);
   const rpc = (name: string, arg: unknown) =>
@@ -392,17 +395,14 @@ async function inProcess(run: SizeRun): Promise<void> {
     const followed = links.filter((x) => x.l === 'follows' || x.l === 'start').reduce((a, x) => a + x.n, 0);
 
     const bare = new Database(path.join(bareDir, 'bare.sqlite'));
-    bare.pragma('journal_mode = WAL');
-    bare.pragma('synchronous = FULL');
-    bare.pragma('foreign_keys = ON');
-    bare.exec(
-      'CREATE TABLE sms (id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL UNIQUE, sender TEXT NOT NULL, body TEXT NOT NULL, received_at TEXT) STRICT',
-    );
+    corePragmas(bare);
+    bare.exec(BARE_SMS_TABLE);
+    prefillSms(bare, size);
     const insert = bare.prepare(
-      'INSERT INTO sms (fingerprint, sender, body, received_at) VALUES (?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING',
+      'INSERT INTO sms (fingerprint, sender, body, received_at, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING',
     );
     const insertBatch = bare.transaction((rows: { sender: string; body: string; received_at: string; txnid: string }[]) => {
-      for (const r of rows) insert.run(r.txnid, r.sender, r.body, r.received_at);
+      for (const r of rows) insert.run(r.txnid, r.sender, r.body, r.received_at, Date.now());
     });
     let bn = 0;
     const b0 = performance.now();

@@ -93,8 +93,9 @@ export function createCore(config: Config, deps: CoreDeps): Core {
   sms.onIngested((ingested) => {
     busy();
     payments.onSmsStored(ingested);
-    // After matching: the banner celebrates a credit that settled a checkout by itself too.
-    if (ingested.isNew)
+    // After matching: the banner celebrates a credit that settled a checkout by itself too. Its
+    // verdict costs a judge per SMS, so it is worked out only while a counter window listens.
+    if (ingested.isNew && bus.wanted('sms'))
       bus.emit('sms', { ...toSmsView(ingested.row, sms.smsRepo), credit_check: payments.creditCheck(ingested.row, 'arrival') });
   });
   const reparsed = sms.reparseUnparsed();

@@ -60,6 +60,13 @@ export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    // A batch of SMS dirties a page per index per row at random places of large b-trees; folding
+    // the WAL back every 1,000 pages (SQLite's default) meant a checkpoint, with its fsync, almost
+    // every batch on a year's database. 10,000 pages (40 MB of WAL at most) measured +25% ingest
+    // there; the file is cut back to 64 MB when it has grown past that, and the maintenance pass
+    // folds it all back when the shop is idle.
+    db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
+    db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
     verifyPragmas(db);
     migrate(db, migrations);
     return db;
@@ -68,6 +75,9 @@ export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
     throw err;
   }
 }
+
+/** Pages of WAL between automatic checkpoints (see openDatabase). */
+export const WAL_CHECKPOINT_PAGES = 10_000;
 
 function refuseFutureSchema(file: string, known: number): void {
   if (!fs.existsSync(file)) return;

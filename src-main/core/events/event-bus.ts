@@ -14,6 +14,11 @@ export class EventBus {
     this.emitter.emit(event, payload);
   }
 
+  /** Whether anyone listens: a payload that costs queries to build is built only then. */
+  wanted(event: AdminEventName): boolean {
+    return this.emitter.listenerCount(event) > 0;
+  }
+
   on<E extends AdminEventName>(event: E, listener: (payload: AdminEvents[E]) => void): () => void {
     this.emitter.on(event, listener);
     return () => this.emitter.off(event, listener);

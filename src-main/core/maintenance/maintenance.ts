@@ -5,6 +5,7 @@ import {
   deleteResolvedAlerts,
   deleteSpentSigns,
   fileStats,
+  foldWal,
   optimize,
   vacuum,
   type FileStats,
@@ -152,6 +153,8 @@ export class Maintenance {
       try {
         report.analyzed = optimize(this.deps.db, reason === 'start');
         report.optimized = true;
+        // Idle: a good moment to fold the WAL (up to WAL_CHECKPOINT_PAGES of it) back into the file.
+        if (reason === 'idle') foldWal(this.deps.db);
         this.lastOptimizeAt = now;
         if (report.analyzed.length > 0) this.deps.logger.info({ analyzed: report.analyzed, reason }, 'database statistics refreshed');
       } catch (err) {

@@ -4,6 +4,7 @@ import type {
   CreditCheckView,
   ReviewReason,
   SessionView,
+  TransactionState,
   VerificationView,
 } from '../../../src-shared/contract/payments';
 import { writeTransaction } from '../db';
@@ -193,7 +194,7 @@ export class Payments {
   }
 
   /** Recent attempts, newest first, for the phone's list: filter by status, search TxnID or order_id. */
-  listTransactions(filter: { status?: string; q?: string; qTxnid?: string; limit: number }): TransactionListRow[] {
+  listTransactions(filter: { status?: TransactionState; q?: string; qTxnid?: string; limit: number }): TransactionListRow[] {
     return listTransactions(this.store.db, this.store.deps.merchantId, filter);
   }
 

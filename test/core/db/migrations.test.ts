@@ -242,6 +242,9 @@ describe('pragmas', () => {
     expect(Number(db.pragma('foreign_keys', { simple: true }))).toBe(1);
     expect(Number(db.pragma('busy_timeout', { simple: true }))).toBeGreaterThan(0);
     expect(() => verifyPragmas(db)).not.toThrow();
+    // Checkpoints every 10,000 pages, not every 1,000 (see openDatabase), and the WAL kept to 64 MB.
+    expect(Number(db.pragma('wal_autocheckpoint', { simple: true }))).toBe(10_000);
+    expect(Number(db.pragma('journal_size_limit', { simple: true }))).toBe(64 * 1024 * 1024);
   });
 
   it('verifyPragmas refuses synchronous=NORMAL', () => {

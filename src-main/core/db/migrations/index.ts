@@ -7,6 +7,7 @@ import { spentSigns } from './0050-spent-signs';
 import { balanceChain } from './0060-balance-chain';
 import { paymentsDomain } from './0070-payments-domain';
 import { queryIndexes } from './0080-query-indexes';
+import { unpinnedIndexes } from './0090-unpinned-indexes';
 
 export interface Migration {
   /** Numbered in tens so a fix can slot in between. */
@@ -30,4 +31,5 @@ export const MIGRATIONS: readonly Migration[] = [
   balanceChain,
   paymentsDomain,
   queryIndexes,
+  unpinnedIndexes,
 ];

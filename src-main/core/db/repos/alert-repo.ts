@@ -21,7 +21,11 @@ export function prepareAlertRepo(db: Db) {
      VALUES (@merchant_id, @kind, @session_id, @transaction_id, @sms_id, @message, @details, @created_at)
      ON CONFLICT (kind, sms_id, transaction_id) DO NOTHING`,
   );
-  const open = db.prepare('SELECT * FROM staff_alerts WHERE merchant_id = ? AND resolved_at IS NULL ORDER BY id DESC LIMIT ?');
+  // INDEXED BY: with row counts only, SQLite preferred staff_alerts_open and sorted every open
+  // alert (6,875 of them on a year's database, 12 ms); this one gives the newest first, no sort.
+  const open = db.prepare(
+    'SELECT * FROM staff_alerts INDEXED BY staff_alerts_unresolved WHERE merchant_id = ? AND resolved_at IS NULL ORDER BY id DESC LIMIT ?',
+  );
   const resolve = db.prepare('UPDATE staff_alerts SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL');
   return {
     /** Returns true when the alert is new (the same alert is raised once). */

@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../open-database';
 
 export interface GatewayRow {
@@ -33,8 +34,16 @@ export function insertGateway(db: Db, g: NewGateway): GatewayRow {
   return db.prepare('SELECT * FROM gateways WHERE id = ?').get(id) as GatewayRow;
 }
 
+/** Read for every SMS (its sender, its gateway): prepared once per connection, not per call. */
+const listStatements = new WeakMap<Db, Statement<[number], GatewayRow>>();
+
 export function listGateways(db: Db, merchantId: number): GatewayRow[] {
-  return db.prepare('SELECT * FROM gateways WHERE merchant_id = ? ORDER BY id').all(merchantId) as GatewayRow[];
+  let statement = listStatements.get(db);
+  if (!statement) {
+    statement = db.prepare<[number], GatewayRow>('SELECT * FROM gateways WHERE merchant_id = ? ORDER BY id');
+    listStatements.set(db, statement);
+  }
+  return statement.all(merchantId);
 }
 
 export interface GatewayChanges {

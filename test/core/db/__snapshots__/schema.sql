@@ -18,6 +18,9 @@ CREATE INDEX gateways_provider ON gateways (merchant_id, provider, id);
 -- index idempotency_keys_expiry
 CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
 
+-- index outbox_delivered
+CREATE INDEX outbox_delivered ON outbox (delivered_at) WHERE status = 'delivered';
+
 -- index outbox_due
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
 
@@ -71,9 +74,6 @@ CREATE INDEX sms_reversal_list ON sms (kind) WHERE kind = 'reversal';
 -- index sms_reversals
 CREATE INDEX sms_reversals ON sms (merchant_id, is_test, provider, txnid_normalized) WHERE kind = 'reversal';
 
--- index sms_txnid
-CREATE INDEX sms_txnid ON sms (provider, txnid_normalized) WHERE txnid_normalized IS NOT NULL;
-
 -- index sms_unparsed
 CREATE INDEX sms_unparsed ON sms (kind) WHERE kind = 'unparsed';
 
@@ -89,20 +89,23 @@ CREATE INDEX staff_alerts_transaction ON staff_alerts (transaction_id) WHERE tra
 -- index staff_alerts_unresolved
 CREATE INDEX staff_alerts_unresolved ON staff_alerts (merchant_id) WHERE resolved_at IS NULL;
 
+-- index transactions_by_merchant
+CREATE INDEX transactions_by_merchant ON transactions (merchant_id, is_test);
+
+-- index transactions_by_state
+CREATE INDEX transactions_by_state ON transactions (merchant_id, is_test, status);
+
 -- index transactions_by_txnid
 CREATE INDEX transactions_by_txnid ON transactions (merchant_id, is_test, txnid_normalized);
-
--- index transactions_live
-CREATE INDEX transactions_live ON transactions (merchant_id) WHERE is_test = 0;
-
--- index transactions_live_by_status
-CREATE INDEX transactions_live_by_status ON transactions (merchant_id, status) WHERE is_test = 0;
 
 -- index transactions_one_success_per_session
 CREATE UNIQUE INDEX transactions_one_success_per_session ON transactions (session_id) WHERE status = 'success';
 
 -- index transactions_one_success_per_sms
 CREATE UNIQUE INDEX transactions_one_success_per_sms ON transactions (sms_id) WHERE status = 'success';
+
+-- index transactions_pending_by_sms
+CREATE INDEX transactions_pending_by_sms ON transactions (sms_id) WHERE status = 'pending';
 
 -- index transactions_session
 CREATE INDEX transactions_session ON transactions (session_id, id);
@@ -459,4 +462,4 @@ CREATE TRIGGER transactions_sms_must_be_credit_update BEFORE UPDATE OF sms_id, p
 WHEN NEW.sms_id IS NOT NULL AND NEW.status <> 'failed' AND NOT EXISTS (SELECT 1 FROM sms s WHERE s.id = NEW.sms_id AND s.kind = 'credit'
   AND s.provider = NEW.provider AND s.is_test = NEW.is_test)
 BEGIN SELECT RAISE(ABORT, 'only a credit SMS of the same wallet and mode can back a transaction'); END;
--- user_version 80
+-- user_version 90
