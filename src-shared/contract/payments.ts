@@ -71,6 +71,7 @@ export const REVIEW_REASON_CODES = [
   'not_credit',
   'wrong_wallet',
   'copies_disagree',
+  'txnid_unusual',
 ] as const;
 
 export interface ReviewReason {

@@ -16,6 +16,7 @@ import { upi } from './upi';
 export type { BodyKind, FeeReading, WalletBodyParse, WalletParser } from './types';
 export { UPI_BANK_HEADERS, bankOfSender, headerId, type UpiBank } from './upi';
 export { MAX_SCAN, normalizeTxnid, toAmount } from './normalize';
+export { ANY_TXNID_SHAPE } from './kit';
 
 export type ExtraSenders = Partial<Record<ProviderId, readonly string[]>>;
 
@@ -70,6 +71,15 @@ export function debitFee(provider: ProviderId, body: string): FeeReading {
   } catch {
     return { printed: true, amount: null };
   }
+}
+
+/**
+ * Whether a TxnID has the wallet's usual shape (bKash: 8–12 letters and digits). The parser also
+ * reads credits with other shapes (kit.ts ANY_TXNID_SHAPE); payments holds those for a person.
+ */
+export function hasUsualTxnidShape(provider: ProviderId, txnidNormalized: string): boolean {
+  const parser = BY_PROVIDER.get(provider);
+  return parser !== undefined && parser.txnidPattern.test(txnidNormalized);
 }
 
 /** Every wallet that accepts this sender, in registry order. */
@@ -171,6 +181,9 @@ export function parseSmsStrict(input: { sender: string; body: string }, options?
     if (isMoneyIn(r)) return toSmsParse(provider, r, r.kind);
     if (first === null) first = { provider, parse: r };
   }
+  // The sender's own wallet recognised the message (a debit, a promo, an OTP): it is that
+  // wallet's, not another's forgery, even if its text also reads as a credit elsewhere.
+  if (first !== null && first.parse.kind !== 'unknown') return toSmsParse(first.provider, first.parse, first.parse.kind);
   for (const parser of WALLET_PARSERS) {
     if (allowed.includes(parser.provider)) continue;
     const r = parser.parse(body);

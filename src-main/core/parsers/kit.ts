@@ -100,8 +100,19 @@ function build(spec: WalletSpec, text: string, kind: BodyKind, m: RegExpExecArra
   };
 }
 
+/**
+ * A TxnID the engine accepts for a credit: the wallet's usual shape, or any run of 5–24 letters
+ * and digits with at least one digit. Seed 000's own example ("TrxID: BKX92H1", 7 characters
+ * where bKash prints 10) is a real receipt a merchant tries first; refusing it made the credit
+ * silently `unknown`. An unusual shape is read, and payments holds it for a person in live mode
+ * (review reason `txnid_unusual`, see hasUsualTxnidShape in the registry).
+ */
+export const ANY_TXNID_SHAPE = /^(?=[A-Z]*\d)[A-Z0-9]{5,24}$/;
+
 function isComplete(spec: WalletSpec, p: WalletBodyParse): boolean {
-  return p.amount !== null && isPositiveAmount(p.amount) && p.txnid !== null && spec.txnidPattern.test(normalizeTxnid(p.txnid));
+  if (p.amount === null || !isPositiveAmount(p.amount) || p.txnid === null) return false;
+  const normalized = normalizeTxnid(p.txnid);
+  return spec.txnidPattern.test(normalized) || ANY_TXNID_SHAPE.test(normalized);
 }
 
 /** null: no rule matched. A matched rule with holes yields `unknown`, never a partial credit. */

@@ -11,7 +11,7 @@ import type { PaymentsStore } from './payments-store';
 import { attemptRow, insertAttempt, markSessionPaid, raiseSpoofAlert, raiseWarnings, touchSession } from './settle';
 import type { SessionLifecycle } from './session-lifecycle';
 import { parseCheckoutSubmit } from './submit-input';
-import { normalizeSubmittedTxnid, txnidFitsProvider } from './txnid';
+import { normalizeSubmittedTxnid, txnidFitsProvider, txnidOfAnyShape } from './txnid';
 
 export type SubmitOutcome = { status: 'success'; session: SessionView } | { status: 'pending'; session: SessionView; review: boolean };
 
@@ -76,7 +76,14 @@ export class CheckoutSubmit {
       if (!chosen) return { error: new AppError('gateway_unknown', undefined, { hints: { field: 'gateway_id' } }) };
     }
     if (gateways.length === 0) return { error: new AppError('gateway_unknown', `No enabled gateway pays in ${session.currency}.`) };
-    const fitting = (chosen ? [chosen] : gateways).filter((g) => txnidFitsProvider(txnid.normalized, g.provider));
+    let fitting = (chosen ? [chosen] : gateways).filter((g) => txnidFitsProvider(txnid.normalized, g.provider));
+    if (fitting.length === 0 && txnidOfAnyShape(txnid.normalized)) {
+      // Not the wallet's usual shape (seed 000's "BKX92H1"): taken only when that wallet's SMS is
+      // already here, and the verdict holds it for a person (txnid_unusual). Before its SMS, a
+      // typo keeps its quick "does not look right" answer.
+      const stored = this.store.deps.sms.byTxnid(session.merchant_id, session.is_test === 1, txnid.normalized);
+      fitting = (chosen ? [chosen] : gateways).filter((g) => stored.some((s) => s.provider === g.provider));
+    }
     if (fitting.length === 0) return this.guess(session, new AppError('txnid_invalid', undefined, { hints: { field: 'txnid' } }), now);
     const providers = [...new Set(fitting.map((g) => g.provider))];
 

@@ -3,6 +3,8 @@ import type { ReviewReason } from '../../../src-shared/contract/payments';
 import type { SessionRow } from '../db/repos/session-repo';
 import type { SmsRow } from '../db/repos/sms-repo';
 import type { TransactionRow } from '../db/repos/transaction-repo';
+import { hasUsualTxnidShape } from '../parsers';
+import { isProviderId } from '../../../src-shared/providers';
 import { accountMatches, samePhone } from './account-match';
 
 /**
@@ -136,6 +138,14 @@ export function judgeCredit(target: CreditTarget, facts: CreditFacts): CreditVer
       message: `Another SMS with this TxnID says something else (${facts.disagreeing
         .map((s) => `${minorToDecimal(s.amount_minor ?? 0)}${s.counterparty ? ` from ${s.counterparty}` : ''}`)
         .join('; ')}); one of them is not the wallet's.`,
+    });
+  }
+  // The TxnID's shape: read, but not the wallet's usual one (seed 000's "BKX92H1" for bKash).
+  // A person looks before it pays in live mode; test mode keeps the contract's examples simple.
+  if (sms.is_test === 0 && sms.txnid_normalized && isProviderId(sms.provider) && !hasUsualTxnidShape(sms.provider, sms.txnid_normalized)) {
+    reasons.push({
+      code: 'txnid_unusual',
+      message: `TxnID ${sms.txnid_normalized} is not shaped like the ${sms.provider} TxnIDs the wallet usually sends; check it in the wallet app.`,
     });
   }
   // R7 source
