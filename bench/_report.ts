@@ -183,6 +183,10 @@ export function writeReport(file: string, opts: { results: BenchResult[]; runs: 
     (r) => `${fmt(r.value, r.unit)} (peak ${fmt(r.peak as number, 'MB')})`,
   );
   bound('Cold start < 1.5 s', 'cold_start', (r) => r.value < 1500);
+  const parse = at('parse.rate');
+  line(
+    `| Parse ≥ 50,000 msg/s (issue 10; fixtures and real formats of every wallet) | ${fmt(parse?.value, parse?.unit)} | – | ${parse ? (parse.value >= 50_000 ? 'yes' : '**no**') : '–'} |`,
+  );
   line();
 
   line("## Headroom against the seed's own limits");

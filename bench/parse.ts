@@ -1,8 +1,9 @@
 /**
- * Parse throughput over the fixture mix (credits, debits, negatives, spoofs).
+ * Parse throughput over the fixture mix (credits, debits, negatives, spoofs): the invented
+ * fixtures and the real formats (test/fixtures/sms/real/). Issue 10's floor: 50,000 msg/s.
  * Run: npx tsx bench/parse.ts   — prints `parse: N msgs/s` and a one-line summary.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PROVIDER_IDS } from '../src-shared/providers';
 import { parseSms } from '../src-main/core/parsers/index';
@@ -14,10 +15,12 @@ interface Message {
 }
 
 const dir = fileURLToPath(new URL('../test/fixtures/sms/', import.meta.url));
-const messages: Message[] = PROVIDER_IDS.flatMap((p) => {
-  const raw: unknown = JSON.parse(readFileSync(`${dir}${p}.json`, 'utf8'));
+const read = (file: string): Message[] => {
+  if (!existsSync(file)) return [];
+  const raw: unknown = JSON.parse(readFileSync(file, 'utf8'));
   return Array.isArray(raw) ? (raw as Message[]).map(({ sender, body }) => ({ sender, body })) : [];
-});
+};
+const messages: Message[] = PROVIDER_IDS.flatMap((p) => [...read(`${dir}${p}.json`), ...read(`${dir}real/${p}.json`)]);
 
 const DURATION_MS = 2000;
 const kinds = new Map<string, number>();

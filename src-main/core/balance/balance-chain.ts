@@ -4,7 +4,7 @@ import type { ReviewReason } from '../../../src-shared/contract/payments';
 import type { Db } from '../db';
 import { prepareBalanceRepo, type BalancePoint, type BalanceRepo, type BrokenSmsRow, type ChainSmsRow } from '../db/repos/balance-repo';
 import type { SmsRow } from '../db/repos/sms-repo';
-import { debitFee } from '../parsers';
+import { debitFee, reversalCredits } from '../parsers';
 import {
   UNASSIGNED_CHAIN,
   accountChainKey,
@@ -71,7 +71,11 @@ function feeMinor(sms: Chained): number | null {
 export function impliedPrevious(sms: Chained): number | null {
   if (sms.amount_minor === null) return null;
   if (sms.kind === 'credit') return sms.balance_minor - sms.amount_minor;
-  if (sms.kind === 'reversal') return sms.balance_minor + sms.amount_minor;
+  if (sms.kind === 'reversal') {
+    // Most reversals take a received payment back; M-Pesa's "is credited" one returns the shop's own.
+    const credited = isProviderId(sms.provider) && reversalCredits(sms.provider, sms.body);
+    return credited ? sms.balance_minor - sms.amount_minor : sms.balance_minor + sms.amount_minor;
+  }
   const fee = feeMinor(sms);
   return fee === null ? null : sms.balance_minor + sms.amount_minor + fee;
 }

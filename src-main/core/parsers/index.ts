@@ -82,6 +82,15 @@ export function hasUsualTxnidShape(provider: ProviderId, txnidNormalized: string
   return parser !== undefined && parser.txnidPattern.test(txnidNormalized);
 }
 
+/** Whether this reversal SMS put money into the wallet (see WalletParser.reversalCredits). Never throws. */
+export function reversalCredits(provider: ProviderId, body: string): boolean {
+  try {
+    return BY_PROVIDER.get(provider)?.reversalCredits?.(body) === true;
+  } catch {
+    return false;
+  }
+}
+
 /** Every wallet that accepts this sender, in registry order. */
 export function providersForSender(sender: string, extraSenders?: ExtraSenders): ProviderId[] {
   const id = normalizeSender(sender);

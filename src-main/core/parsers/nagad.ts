@@ -2,32 +2,49 @@ import { AMT, NUM, re, readFee, runSpec, type WalletSpec } from './kit';
 import type { WalletParser } from './types';
 
 // Nagad sends labelled multi-line receipts ("Money Received.\nAmount: Tk 500.00\nSender: ...").
-// prepareBody has already folded the line breaks into single spaces.
+// prepareBody has already folded the line breaks into single spaces. Formats and their public
+// sources: test/fixtures/sms/README.md and test/fixtures/sms/real/nagad.json.
 const TK = String.raw`(?:Tk\.?|BDT|৳)\s?`;
-const AMOUNT_LABEL = String.raw`\.?\s?(?:amount|amt)\s?:\s?${TK}${AMT}`;
+// An amount is never the start of a date or a time: "… of 30.00 Tk.\n15/06/2026 20:06" once
+// gave "Tk. 15" as the amount of a cashback notice.
+const AMOUNT = String.raw`${AMT}(?![\d/:])`;
+const AMOUNT_LABEL = String.raw`\.?\s?\b(?:amount|amt)\s?:\s?${TK}${AMOUNT}`;
+// Who paid, when the receipt names them ("Sender:", "Uddokta:" for an agent's cash-in,
+// "Customer:" for a merchant receipt). A receipt without that line still reads.
+const PAYER = String.raw`(?:\s?(?:sender|from|uddokta|agent|customer)\s?:\s?(?<party>\S{3,20}))?`;
 
 const spec: WalletSpec = {
   currency: 'BDT',
   txnidPattern: /^[A-Z0-9]{8,10}$/,
   gate: /\bt(?:xn|rx|rnx)\.?\s?id/i,
+  // No public Nagad reversal notice was found; these stay narrow.
   reversal: [
-    re(String.raw`\brevers(?:ed|al)\b.{0,80}?(?:amount|amt)\s?:\s?${TK}${AMT}`),
-    re(String.raw`\b${TK}${AMT}[^.]{0,80}?\brevers(?:ed|al)\b`),
+    re(String.raw`\brevers(?:ed|al)\b.{0,80}?\b(?:amount|amt)\s?:\s?${TK}${AMOUNT}`),
+    re(String.raw`\b${TK}${AMOUNT}[^.]{0,80}?\brevers(?:ed|al)\b`),
   ],
+  // Money that raised the balance with a TxnID. "Cash Out Received" (an agent paying out cash)
+  // and "Mobile Recharge Request Received" are not among them.
   credit: [
-    re(String.raw`\bmoney received${AMOUNT_LABEL}\s?(?:sender|from)\s?:\s?(?<party>\S{3,20})`),
-    re(String.raw`\bcash ?in received${AMOUNT_LABEL}\s?(?:uddokta|agent|from)\s?:\s?(?<party>\S{3,20})`),
-    re(String.raw`\bpayment received${AMOUNT_LABEL}\s?(?:customer|sender|from)\s?:\s?(?<party>\S{3,20})`),
-    // Bangla QR: "Payment - Bangla QR Successfully Received.\nAmount: Tk 1.00\nTxn ID: 0001U735"
+    re(String.raw`\b(?:money|b2b|cash ?in|payment) received${AMOUNT_LABEL}${PAYER}`),
+    // "Payment - Bangla QR Successfully Received.\nAmount: Tk 1.00\nTxn ID: 0001U735"
     re(String.raw`\bbangla qr successfully received${AMOUNT_LABEL}`),
-    re(String.raw`^received ${TK}${AMT} from (?<party>\+?\d{6,15})\b`),
+    // "Add Money from Bank is Successful.\nFrom: IBBL\nAmount: Tk 340.0\nTxnID: …"
+    re(String.raw`\badd money from (?:bank|card)\b[^:]{0,20}?\bfrom\s?:\s?(?<party>[^:]{2,40}?)${AMOUNT_LABEL}`),
+    // "Refund from Daraz BD\nAmount: Tk 239\nTrnxID: …\nBalance:TK 267.70"
+    re(String.raw`\brefund from (?<party>[^:]{2,40}?)${AMOUNT_LABEL}`),
   ],
-  debit: [re(String.raw`\b(?:send money|cash ?out|payment to|mobile recharge|bill pay(?:ment)?)\b.{0,80}?${TK}${AMT}`)],
+  // Every Nagad debit prints its amount on an "Amount:" line; only that line is read.
+  debit: [
+    re(
+      String.raw`\b(?:payment to .{1,60}? is successful|send money successful|cash[ -]?out (?:successful|received)|mobile recharge (?:successful|request received)|b2b transfer successful|bill pay(?:ment)? successful|your request for .{1,60}? is accepted)\b.{0,80}?\b(?:amount|amt)\s?:\s?${TK}${AMOUNT}`,
+    ),
+  ],
   // "Ref: <text>" is the payer's line, up to the genuine TxnID line after it.
   payerText: [/\bRef\s?:[\s\S]*(?=\s*T(?:xn|rx|rnx)\.?\s?ID\s?:)/i],
   txnid: [/\bt(?:xn|rx|rnx)\.?\s?id\s?[:.]?\s?(?<v>[A-Z0-9]{4,20})\b/gi],
-  balance: [re(String.raw`\b(?:balance|bal)\s?:?\s?${TK}${NUM}`, 'gi')],
-  // Debits: "Fee: Tk 5.00"; some print "Charge".
+  // "Balance: Tk 505.00", "Bal: Tk 823.95", "Balance:TK 267.70", and a cash-in's bare "Balance: 2957.58".
+  balance: [re(String.raw`\b(?:balance|bal)\s?:?\s?(?:${TK})?${NUM}`, 'gi')],
+  // Debits: "Fee: Tk 5.00", "Fee:3.60"; some print "Charge".
   fee: [re(String.raw`\b(?:fee|charge)\s?:?\s?(?:${TK})?${NUM}`, 'gi')],
   time: [/(?<v>\b\d{2}\/\d{2}\/\d{4}\s\d{2}:\d{2}\b)/g],
 };

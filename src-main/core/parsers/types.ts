@@ -38,4 +38,10 @@ export interface WalletParser {
   parse(body: string): WalletBodyParse;
   /** The fee a debit prints (bKash "Fee Tk 5.00", M-Pesa "Transaction cost, Ksh28.00"). Never throws. */
   readFee?(body: string): FeeReading;
+  /**
+   * Whether a reversal put money INTO the wallet (a payment the shop made came back: M-Pesa's
+   * "… is credited to your M-PESA account") rather than taking a received payment back. The
+   * balance chain needs the direction. Absent: a reversal takes money out.
+   */
+  reversalCredits?(body: string): boolean;
 }

@@ -31,6 +31,24 @@ describe('issue 8 finding 6: debit costs and one chain per gateway', () => {
     expect(checkBalance(h.row(next.id), prepareBalanceRepo(h.db))).toBeNull();
   });
 
+  it('an M-Pesa reversal that credits the shop (its own payment came back) follows the chain; one that debits it too', () => {
+    // Real wordings (test/fixtures/sms/real/mpesa.json, issue 10): "is credited to" / "is debited from".
+    const first = h.ingest(
+      'MPESA',
+      'UF66N8PLHM Confirmed. You have received Ksh1,500.00 from JOHN DOE 0712345678 on 5/6/26 at 3:04 PM New M-PESA balance is Ksh5,000.00.',
+    );
+    const back = h.ingest(
+      'MPESA',
+      'UF7WQ3DKHS confirmed. Reversal of transaction UF7TZ9BPLE has been successfully reversed on 7/6/26 at 5:56 PM and Ksh30.00 is credited to your M-PESA account. New M-PESA account balance is Ksh5,030.00.',
+    );
+    const taken = h.ingest(
+      'MPESA',
+      'UF8AB2CDEF confirmed. Reversal of transaction UF66N8PLHM has been successfully reversed on 8/6/26 at 9:00 AM and Ksh1,500.00 is debited from your M-PESA account. New M-PESA account balance is Ksh3,530.00.',
+    );
+    expect([back.kind, taken.kind]).toEqual(['reversal', 'reversal']);
+    expect([h.link(first), h.link(back), h.link(taken)]).toEqual(['start', 'follows', 'follows']);
+  });
+
   it('reads the cost each wallet prints on its debits (fixture samples)', () => {
     const want: Record<string, string> = {
       'bkash:cash out (debit)': '18.50',

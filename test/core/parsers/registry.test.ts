@@ -35,7 +35,8 @@ describe('providerForSender', () => {
     expect(providerForSender('gcash')).toBe('gcash');
     expect(providerForSender('PayMaya')).toBe('maya');
     expect(providerForSender('MPESA')).toBe('mpesa');
-    expect(providerForSender('m-pesa')).toBe('mpesa');
+    // Safaricom sends as MPESA; the look-alike M-PESA has no public source and is not trusted (issue 10).
+    expect(providerForSender('m-pesa')).toBeNull();
   });
 
   it('accepts Indian DLT headers with and without the category suffix', () => {
