@@ -46,14 +46,45 @@ export class CoreClient {
     return (body as { result: AdminCommands[N]['result'] }).result;
   }
 
+  /**
+   * One event stream per client, shared by every subscription: a browser opens at most six
+   * HTTP/1.1 connections to a host, and a stream per event name (seven of them with the modems)
+   * left no connection for the commands themselves.
+   */
+  private source: EventSource | null = null;
+  private subscribers = 0;
+  private readonly stateListeners = new Set<(connected: boolean) => void>();
+
   /** Subscribes to an event; returns an unsubscribe. `onState` reports the stream's health. */
   on<E extends AdminEventName>(event: E, callback: (payload: AdminEvents[E]) => void, onState?: (connected: boolean) => void): () => void {
-    const url = `${this.connection.baseUrl}/api/admin/events?token=${encodeURIComponent(this.connection.token)}`;
-    const source = new EventSource(url);
+    const source = this.stream();
     const listener = (message: MessageEvent<string>) => callback(JSON.parse(message.data) as AdminEvents[E]);
     source.addEventListener(event, listener as EventListener);
-    source.onopen = () => onState?.(true);
-    source.onerror = () => onState?.(false);
-    return () => source.close();
+    if (onState) {
+      this.stateListeners.add(onState);
+      if (source.readyState === EventSource.OPEN) onState(true);
+    }
+    this.subscribers += 1;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      source.removeEventListener(event, listener as EventListener);
+      if (onState) this.stateListeners.delete(onState);
+      this.subscribers -= 1;
+      if (this.subscribers === 0) {
+        source.close();
+        this.source = null;
+      }
+    };
+  }
+
+  private stream(): EventSource {
+    if (this.source) return this.source;
+    const source = new EventSource(`${this.connection.baseUrl}/api/admin/events?token=${encodeURIComponent(this.connection.token)}`);
+    source.onopen = () => this.stateListeners.forEach((l) => l(true));
+    source.onerror = () => this.stateListeners.forEach((l) => l(false));
+    this.source = source;
+    return source;
   }
 }
