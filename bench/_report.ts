@@ -52,6 +52,9 @@ const LABELS: Record<string, string> = {
   'sms_to_success.p50': 'SMS ingested → its waiting session success, in process, p50',
   'sms_to_success.p99': 'SMS ingested → its waiting session success, in process, p99',
   'year.generation': 'Generating the year through the core (bench/_year.ts)',
+  'modem.cmti_to_row.p50': 'Modem: +CMTI to the committed row (simulator on a pty), p50',
+  'modem.cmti_to_row.p99': 'Modem: +CMTI to the committed row, p99',
+  'modem.backlog50': 'Modem: a backlog of 50 SMS on the SIM stored and deleted',
 };
 
 const fmt = (v: number | undefined, unit = ''): string => {
@@ -183,6 +186,14 @@ export function writeReport(file: string, opts: { results: BenchResult[]; runs: 
     (r) => `${fmt(r.value, r.unit)} (peak ${fmt(r.peak as number, 'MB')})`,
   );
   bound('Cold start < 1.5 s', 'cold_start', (r) => r.value < 1500);
+  const cmti = at('modem.cmti_to_row.p99');
+  line(
+    `| +CMTI to committed row < 150 ms (issue 11; simulator on a pty, p99) | ${fmt(cmti?.value, cmti?.unit)} | – | ${cmti ? (cmti.value < 150 ? 'yes' : '**no**') : '–'} |`,
+  );
+  const backlog = at('modem.backlog50');
+  line(
+    `| Backlog of 50 drained < 10 s (issue 11) | ${fmt(backlog?.value, backlog?.unit)} | – | ${backlog ? (backlog.value < 10 ? 'yes' : '**no**') : '–'} |`,
+  );
   const parse = at('parse.rate');
   line(
     `| Parse ≥ 50,000 msg/s (issue 10; fixtures and real formats of every wallet) | ${fmt(parse?.value, parse?.unit)} | – | ${parse ? (parse.value >= 50_000 ? 'yes' : '**no**') : '–'} |`,

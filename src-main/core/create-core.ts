@@ -22,6 +22,7 @@ import { Payments } from './payments';
 import { DeviceHealthMonitor } from './devices';
 import { buildAdminHandlers } from './admin/admin-handlers';
 import { Maintenance } from './maintenance';
+import { Modems } from './modem';
 
 export interface CoreDeps {
   logger: Logger;
@@ -42,6 +43,8 @@ export interface Core {
   readonly payments: Payments;
   /** Purges what outlived its keep; PRAGMA optimize and VACUUM when the shop is idle. */
   readonly maintenance: Maintenance;
+  /** The GSM modems' readers (started with the listeners). */
+  readonly modems: Modems;
   /** Opens the three listeners; returns their URLs. */
   listen(): Promise<Record<ListenerName, string>>;
   status(): StatusSnapshot;
@@ -123,12 +126,22 @@ export function createCore(config: Config, deps: CoreDeps): Core {
   });
 
   const status = () => statusSnapshot(db, { dataDir: config.dataDir, startedAt, listeners: { ...urls } });
+  const modems = new Modems({
+    db,
+    merchantId: shop.merchantId,
+    config,
+    ingest: (messages, context) => sms.ingestBatch(messages, context),
+    logger: logger.child({ module: 'modems' }),
+    clock,
+    onChange: (view) => bus.emit('modem', view),
+  });
   const handlers = buildAdminHandlers({
     db,
     dataDir: config.dataDir,
     shop,
     sms,
     payments,
+    modems,
     status,
     devicePort: () => (urls.device ? Number(new URL(urls.device).port) : config.device.port),
     deviceHost: config.device.host,
@@ -224,6 +237,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     sms,
     payments,
     maintenance,
+    modems,
     status,
     sweep,
     async listen() {
@@ -238,6 +252,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
       every(config.matching.sweepIntervalSeconds * 1000, sweep);
       deviceHealth.start(DEVICE_HEALTH_TICK_MS);
       sweep();
+      await modems.start();
       return { ...urls };
     },
     async stop() {
@@ -245,6 +260,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
       draining = true;
       for (const timer of timers) clearInterval(timer);
       deviceHealth.stop();
+      await modems.stop();
       for (const end of [...streams]) end();
       await Promise.all(running.map((l) => l.close(config.http.shutdownGraceMs)));
       closeDatabase(db);

@@ -30,6 +30,7 @@ const OPTIONS = {
   'device-host': { type: 'string' },
   'admin-host': { type: 'string' },
   'log-level': { type: 'string' },
+  modem: { type: 'string', multiple: true },
   json: { type: 'boolean' },
   provider: { type: 'string' },
   account: { type: 'string' },
@@ -75,6 +76,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       deviceHost: v['device-host'],
       adminHost: v['admin-host'],
       logLevel: v['log-level'],
+      modems: v.modem,
     },
     options: {
       provider: v.provider,
@@ -96,7 +98,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
 export const USAGE = `CounterPay — confirms wallet payments from the shop's own SMS.
 
 Usage:
-  counterpay serve [--data-dir DIR] [--public-port N] [--device-port N] [--admin-port N]
+  counterpay serve [--data-dir DIR] [--public-port N] [--device-port N] [--admin-port N] [--modem PATH]...
                    [--device-host HOST] [--admin-host HOST] [--log-level LEVEL]
       Start the core; prints "ready public=<url> device=<url> admin=<url>" when listening.
   counterpay keys [--json]                     Show this shop's keys (created on first use).

@@ -1,10 +1,25 @@
 import { useEffect, useState } from 'react';
 import QRCode from 'qrcode';
+import type { ModemState } from '../../src-shared/contract/modem';
 import { useCounter } from './store';
 
-/** Phones and forwarders with their health, and the QR code that pairs a new phone. */
+/** What a modem's state means, in the shop's words. */
+const MODEM_STATE_WORDS: Record<ModemState, string> = {
+  connecting: 'connecting',
+  initialising: 'starting',
+  ready: 'reading SMS',
+  disconnected: 'unplugged',
+  sim_locked: 'SIM locked',
+  pin_rejected: 'wrong PIN',
+  sim_puk: 'SIM blocked',
+  no_sim: 'no SIM',
+  error: 'error',
+};
+
+/** Phones, forwarders and modems with their health, and the QR code that pairs a new phone. */
 export function DevicesView() {
   const devices = useCounter((s) => s.devices);
+  const modems = useCounter((s) => s.modems);
   const pairing = useCounter((s) => s.pairing);
   const loadPairing = useCounter((s) => s.loadPairing);
   const [qr, setQr] = useState<string | null>(null);
@@ -32,6 +47,38 @@ export function DevicesView() {
                 </td>
                 <td>{[d.manufacturer, d.model, d.os_version ? `Android ${d.os_version}` : null].filter(Boolean).join(' · ')}</td>
                 <td className="muted">last SMS {d.last_sms_at ? new Date(d.last_sms_at).toLocaleString() : 'never'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section aria-label="Modems">
+        <h2>Modems</h2>
+        {modems.length === 0 ? <p className="muted">No GSM modem is connected (config.json "modems", or serve --modem PATH).</p> : null}
+        <table>
+          <tbody>
+            {modems.map((m) => (
+              <tr key={m.label} data-testid="modem-row">
+                <td>
+                  <span className={m.state === 'ready' ? 'pill ok' : 'pill warn'}>{MODEM_STATE_WORDS[m.state]}</span>
+                </td>
+                <td>
+                  <strong>{m.label}</strong>{' '}
+                  <span className="muted">({[m.manufacturer, m.model].filter(Boolean).join(' ') || m.path})</span>
+                </td>
+                <td>
+                  {[
+                    m.operator,
+                    m.signal?.dbm != null ? `signal ${m.signal.dbm} dBm` : null,
+                    m.storage ? `SIM ${m.storage.used}/${m.storage.total}` : null,
+                  ]
+                    .filter(Boolean)
+                    .join(' · ')}
+                </td>
+                <td className="muted">
+                  last SMS {m.last_message_at ? new Date(m.last_message_at).toLocaleString() : 'never'}
+                  {m.detail ? <div className="warn-text">{m.detail}</div> : null}
+                </td>
               </tr>
             ))}
           </tbody>

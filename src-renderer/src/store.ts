@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { CounterSaleResult, MissingSmsView, StaffAlertView, StatusSnapshot, TxnidLookupResult } from '../../src-shared/contract/admin';
 import type { GatewayView } from '../../src-shared/contract/api';
 import type { DeviceHealthView, PairingPayload } from '../../src-shared/contract/devices';
+import type { ModemStatusView } from '../../src-shared/contract/modem';
 import type { SessionView, VerificationView } from '../../src-shared/contract/payments';
 import type { SmsView } from '../../src-shared/sms';
 import { CoreClient, CoreError, type Connection } from './core-client';
@@ -24,6 +25,8 @@ interface CounterState {
   sms: SmsView[];
   sessions: SessionView[];
   devices: DeviceHealthView[];
+  /** The GSM modems with the shop's wallet SIMs (issue 11). */
+  modems: ModemStatusView[];
   pairing: PairingPayload | null;
   /** The newest wallet credit that pays by itself (green, with a chime), shown until dismissed. */
   banner: SmsView | null;
@@ -75,12 +78,13 @@ export const useCounter = create<CounterState>((set, get) => {
       (r) => set({ missing: r.missing }),
       () => undefined,
     );
-    const [verifications, alerts, sms, sessions, devices] = await Promise.all([
+    const [verifications, alerts, sms, sessions, devices, modems] = await Promise.all([
       c.invoke('verifications.list', {}),
       c.invoke('alerts.list', {}),
       c.invoke('sms.recent', { limit: 50 }),
       c.invoke('sessions.recent', { limit: 50 }),
       c.invoke('devices.list', {}),
+      c.invoke('modems.list', {}),
     ]);
     set({
       verifications: verifications.verifications,
@@ -88,6 +92,7 @@ export const useCounter = create<CounterState>((set, get) => {
       sms: sms.sms,
       sessions: sessions.sessions,
       devices: devices.devices,
+      modems: modems.modems,
     });
   }
 
@@ -136,6 +141,13 @@ export const useCounter = create<CounterState>((set, get) => {
         );
       }),
       candidate.on('devices', (event) => set({ devices: event.devices })),
+      candidate.on('modem', (view) =>
+        set((state) => ({
+          modems: state.modems.some((m) => m.label === view.label)
+            ? state.modems.map((m) => (m.label === view.label ? view : m))
+            : [...state.modems, view],
+        })),
+      ),
     ];
   }
 
@@ -157,6 +169,7 @@ export const useCounter = create<CounterState>((set, get) => {
     sms: [],
     sessions: [],
     devices: [],
+    modems: [],
     pairing: null,
     banner: null,
     toCheck: [],

@@ -1,3 +1,4 @@
+import type { ModemStatusView } from './modem';
 import type { GatewayView, ListenerName } from './api';
 import type { IngestResultView, SmsView } from '../sms';
 import type { ResultSource, ReviewReason, SessionView, VerificationView } from './payments';
@@ -77,6 +78,8 @@ export interface AdminCommands {
   'balance.missing': { arg: Record<string, never>; result: { missing: MissingSmsView[] } };
   'devices.list': { arg: Record<string, never>; result: { devices: DeviceHealthView[] } };
   'devices.pairing': { arg: Record<string, never>; result: PairingPayload };
+  /** The GSM modems: state, signal, operator, SIM storage, last message and error (issue 11). */
+  'modems.list': { arg: Record<string, never>; result: { modems: ModemStatusView[] } };
   'forwarders.register': { arg: RegisterForwarderInput; result: RegisteredForwarder };
   'forwarders.list': { arg: Record<string, never>; result: { forwarders: ForwarderView[] } };
   'forwarders.remove': { arg: { device_id: string }; result: { removed: boolean } };
@@ -195,6 +198,8 @@ export interface AdminEvents {
   /** The queue of attempts waiting for a person changed. */
   verifications: { pending: number };
   devices: DevicesChangedEvent;
+  /** A modem's state, signal or counters changed. */
+  modem: ModemStatusView;
 }
 
 export type AdminEventName = keyof AdminEvents;
@@ -223,10 +228,11 @@ const COMMAND_SET: Record<AdminCommandName, true> = {
   'balance.missing': true,
   'devices.list': true,
   'devices.pairing': true,
+  'modems.list': true,
   'forwarders.register': true,
   'forwarders.list': true,
   'forwarders.remove': true,
 };
 
 export const ADMIN_COMMAND_NAMES = Object.keys(COMMAND_SET) as readonly AdminCommandName[];
-export const ADMIN_EVENT_NAMES: readonly AdminEventName[] = ['status', 'sms', 'session', 'verifications', 'devices'];
+export const ADMIN_EVENT_NAMES: readonly AdminEventName[] = ['status', 'sms', 'session', 'verifications', 'devices', 'modem'];

@@ -4,6 +4,7 @@ import type { Db } from '../db';
 import { buildPairingPayload, listDeviceHealth, listForwarders, registerForwarder, removeForwarder } from '../devices';
 import { parseOrThrow } from '../errors';
 import type { Payments } from '../payments';
+import type { ModemStatusView } from '../../../src-shared/contract/modem';
 import { gatewayViews, updateGatewaySettings, type Shop } from '../shop';
 import { importStaffSms, toSmsView, type SmsIngestor } from '../sms';
 import type { StatusSnapshot } from '../../../src-shared/contract/admin';
@@ -16,6 +17,8 @@ export interface AdminHandlerDeps {
   shop: Shop;
   sms: SmsIngestor;
   payments: Payments;
+  /** The GSM modems' readers (their status only). */
+  modems: { status(): ModemStatusView[] };
   status: () => StatusSnapshot;
   devicePort: () => number;
   deviceHost: string;
@@ -88,6 +91,7 @@ export function buildAdminHandlers(deps: AdminHandlerDeps): AdminHandlers {
     },
     'balance.missing': () => ({ missing: missingSms(db, shop.merchantId) }),
     'devices.list': () => ({ devices: listDeviceHealth(db, shop.merchantId, deps.clock(), deps.offlineAfterMs) }),
+    'modems.list': () => ({ modems: deps.modems.status() }),
     'devices.pairing': () => buildPairingPayload({ dataDir: deps.dataDir, devicePort: deps.devicePort(), deviceHost: deps.deviceHost }),
     'forwarders.register': (arg) => registerForwarder(db, deps.dataDir, arg, 'staff'),
     'forwarders.list': () => ({ forwarders: listForwarders(db, deps.dataDir) }),

@@ -16,6 +16,8 @@ export interface ConfigFlags {
   deviceHost?: string;
   adminHost?: string;
   logLevel?: string;
+  /** `--modem PATH`, repeatable: these modems are read (a config.json entry with the same path lends its PIN and label). */
+  modems?: string[];
 }
 
 const ENV_NUMBERS: Record<string, [string, string]> = {
@@ -122,6 +124,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const dataDir = path.resolve(flags.dataDir ?? (fromEnv.dataDir as string | undefined) ?? defaultDataDir(env));
   const fromFile = readConfigFile(dataDir);
   const merged = mergeLayers({ dataDir }, fromFile, fromEnv, fromFlags, { dataDir });
+  if (flags.modems && flags.modems.length > 0) merged.modems = modemsFromFlags(flags.modems, fromFile.modems);
   const result = configSchema.safeParse(merged);
   if (!result.success) {
     const file = path.join(dataDir, CONFIG_FILE_NAME);
@@ -131,6 +134,14 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     );
   }
   return deepFreeze(result.data);
+}
+
+function modemsFromFlags(paths: readonly string[], fromFile: unknown): unknown[] {
+  const configured = Array.isArray(fromFile) ? (fromFile as unknown[]) : [];
+  return paths.map((modemPath) => {
+    const same = configured.find((m) => typeof m === 'object' && m !== null && (m as { path?: unknown }).path === modemPath);
+    return same ?? { path: modemPath };
+  });
 }
 
 function deepFreeze<T>(value: T): T {

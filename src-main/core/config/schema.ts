@@ -155,6 +155,44 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * GSM modems with the shop's wallet SIMs (issue 11). `npm run serve -- --modem PATH` adds one
+     * (the flag may repeat); none configured: the ports that look like modems are probed.
+     */
+    modems: z
+      .array(
+        z
+          .object({
+            path: z.string().min(1).max(200),
+            baudRate: z.number().int().min(1200).max(4_000_000).default(115_200),
+            /** The SIM's PIN, sent once: a PIN the SIM refuses is never sent again (a third wrong one locks the SIM). */
+            pin: z
+              .string()
+              .regex(/^\d{4,8}$/, 'a SIM PIN is 4 to 8 digits')
+              .nullish()
+              .transform((v) => v ?? null),
+            /** Names the modem on the Devices screen and in each SMS's delivery ("modem:<label>"); default: the path. */
+            label: z.string().trim().min(1).max(40).optional(),
+          })
+          .strict(),
+      )
+      .max(8)
+      .default([]),
+    modem: z
+      .object({
+        /** With no modem configured, probe serial ports for one at start. */
+        probe: z.boolean().default(true),
+        /** Storage is listed and read this often (a +CMTI can be lost). */
+        sweepSeconds: z.number().int().min(5).max(3600).default(60),
+        /** An `AT` this often; no answer: the modem is reconnected. */
+        keepaliveSeconds: z.number().int().min(5).max(600).default(30),
+        /** A multipart SMS whose other parts never came is stored as it is (flagged incomplete) after this long. */
+        incompleteWaitMinutes: z.number().int().min(1).max(10_080).default(60),
+        /** How long one AT command may take. */
+        commandTimeoutSeconds: z.number().int().min(1).max(120).default(10),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

@@ -21,6 +21,8 @@ export const incomingSmsSchema = z.object({
   /** Read leniently by readReceivedAt; a value of the wrong type is dropped too: never a reason to lose the SMS. */
   received_at: z.union([z.string(), z.number()]).nullish().catch(null),
   smsc: z.string().trim().max(32).nullish().catch(null),
+  /** The originator's type-of-address byte (a modem knows it: 0xD0 alphanumeric, 0x91 international). */
+  sender_toa: z.number().int().min(0).max(255).nullish().catch(null),
 });
 
 export type IncomingSms = z.input<typeof incomingSmsSchema>;
@@ -30,6 +32,11 @@ export interface DeliveryContext {
   /** Which device or modem delivered it ('' when the source has no identity, like staff paste). */
   origin: string;
   isTest: boolean;
+  /**
+   * A multipart SMS stored without all its parts (the modem waited for the rest in vain): kept
+   * for staff to read, never a payment, since a TxnID or an amount may be cut at a part boundary.
+   */
+  incomplete?: boolean;
 }
 
 export interface IngestedSms {
@@ -64,6 +71,11 @@ function parsedColumns(parse: SmsParse | null, now: number) {
     wallet_time: parse?.wallet_time ?? null,
     parsed_at: parse === null ? null : now,
   };
+}
+
+/** What an incomplete multipart SMS may say: its wallet, nothing a payment could be matched on. */
+function incompleteParse(parse: SmsParse): SmsParse {
+  return { ...parse, kind: 'unknown', amount: null, currency: null, txnid: null, txnid_normalized: null, balance: null };
 }
 
 export function toSmsView(row: SmsRow, repo: SmsRepo): SmsView {
@@ -220,9 +232,10 @@ export class SmsIngestor {
         body: input.body,
         received_at: receivedAt,
         smsc: input.smsc ?? null,
+        sender_toa: input.sender_toa ?? null,
         is_test: context.isTest ? 1 : 0,
         created_at: now,
-        ...parsedColumns(parse, now),
+        ...parsedColumns(parse && context.incomplete ? incompleteParse(parse) : parse, now),
       },
     };
   }

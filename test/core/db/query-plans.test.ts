@@ -62,6 +62,7 @@ const SMALL_TABLES: Record<string, string> = {
   devices: 'the counter phone, a modem, a few forwarders',
   balance_chains: 'one row per wallet account (and bank, for UPI) that has a trusted balance point',
   forwarder_spent_signs: 'bounded by the replay window: each spend deletes the signs past their keep',
+  modem_parts: 'parts of multipart SMS waiting for the rest: removed when the message is whole or its wait ends',
   schema_migrations: 'one row per migration',
 };
 

@@ -8,6 +8,7 @@ import { balanceChain } from './0060-balance-chain';
 import { paymentsDomain } from './0070-payments-domain';
 import { queryIndexes } from './0080-query-indexes';
 import { unpinnedIndexes } from './0090-unpinned-indexes';
+import { modem } from './0100-modem';
 
 export interface Migration {
   /** Numbered in tens so a fix can slot in between. */
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   paymentsDomain,
   queryIndexes,
   unpinnedIndexes,
+  modem,
 ];

@@ -10,6 +10,8 @@ export interface SmsRow {
   body: string;
   received_at: number;
   smsc: string | null;
+  /** The originator's type-of-address byte, where the source knows it (the modem). */
+  sender_toa: number | null;
   is_test: number;
   provider: string | null;
   kind: string;
@@ -36,9 +38,9 @@ export interface DeliveryRow {
 
 export function prepareSmsRepo(db: Db) {
   const insert = db.prepare(
-    `INSERT INTO sms (merchant_id, fingerprint, sender, body, received_at, smsc, is_test, provider, kind, amount_minor,
+    `INSERT INTO sms (merchant_id, fingerprint, sender, body, received_at, smsc, sender_toa, is_test, provider, kind, amount_minor,
        currency, txnid, txnid_normalized, counterparty, balance_minor, account_hint, wallet_time, parsed_at, created_at)
-     VALUES (@merchant_id, @fingerprint, @sender, @body, @received_at, @smsc, @is_test, @provider, @kind, @amount_minor,
+     VALUES (@merchant_id, @fingerprint, @sender, @body, @received_at, @smsc, @sender_toa, @is_test, @provider, @kind, @amount_minor,
        @currency, @txnid, @txnid_normalized, @counterparty, @balance_minor, @account_hint, @wallet_time, @parsed_at,
        @created_at)
      ON CONFLICT (fingerprint) DO NOTHING`,
@@ -71,7 +73,10 @@ export function prepareSmsRepo(db: Db) {
     deliveries: (smsId: number) => deliveries.all(smsId) as DeliveryRow[],
     fillParse: (
       id: number,
-      parse: Omit<NewSmsRow, 'merchant_id' | 'fingerprint' | 'sender' | 'body' | 'received_at' | 'smsc' | 'is_test' | 'created_at'>,
+      parse: Omit<
+        NewSmsRow,
+        'merchant_id' | 'fingerprint' | 'sender' | 'body' | 'received_at' | 'smsc' | 'sender_toa' | 'is_test' | 'created_at'
+      >,
     ) => fillParse.run({ id, ...parse }).changes === 1,
     unparsed: (limit: number) => unparsed.all(limit) as SmsRow[],
     recent: (merchantId: number, limit: number) => recent.all(merchantId, limit) as SmsRow[],

@@ -18,6 +18,9 @@ CREATE INDEX gateways_provider ON gateways (merchant_id, provider, id);
 -- index idempotency_keys_expiry
 CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
 
+-- index modem_parts_age
+CREATE INDEX modem_parts_age ON modem_parts (stored_at);
+
 -- index outbox_delivered
 CREATE INDEX outbox_delivered ON outbox (delivered_at) WHERE status = 'delivered';
 
@@ -247,6 +250,26 @@ CREATE TABLE merchants (
   created_at INTEGER NOT NULL
 ) STRICT;
 
+-- table modem_parts
+CREATE TABLE modem_parts (
+  id INTEGER PRIMARY KEY,
+  merchant_id INTEGER NOT NULL REFERENCES merchants (id),
+  -- The modem's label (config), so two SIMs' references never mix.
+  modem TEXT NOT NULL,
+  sender TEXT NOT NULL,
+  sender_toa INTEGER NOT NULL,
+  smsc TEXT,
+  concat_ref INTEGER NOT NULL,
+  ref_bits INTEGER NOT NULL CHECK (ref_bits IN (8, 16)),
+  total INTEGER NOT NULL CHECK (total BETWEEN 2 AND 255),
+  seq INTEGER NOT NULL CHECK (seq BETWEEN 1 AND 255),
+  text TEXT NOT NULL,
+  -- The service centre's timestamp (epoch ms) and when the part was read from the SIM.
+  sent_at INTEGER NOT NULL,
+  stored_at INTEGER NOT NULL,
+  UNIQUE (merchant_id, modem, sender, ref_bits, concat_ref, total, seq)
+) STRICT;
+
 -- table outbox
 CREATE TABLE outbox (
   id INTEGER PRIMARY KEY,
@@ -314,7 +337,7 @@ CREATE TABLE sms (
   wallet_time TEXT,
   parsed_at INTEGER,
   created_at INTEGER NOT NULL, balance_link TEXT
-  CHECK (balance_link IS NULL OR balance_link IN ('start', 'follows', 'breaks')), balance_chain TEXT, balance_at INTEGER, balance_prev_minor INTEGER, balance_tip INTEGER CHECK (balance_tip IS NULL OR balance_tip IN (-1, 0, 1)), balance_follows_sms INTEGER REFERENCES sms(id), balance_follows_anchor INTEGER REFERENCES balance_anchors(id),
+  CHECK (balance_link IS NULL OR balance_link IN ('start', 'follows', 'breaks')), balance_chain TEXT, balance_at INTEGER, balance_prev_minor INTEGER, balance_tip INTEGER CHECK (balance_tip IS NULL OR balance_tip IN (-1, 0, 1)), balance_follows_sms INTEGER REFERENCES sms(id), balance_follows_anchor INTEGER REFERENCES balance_anchors(id), sender_toa INTEGER CHECK (sender_toa IS NULL OR sender_toa BETWEEN 0 AND 255),
   -- A credit is only a credit with the two things a match needs.
   CHECK (kind <> 'credit' OR (amount_minor IS NOT NULL AND txnid_normalized IS NOT NULL AND provider IS NOT NULL))
 ) STRICT;
@@ -462,4 +485,4 @@ CREATE TRIGGER transactions_sms_must_be_credit_update BEFORE UPDATE OF sms_id, p
 WHEN NEW.sms_id IS NOT NULL AND NEW.status <> 'failed' AND NOT EXISTS (SELECT 1 FROM sms s WHERE s.id = NEW.sms_id AND s.kind = 'credit'
   AND s.provider = NEW.provider AND s.is_test = NEW.is_test)
 BEGIN SELECT RAISE(ABORT, 'only a credit SMS of the same wallet and mode can back a transaction'); END;
--- user_version 90
+-- user_version 100
