@@ -15,6 +15,7 @@ export interface CliArgs {
     auth?: string;
     id?: string;
     senders?: string;
+    smsc?: string;
     balanceCheck?: string;
     enabled?: string;
     name?: string;
@@ -40,6 +41,7 @@ const OPTIONS = {
   auth: { type: 'string' },
   id: { type: 'string' },
   senders: { type: 'string' },
+  smsc: { type: 'string' },
   'balance-check': { type: 'string' },
   enabled: { type: 'string' },
   name: { type: 'string' },
@@ -87,6 +89,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       auth: v.auth,
       id: v.id,
       senders: v.senders,
+      smsc: v.smsc,
       balanceCheck: v['balance-check'],
       enabled: v.enabled,
       name: v.name,

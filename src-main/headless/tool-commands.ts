@@ -12,7 +12,12 @@ import type { RegisterForwarderInput } from '../../src-shared/contract/devices';
 
 function gatewaySettings(args: CliArgs): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const { senders, balanceCheck, enabled } = args.options;
+  const { senders, balanceCheck, enabled, smsc } = args.options;
+  if (smsc !== undefined)
+    out.expected_smsc = smsc
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
   if (senders !== undefined)
     out.extra_sender_ids = senders
       .split(',')

@@ -49,6 +49,7 @@ export interface AdminCommands {
     arg: {
       id: number;
       extra_sender_ids?: string[];
+      expected_smsc?: string[];
       balance_check?: 'off' | 'warn' | 'review';
       enabled?: boolean;
       label?: string | null;

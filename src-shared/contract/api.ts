@@ -23,6 +23,8 @@ export interface GatewayView {
   enabled: boolean;
   /** Sender IDs the shop added for this wallet (on top of the built-in list). */
   extra_sender_ids: string[];
+  /** SMS centres the wallet's SMS come through (read by a modem); a credit via another SMSC is held for review. Empty: no check. */
+  expected_smsc: string[];
   /** Balance-continuity check: review (default), warn or off. */
   balance_check: 'off' | 'warn' | 'review';
   created_at: string;

@@ -72,6 +72,7 @@ export const REVIEW_REASON_CODES = [
   'wrong_wallet',
   'copies_disagree',
   'txnid_unusual',
+  'smsc_unexpected',
 ] as const;
 
 export interface ReviewReason {

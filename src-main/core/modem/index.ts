@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { ModemStatusView } from '../../../src-shared/contract/modem';
 import type { Config } from '../config';
 import type { Db } from '../db';
@@ -57,6 +58,7 @@ export class Modems {
           keepaliveMs: config.modem.keepaliveSeconds * 1000,
           incompleteWaitMs: config.modem.incompleteWaitMinutes * 60_000,
           commandTimeoutMs: config.modem.commandTimeoutSeconds * 1000,
+          pinMemoryFile: path.join(config.dataDir, 'modem-pins.json'),
         },
         {
           db: this.deps.db,

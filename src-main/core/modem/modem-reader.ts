@@ -1,3 +1,5 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { writeTransaction, type Db } from '../db';
 import { prepareModemPartsRepo, type ModemPartRow, type ModemPartsRepo, type PartGroup } from '../db/repos/modem-parts-repo';
 import type { Logger } from '../logging';
@@ -17,6 +19,8 @@ export interface ModemSettings {
   keepaliveMs: number;
   incompleteWaitMs: number;
   commandTimeoutMs: number;
+  /** Where a PIN the SIM refused is remembered across restarts (the data dir's modem-pins.json); null: in memory only. */
+  pinMemoryFile: string | null;
 }
 
 export interface ModemReaderDeps {
@@ -52,7 +56,7 @@ export class ModemReader {
   /** Reads run one after another: a +CMTI during a sweep waits its turn. */
   private work: Promise<void> = Promise.resolve();
   /** A configured PIN the SIM refused: never sent again (a third wrong try locks the SIM with its PUK). */
-  private pinRejected = false;
+  private pinRejected: boolean;
   private readonly state: ModemStatusView;
 
   constructor(
@@ -60,6 +64,7 @@ export class ModemReader {
     private readonly deps: ModemReaderDeps,
   ) {
     this.parts = prepareModemPartsRepo(deps.db);
+    this.pinRejected = settings.pin !== null && refusedPin(settings.pinMemoryFile, settings.label) === pinDigest(settings.pin);
     this.state = {
       label: settings.label,
       path: settings.path,
@@ -281,6 +286,7 @@ export class ModemReader {
       } catch (err) {
         if (err instanceof AtTimeoutError) throw err;
         this.pinRejected = true;
+        rememberRefusedPin(this.settings.pinMemoryFile, this.settings.label, pinDigest(this.settings.pin));
         this.set('pin_rejected', 'the SIM refused the configured PIN; it is not tried again (a third wrong PIN locks the SIM)');
         return false;
       }
@@ -496,6 +502,35 @@ export class ModemReader {
 function parseCpmsUse(lines: readonly string[]): { used: number; total: number } | null {
   const m = /\+CPMS:\s*(?:"[A-Z]+"\s*,\s*)?(\d+)\s*,\s*(\d+)/.exec(lines.join(' '));
   return m ? { used: Number(m[1]), total: Number(m[2]) } : null;
+}
+
+/**
+ * A refused PIN is remembered by its digest and the modem's label, in a file that survives a
+ * restart: three restarts must not be three wrong PINs. Changing the PIN in config.json tries again.
+ */
+function pinDigest(pin: string): string {
+  return crypto.createHash('sha256').update(`counterpay-sim-pin:${pin}`).digest('hex');
+}
+
+function readPinMemory(file: string | null): Record<string, string> {
+  if (!file) return {};
+  try {
+    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function refusedPin(file: string | null, label: string): string | null {
+  const value = readPinMemory(file)[label];
+  return typeof value === 'string' ? value : null;
+}
+
+function rememberRefusedPin(file: string | null, label: string, digest: string): void {
+  if (!file) return;
+  const memory = { ...readPinMemory(file), [label]: digest };
+  fs.writeFileSync(file, `${JSON.stringify(memory, null, 1)}\n`, { mode: 0o600 });
 }
 
 function sleep(ms: number): Promise<void> {

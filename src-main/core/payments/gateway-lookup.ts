@@ -8,6 +8,8 @@ export interface GatewayChoice {
   variant: string;
   identifiers: string[];
   balanceCheck: 'off' | 'warn' | 'review';
+  /** SMSC addresses the wallet's SMS come through; empty: any. */
+  expectedSmsc: string[];
   /** What the seed shows as account_number: the first identifier. */
   accountNumber: string;
 }
@@ -21,6 +23,7 @@ export function toChoice(row: GatewayRow & { balance_check?: string }): GatewayC
     variant: row.variant,
     identifiers,
     balanceCheck: mode,
+    expectedSmsc: row.expected_smsc ? (JSON.parse(row.expected_smsc) as string[]) : [],
     accountNumber: identifiers[0] ?? '',
   };
 }

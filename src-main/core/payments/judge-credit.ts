@@ -24,7 +24,12 @@ export interface CreditFacts {
   /** Other stored credits of this TxnID and wallet whose amount or payer differ (empty when the SMS is a trusted balance point). */
   disagreeing: readonly SmsRow[];
   /** The gateway the credit is judged against (chosen by the customer, or named by the SMS). */
-  gateway: { provider: string; identifiers: readonly string[]; balanceCheck: 'off' | 'warn' | 'review' } | null;
+  gateway: {
+    provider: string;
+    identifiers: readonly string[];
+    balanceCheck: 'off' | 'warn' | 'review';
+    expectedSmsc: readonly string[];
+  } | null;
   /** A successful payment already made with this TxnID of this wallet (any stored copy of the SMS). */
   usedBy: TransactionRow | null;
   /** A live attempt of ANOTHER target holding this TxnID of this wallet. */
@@ -65,6 +70,11 @@ function reject(code: RejectCode, reason: string): CreditVerdict {
  * Clear negatives (`rejected`) can never pay, not even by a person's word. Anything between
  * (`check_first`) waits for a person with its reasons. Only `pays` settles by itself.
  */
+/** SMSC addresses compare on their digits: "+8801700000000" and "8801700000000" are one centre. */
+function sameSmsc(a: string, b: string): boolean {
+  return a.replace(/\D/g, '') === b.replace(/\D/g, '');
+}
+
 export function judgeCredit(target: CreditTarget, facts: CreditFacts): CreditVerdict {
   const { sms, gateway } = facts;
   if (sms.kind === 'spoof') return reject('spoof', SPOOFED_SENDER_REASON);
@@ -146,6 +156,15 @@ export function judgeCredit(target: CreditTarget, facts: CreditFacts): CreditVer
     reasons.push({
       code: 'txnid_unusual',
       message: `TxnID ${sms.txnid_normalized} is not shaped like the ${sms.provider} TxnIDs the wallet usually sends; check it in the wallet app.`,
+    });
+  }
+  // The relay: a gateway that lists its wallet's SMS centres holds a credit a modem read through
+  // another one (a forged SMS enters the network elsewhere). SMS without an SMSC (a phone's
+  // upload) are not judged by it.
+  if (sms.smsc && gateway.expectedSmsc.length > 0 && !gateway.expectedSmsc.some((c) => sameSmsc(c, sms.smsc as string))) {
+    reasons.push({
+      code: 'smsc_unexpected',
+      message: `The SMS came through SMS centre ${sms.smsc}, not one this gateway expects (${gateway.expectedSmsc.join(', ')}).`,
     });
   }
   // R7 source

@@ -35,6 +35,7 @@ export function toGatewayView(row: GatewayRow): GatewayView {
     label: row.label,
     enabled: row.enabled === 1,
     extra_sender_ids: JSON.parse(row.extra_sender_ids) as string[],
+    expected_smsc: JSON.parse(row.expected_smsc ?? '[]') as string[],
     balance_check: row.balance_check,
     created_at: new Date(row.created_at).toISOString(),
   };
@@ -91,6 +92,16 @@ export const gatewayUpdateSchema = z
     id: z.number().int().positive(),
     /** Replaces the shop-added sender IDs; the wallet's built-in IDs always stay. */
     extra_sender_ids: z.array(senderId).max(20).optional(),
+    /** Replaces the expected SMS centres (international form, "+8801700000000"); [] turns the check off. */
+    expected_smsc: z
+      .array(
+        z
+          .string()
+          .trim()
+          .regex(/^\+?\d{3,20}$/, 'an SMSC address: digits, optionally after +'),
+      )
+      .max(10)
+      .optional(),
     balance_check: z.enum(['off', 'warn', 'review']).optional(),
     enabled: z.boolean().optional(),
     label: z.string().trim().max(100).nullable().optional(),
@@ -103,6 +114,7 @@ export function updateGatewaySettings(db: Db, ctx: { merchantId: number; auditKe
   const input = parseOrThrow(gatewayUpdateSchema, raw);
   const changes: GatewayChanges = {};
   if (input.extra_sender_ids) changes.extraSenderIds = [...new Set(input.extra_sender_ids)];
+  if (input.expected_smsc) changes.expectedSmsc = [...new Set(input.expected_smsc)];
   if (input.balance_check) changes.balanceCheck = input.balance_check;
   if (input.enabled !== undefined) changes.enabled = input.enabled;
   if (input.label !== undefined) changes.label = input.label || null;

@@ -261,6 +261,14 @@ describe('modem reader', () => {
     await wrong.replug();
     await new Promise((r) => setTimeout(r, 2_500));
     expect(wrong.commandLog().filter((c) => c.line.startsWith('AT+CPIN="')).length).toBe(1);
+    // Nor after a restart of the whole core on the same data dir; a new PIN in the config is tried.
+    await stopCore(b.core);
+    const c = await startCore(wrong, { pin: '1111' }, b.dir);
+    await until('pin_rejected again', () => c.core.modems.status()[0]?.state === 'pin_rejected');
+    expect(wrong.commandLog().filter((l) => l.line.startsWith('AT+CPIN="')).length).toBe(1);
+    await stopCore(c.core);
+    const d = await startCore(wrong, { pin: '4321' }, b.dir);
+    await until('ready with the right PIN', () => d.core.modems.status()[0]?.state === 'ready', 15_000);
   });
 
   it('reads through garbage lines and Huawei reports', async () => {

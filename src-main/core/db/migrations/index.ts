@@ -9,6 +9,7 @@ import { paymentsDomain } from './0070-payments-domain';
 import { queryIndexes } from './0080-query-indexes';
 import { unpinnedIndexes } from './0090-unpinned-indexes';
 import { modem } from './0100-modem';
+import { expectedSmsc } from './0110-expected-smsc';
 
 export interface Migration {
   /** Numbered in tens so a fix can slot in between. */
@@ -34,4 +35,5 @@ export const MIGRATIONS: readonly Migration[] = [
   queryIndexes,
   unpinnedIndexes,
   modem,
+  expectedSmsc,
 ];

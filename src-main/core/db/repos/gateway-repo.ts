@@ -9,6 +9,8 @@ export interface GatewayRow {
   account_identifiers: string;
   label: string | null;
   extra_sender_ids: string;
+  /** JSON array of SMSC addresses the wallet's SMS come through ('[]': no check). */
+  expected_smsc: string;
   enabled: number;
   balance_check: 'off' | 'warn' | 'review';
   created_at: number;
@@ -48,6 +50,7 @@ export function listGateways(db: Db, merchantId: number): GatewayRow[] {
 
 export interface GatewayChanges {
   extraSenderIds?: readonly string[];
+  expectedSmsc?: readonly string[];
   balanceCheck?: 'off' | 'warn' | 'review';
   enabled?: boolean;
   label?: string | null;
@@ -61,6 +64,10 @@ export function findGateway(db: Db, merchantId: number, id: number): GatewayRow 
 export function updateGateway(db: Db, id: number, changes: GatewayChanges, now: number): void {
   const sets: string[] = ['updated_at = @now'];
   const params: Record<string, string | number | null> = { id, now };
+  if (changes.expectedSmsc) {
+    sets.push('expected_smsc = @smsc');
+    params.smsc = JSON.stringify(changes.expectedSmsc);
+  }
   if (changes.extraSenderIds) {
     sets.push('extra_sender_ids = @extra');
     params.extra = JSON.stringify(changes.extraSenderIds);

@@ -224,7 +224,7 @@ CREATE TABLE gateways (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 , balance_check TEXT NOT NULL DEFAULT 'review'
-  CHECK (balance_check IN ('off', 'warn', 'review'))) STRICT;
+  CHECK (balance_check IN ('off', 'warn', 'review')), expected_smsc TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(expected_smsc) AND json_type(expected_smsc) = 'array')) STRICT;
 
 -- table idempotency_keys
 CREATE TABLE idempotency_keys (
@@ -485,4 +485,4 @@ CREATE TRIGGER transactions_sms_must_be_credit_update BEFORE UPDATE OF sms_id, p
 WHEN NEW.sms_id IS NOT NULL AND NEW.status <> 'failed' AND NOT EXISTS (SELECT 1 FROM sms s WHERE s.id = NEW.sms_id AND s.kind = 'credit'
   AND s.provider = NEW.provider AND s.is_test = NEW.is_test)
 BEGIN SELECT RAISE(ABORT, 'only a credit SMS of the same wallet and mode can back a transaction'); END;
--- user_version 100
+-- user_version 110
