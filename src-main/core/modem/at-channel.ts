@@ -55,6 +55,9 @@ export class AtCommandError extends Error {
   }
 }
 
+const RESYNC_QUIET_MS = 300;
+/** The longest line kept while it is still unfinished (a PDU line is at most about 350 characters). */
+const MAX_LINE = 64 * 1024;
 const URC_CODES = new Set([
   '+CMTI',
   '+CMT',
@@ -118,6 +121,12 @@ export class AtChannel {
   /** +CMT: the next line is its PDU. */
   private awaitingCmtPdu: string | null = null;
   private closed = false;
+  /**
+   * After a timeout the modem may still answer: until the line has been quiet for RESYNC_QUIET_MS,
+   * every answer line is dropped (unsolicited codes still pass), so a late answer is never taken
+   * for the next command's.
+   */
+  private resyncTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly transport: AtTransport) {
     transport.onData((chunk) => this.receive(chunk));
@@ -157,14 +166,14 @@ export class AtChannel {
   }
 
   private next(): void {
-    if (this.pending || this.closed) return;
+    if (this.pending || this.closed || this.resyncTimer) return;
     const q = this.queue.shift();
     if (!q) return;
     const timer = setTimeout(() => {
       if (this.pending?.timer !== timer) return;
       this.pending = null;
       q.reject(new AtTimeoutError(q.command, q.timeoutMs));
-      this.next();
+      this.resync();
     }, q.timeoutMs);
     this.pending = {
       command: q.command,
@@ -179,10 +188,18 @@ export class AtChannel {
     this.transport.write(`${q.command}\r`);
   }
 
+  /** Waits for the line to fall quiet, then goes on with the queue. */
+  private resync(): void {
+    if (this.resyncTimer) clearTimeout(this.resyncTimer);
+    this.resyncTimer = setTimeout(() => {
+      this.resyncTimer = null;
+      this.next();
+    }, RESYNC_QUIET_MS);
+  }
+
   private receive(chunk: string): void {
     this.buffer += chunk;
-    // A runaway stream without line ends (garbage) must not grow without bound.
-    if (this.buffer.length > 64 * 1024) this.buffer = this.buffer.slice(-4096);
+    if (this.resyncTimer) this.resync();
     for (;;) {
       // The AT+CMGS prompt "> " ends no line.
       if (this.pending?.expectPrompt && /^\s*> ?$/.test(this.buffer)) {
@@ -192,7 +209,12 @@ export class AtChannel {
         continue;
       }
       const end = this.buffer.search(/[\r\n]/);
-      if (end < 0) return;
+      if (end < 0) {
+        // A runaway stream without line ends (garbage) must not grow without bound; complete
+        // lines before it were taken already, so only the unfinished one is cut.
+        if (this.buffer.length > MAX_LINE) this.buffer = this.buffer.slice(-4096);
+        return;
+      }
       const line = this.buffer.slice(0, end).trim();
       this.buffer = this.buffer.slice(end + 1);
       if (line !== '') this.line(line);
@@ -208,6 +230,7 @@ export class AtChannel {
     }
     const p = this.pending;
     const code = codeOf(line);
+    if (this.resyncTimer && p === null && !(URC_CODES.has(code) || code.startsWith('^'))) return;
     const unsolicited = (URC_CODES.has(code) || code.startsWith('^')) && (p === null || p.owns !== code);
     if (unsolicited || BARE_URC.test(line) || p === null) {
       if (code === '+CMT' && unsolicited) {

@@ -6,19 +6,30 @@
 
 const HEX = /^[0-9A-Fa-f]+$/;
 
+/**
+ * Whether a hex line is the PDU a header announced: its TPDU length (the header's last number)
+ * plus the SMSC part (its length octet and that many octets). A noise line that happens to be
+ * hex is not taken for the message.
+ */
+function fitsLength(hex: string, tpduLength: number): boolean {
+  if (!HEX.test(hex) || hex.length % 2 !== 0 || hex.length < 2) return false;
+  const smscOctets = parseInt(hex.slice(0, 2), 16);
+  return hex.length / 2 === 1 + smscOctets + tpduLength;
+}
+
 /** AT+CMGL=4 (PDU mode): "+CMGL: <index>,<stat>,[<alpha>],<length>" each followed by its PDU line. */
 export function parseCmgl(lines: readonly string[]): { index: number; pdu: string }[] {
   const out: { index: number; pdu: string }[] = [];
-  let index: number | null = null;
+  let header: { index: number; length: number } | null = null;
   for (const line of lines) {
-    const header = /^\+CMGL:\s*(\d+)\s*,/.exec(line);
-    if (header) {
-      index = Number(header[1]);
+    const m = /^\+CMGL:\s*(\d+)\s*,.*,\s*(\d+)\s*$/.exec(line);
+    if (m) {
+      header = { index: Number(m[1]), length: Number(m[2]) };
       continue;
     }
-    if (index !== null && HEX.test(line) && line.length % 2 === 0) {
-      out.push({ index, pdu: line });
-      index = null;
+    if (header !== null && fitsLength(line, header.length)) {
+      out.push({ index: header.index, pdu: line });
+      header = null;
     }
   }
   return out;
@@ -26,13 +37,14 @@ export function parseCmgl(lines: readonly string[]): { index: number; pdu: strin
 
 /** AT+CMGR=<index> (PDU mode): "+CMGR: <stat>,[<alpha>],<length>" then the PDU; null for an empty index. */
 export function parseCmgr(lines: readonly string[]): string | null {
-  let seen = false;
+  let length: number | null = null;
   for (const line of lines) {
-    if (/^\+CMGR:/.test(line)) {
-      seen = true;
+    const m = /^\+CMGR:.*,\s*(\d+)\s*$/.exec(line);
+    if (m) {
+      length = Number(m[1]);
       continue;
     }
-    if (seen && HEX.test(line) && line.length % 2 === 0) return line;
+    if (length !== null && fitsLength(line, length)) return line;
   }
   return null;
 }

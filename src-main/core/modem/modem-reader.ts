@@ -34,6 +34,10 @@ export interface ModemReaderDeps {
 }
 
 const BACKOFF_MS = [500, 1_000, 2_000, 5_000, 10_000, 30_000];
+/** Parts of one multipart SMS carry service-centre times this close together. */
+const SAME_MESSAGE_MS = 10 * 60_000;
+/** What is kept of an SMS too long for the ingestion (MAX_SMS_BODY is 5,000). */
+const MAX_STORED_BODY = 4_900;
 /** +CME ERROR codes that mean "the SIM is not ready yet": 14 SIM busy, 515 please wait, and the words some firmware prints. */
 const SIM_WAIT = /^(?:14|515|SIM busy|SIM not ready|not ready|please wait)$/i;
 
@@ -52,7 +56,12 @@ export class ModemReader {
   private readonly parts: ModemPartsRepo;
   private stopped = false;
   private attempt = 0;
-  private timers: NodeJS.Timeout[] = [];
+  /** The sweep and keepalive of the connection in use. */
+  private periodic: NodeJS.Timeout[] = [];
+  /** The pending reconnect, kept apart so that scheduling the periodic timers never cancels it. */
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  /** The configured PIN was sent once in this process (whatever the answer): never again. */
+  private pinSent = false;
   /** Reads run one after another: a +CMTI during a sweep waits its turn. */
   private work: Promise<void> = Promise.resolve();
   /** A configured PIN the SIM refused: never sent again (a third wrong try locks the SIM with its PUK). */
@@ -96,6 +105,8 @@ export class ModemReader {
   async stop(): Promise<void> {
     this.stopped = true;
     this.clearTimers();
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
     this.channel?.close('stopping');
     this.channel = null;
     const link = this.link;
@@ -131,6 +142,8 @@ export class ModemReader {
       this.state.connected_since = new Date(this.deps.clock()).toISOString();
       this.set('ready', null);
       await this.readAll();
+      // The port may have gone while the backlog was read: its reconnect is already scheduled.
+      if (this.stopped || this.channel !== channel) return;
       this.schedule();
     } catch (err) {
       this.lost(errorText(err));
@@ -139,7 +152,7 @@ export class ModemReader {
 
   /** The port closed, errored or went silent: drop it and try again with backoff. */
   private lost(reason: string): void {
-    if (this.stopped) return;
+    if (this.stopped || this.reconnectTimer) return;
     this.clearTimers();
     this.channel?.close(reason);
     this.channel = null;
@@ -152,20 +165,24 @@ export class ModemReader {
     const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)] as number;
     this.attempt += 1;
     this.deps.logger.warn({ modem: this.settings.label, reason, retry_ms: delay }, 'modem lost; reconnecting');
-    this.timers.push(setTimeout(() => void this.connect(), delay));
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      void this.connect();
+    }, delay);
   }
 
   private schedule(): void {
     this.clearTimers();
-    this.timers.push(
+    this.periodic.push(
       setInterval(() => void this.sweep(), this.settings.sweepMs),
       setInterval(() => void this.keepalive(), this.settings.keepaliveMs),
     );
   }
 
+  /** The periodic timers only: a pending reconnect stays. */
   private clearTimers(): void {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers = [];
+    for (const t of this.periodic) clearInterval(t);
+    this.periodic = [];
   }
 
   private async keepalive(): Promise<void> {
@@ -181,11 +198,12 @@ export class ModemReader {
   /** What the periodic sweep does: health, the whole storage, multipart messages that waited too long. */
   async sweep(): Promise<void> {
     try {
-      await this.health();
+      await this.enqueue(() => this.health());
       await this.readAll();
       await this.enqueue(() => this.flushIncomplete());
     } catch (err) {
-      this.deps.logger.warn({ modem: this.settings.label, err: errorText(err) }, 'modem sweep failed');
+      if (err instanceof AtTimeoutError) this.lost(`modem stopped answering (${err.command})`);
+      else this.deps.logger.warn({ modem: this.settings.label, err: errorText(err) }, 'modem sweep failed');
     }
   }
 
@@ -277,21 +295,28 @@ export class ModemReader {
         this.set('sim_locked', 'the SIM is PIN-locked: give its PIN in config.json (modems[].pin)');
         return false;
       }
-      if (this.pinRejected) {
-        this.set('pin_rejected', 'the SIM refused the configured PIN; it is not tried again (a third wrong PIN locks the SIM)');
+      // Sent once: if the SIM still asks for its PIN afterwards (an OK that unlocked nothing, or
+      // an answer that never came), the PIN counts as refused.
+      if (this.pinRejected || this.pinSent) {
+        this.refusePin();
         return false;
       }
+      this.pinSent = true;
       try {
         await this.cmd(`AT+CPIN="${this.settings.pin}"`, 10_000);
       } catch (err) {
+        this.refusePin();
         if (err instanceof AtTimeoutError) throw err;
-        this.pinRejected = true;
-        rememberRefusedPin(this.settings.pinMemoryFile, this.settings.label, pinDigest(this.settings.pin));
-        this.set('pin_rejected', 'the SIM refused the configured PIN; it is not tried again (a third wrong PIN locks the SIM)');
         return false;
       }
       // After an unlock the SIM is "busy" for a while: the loop above waits it out.
     }
+  }
+
+  private refusePin(): void {
+    this.pinRejected = true;
+    if (this.settings.pin !== null) rememberRefusedPin(this.settings.pinMemoryFile, this.settings.label, pinDigest(this.settings.pin));
+    this.set('pin_rejected', 'the SIM refused the configured PIN; it is not tried again (a third wrong PIN locks the SIM)');
   }
 
   private async health(): Promise<void> {
@@ -325,8 +350,8 @@ export class ModemReader {
       // Delivered straight to us, not stored: acknowledged once its row is committed.
       const pdu = urc.pdu;
       void this.enqueue(async () => {
-        await this.store(pdu);
-        await this.tryCmd('AT+CNMA');
+        // Acknowledged only once stored: unacknowledged, the network delivers it again.
+        if (await this.store(pdu)) await this.tryCmd('AT+CNMA');
       }).catch((err: unknown) => this.readFailed(err));
     }
   }
@@ -382,8 +407,22 @@ export class ModemReader {
     return true;
   }
 
-  /** Commits the message (or its part). True when the row is committed and the SIM copy may go. */
-  private async store(pdu: string): Promise<boolean> {
+  /**
+   * Commits the message (or its part). True when its text is committed somewhere and the SIM copy
+   * may go; false only when the database itself failed (the message then stays on the SIM).
+   * Nothing a sender controls can keep a message on the SIM: an SMS the ingestion would refuse
+   * (blank, too long) is stored with a placeholder, an unreadable PDU as its hex.
+   */
+  private store(pdu: string): Promise<boolean> {
+    try {
+      return Promise.resolve(this.storeDecoded(pdu));
+    } catch (err) {
+      this.deps.logger.error({ modem: this.settings.label, err: errorText(err) }, 'could not store an SMS; it stays on the SIM');
+      return Promise.resolve(false);
+    }
+  }
+
+  private storeDecoded(pdu: string): boolean {
     let decoded: DecodedDeliver;
     try {
       decoded = decodeDeliverPdu(pdu);
@@ -397,49 +436,73 @@ export class ModemReader {
     }
     this.state.messages_read += 1;
     this.state.last_message_at = new Date(this.deps.clock()).toISOString();
-    if (!decoded.concat) {
+    // A concatenation header that says "1 of 1" (or less) is a single message.
+    if (!decoded.concat || decoded.concat.total < 2) {
       return this.ingest(
-        {
-          sender: decoded.sender,
-          body: decoded.text,
-          received_at: decoded.timestamp,
-          smsc: decoded.smsc,
-          sender_toa: decoded.senderToa,
-        },
+        { sender: decoded.sender, body: decoded.text, received_at: decoded.timestamp, smsc: decoded.smsc, sender_toa: decoded.senderToa },
         false,
       );
     }
+    const concat = decoded.concat;
     const group: PartGroup = {
       merchant_id: this.deps.merchantId,
       modem: this.settings.label,
       sender: decoded.sender,
-      ref_bits: decoded.concat.refBits,
-      concat_ref: decoded.concat.ref,
-      total: decoded.concat.total,
+      sender_toa: decoded.senderToa,
+      smsc: decoded.smsc ?? '',
+      ref_bits: concat.refBits,
+      concat_ref: concat.ref,
+      total: concat.total,
     };
+    const waiting = this.parts.parts(group);
+    // Parts of one message are sent within moments; a waiting part far older or newer is another
+    // message that reused the reference: it is stored as it is (incomplete) and this one starts afresh.
+    if (waiting.some((p) => Math.abs(p.sent_at - decoded.timestampMs) > SAME_MESSAGE_MS)) this.ingestParts(waiting, true);
+    const same = this.parts.parts(group).find((p) => p.seq === concat.seq);
+    if (same && same.text !== decoded.text) {
+      // Two texts for one part: one of them is not the wallet's. Neither may complete a message
+      // that can pay: this text is stored now (flagged incomplete) and the group is contested.
+      writeTransaction(this.deps.db, () => this.parts.contest(group));
+      return this.ingest(
+        {
+          sender: decoded.sender,
+          body: `[part ${concat.seq} of ${concat.total}, a second text for it] ${decoded.text}`,
+          received_at: decoded.timestamp,
+          smsc: decoded.smsc,
+          sender_toa: decoded.senderToa,
+        },
+        true,
+      );
+    }
     writeTransaction(this.deps.db, () =>
-      this.parts.save({
-        ...group,
-        sender_toa: decoded.senderToa,
-        smsc: decoded.smsc,
-        seq: decoded.concat?.seq ?? 1,
-        text: decoded.text,
-        sent_at: decoded.timestampMs,
-        stored_at: this.deps.clock(),
-      }),
+      this.parts.save({ ...group, seq: concat.seq, text: decoded.text, sent_at: decoded.timestampMs, stored_at: this.deps.clock() }),
     );
     const parts = this.parts.parts(group);
-    if (parts.length >= group.total && new Set(parts.map((p) => p.seq)).size >= group.total) this.ingestParts(parts, false);
+    if (new Set(parts.map((p) => p.seq)).size >= group.total)
+      this.ingestParts(
+        parts,
+        parts.some((p) => p.contested === 1),
+      );
     this.changed();
     return true;
   }
 
-  private ingest(message: Record<string, unknown>, incomplete: boolean, problem?: string): boolean {
+  /** Ingests one message; a message the ingestion refuses is stored with a placeholder instead. */
+  private ingest(
+    message: { sender: string; body: string; received_at: string | null; smsc?: string | null; sender_toa?: number },
+    incomplete: boolean,
+    problem?: string,
+  ): boolean {
     const context: DeliveryContext = { source: 'modem', origin: this.settings.label, isTest: false, incomplete };
-    const [outcome] = this.deps.ingest([message], context);
+    let [outcome] = this.deps.ingest([message], context);
+    if (outcome && !outcome.ok && outcome.error.code === 'validation_failed') {
+      // Blank, too long, a sender the schema refuses: kept for staff, never left to fill the SIM.
+      const body = message.body.trim() === '' ? '(empty SMS)' : `${message.body.slice(0, MAX_STORED_BODY)} [cut: the SMS was longer]`;
+      const sender = message.sender.trim() === '' ? '(no sender)' : message.sender.slice(0, 64);
+      [outcome] = this.deps.ingest([{ ...message, sender, body }], { ...context, incomplete: true });
+    }
     if (!outcome || !outcome.ok) {
-      // Refused (too long, say): it stays on the SIM and the status says why.
-      this.state.last_error = `an SMS was refused: ${outcome && !outcome.ok ? outcome.error.message : 'no outcome'}`;
+      this.state.last_error = `an SMS could not be stored: ${outcome && !outcome.ok ? outcome.error.message : 'no outcome'}`;
       this.changed();
       return false;
     }
@@ -463,7 +526,7 @@ export class ModemReader {
         sender: first.sender,
         body: pieces.join(incomplete ? ' ' : ''),
         received_at: new Date(Math.min(...parts.map((p) => p.sent_at))).toISOString(),
-        smsc: first.smsc,
+        smsc: first.smsc || null,
         sender_toa: first.sender_toa,
       },
       incomplete,

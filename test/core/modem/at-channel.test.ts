@@ -62,11 +62,27 @@ describe('AtChannel', () => {
     expect((await ch.send('AT')).final.ok).toBe(true);
   });
 
-  it('times a silent command out and sends the next one', async () => {
+  it('times a silent command out and sends the next one once the line is quiet', async () => {
     const t = new Scripted((c) => (c === 'AT\r' ? ['\r\nOK\r\n'] : null));
     const ch = new AtChannel(t);
     await expect(ch.send('AT+CMGL=4', { timeoutMs: 30 })).rejects.toBeInstanceOf(AtTimeoutError);
     expect((await ch.send('AT')).final.ok).toBe(true);
+  });
+
+  it('drops the late answer of a timed-out command instead of handing it to the next one', async () => {
+    let late = '';
+    const t = new Scripted((c) => {
+      if (c === 'AT+CMGR=7\r') {
+        late = '\r\n+CMGR: 0,,24\r\n0791AA\r\n\r\nOK\r\n';
+        return null;
+      }
+      return c === 'AT+CMGR=8\r' ? ['\r\n+CMGR: 0,,24\r\n0791BB\r\n\r\nOK\r\n'] : null;
+    });
+    const ch = new AtChannel(t);
+    await expect(ch.send('AT+CMGR=7', { timeoutMs: 20 })).rejects.toBeInstanceOf(AtTimeoutError);
+    const next = ch.send('AT+CMGR=8');
+    t.push(late);
+    expect((await next).lines).toEqual(['+CMGR: 0,,24', '0791BB']);
   });
 
   it('runs one command at a time, in order', async () => {

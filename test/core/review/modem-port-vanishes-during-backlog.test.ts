@@ -23,7 +23,10 @@ describe('modem review: the port vanishes during the first backlog read', () => 
       if (!pulled && entry.line === 'AT+CMGL=4') {
         pulled = true;
         // The listing was taken; the cable comes out before its answer is written.
-        void modem.unplug().then(() => sleep(300)).then(() => modem.replug());
+        void modem
+          .unplug()
+          .then(() => sleep(300))
+          .then(() => modem.replug());
       }
     });
     const { core, dir } = await startCore(modem);
@@ -33,6 +36,10 @@ describe('modem review: the port vanishes during the first backlog read', () => 
     // Backoff is 0.5 s, then 1 s: well inside 8 s.
     await until('both credits stored after the reconnect', () => rows(dir).length === 2, 8_000).catch(() => undefined);
     expect(core.modems.status()[0]?.state, 'the reader came back').toBe('ready');
-    expect(rows(dir).map((r) => r.txnid).sort()).toEqual(['BKR0000001', 'BKR0000002']);
+    expect(
+      rows(dir)
+        .map((r) => r.txnid)
+        .sort(),
+    ).toEqual(['BKR0000001', 'BKR0000002']);
   });
 });

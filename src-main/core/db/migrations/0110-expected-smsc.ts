@@ -9,6 +9,8 @@ export const expectedSmsc: Migration = {
   version: 110,
   name: '0110-expected-smsc',
   up(db) {
-    db.exec(`ALTER TABLE gateways ADD COLUMN expected_smsc TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(expected_smsc) AND json_type(expected_smsc) = 'array');`);
+    db.exec(
+      `ALTER TABLE gateways ADD COLUMN expected_smsc TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(expected_smsc) AND json_type(expected_smsc) = 'array');`,
+    );
   },
 };

@@ -258,7 +258,8 @@ CREATE TABLE modem_parts (
   modem TEXT NOT NULL,
   sender TEXT NOT NULL,
   sender_toa INTEGER NOT NULL,
-  smsc TEXT,
+  -- '' when the PDU names no SMSC: part of the key, so parts relayed by two centres never join.
+  smsc TEXT NOT NULL DEFAULT '',
   concat_ref INTEGER NOT NULL,
   ref_bits INTEGER NOT NULL CHECK (ref_bits IN (8, 16)),
   total INTEGER NOT NULL CHECK (total BETWEEN 2 AND 255),
@@ -267,7 +268,10 @@ CREATE TABLE modem_parts (
   -- The service centre's timestamp (epoch ms) and when the part was read from the SIM.
   sent_at INTEGER NOT NULL,
   stored_at INTEGER NOT NULL,
-  UNIQUE (merchant_id, modem, sender, ref_bits, concat_ref, total, seq)
+  -- 1 once two different texts claimed one part of this message: it is then stored flagged
+  -- incomplete (never a payment), whatever arrives later.
+  contested INTEGER NOT NULL DEFAULT 0 CHECK (contested IN (0, 1)),
+  UNIQUE (merchant_id, modem, sender, sender_toa, smsc, ref_bits, concat_ref, total, seq)
 ) STRICT;
 
 -- table outbox
