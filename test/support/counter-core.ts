@@ -8,12 +8,16 @@ import { silentLogger } from '../../src-main/core/logging';
 export const RENDERER_DIR = path.resolve('out/renderer');
 
 /** A real headless core serving the built counter UI on free ports, for the Chromium tests. */
-export async function startCounterCore(prefix: string): Promise<{ dataDir: string; core: Core; adminUrl: string }> {
+export async function startCounterCore(
+  prefix: string,
+  options: { modems?: string[] } = {},
+): Promise<{ dataDir: string; core: Core; adminUrl: string }> {
   if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) {
     throw new Error('out/renderer is not built: run `npm run build:renderer` (npm test does it first)');
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  const config = loadConfig({ dataDir, publicPort: 0, devicePort: 0, adminPort: 0 }, {});
+  if (!options.modems) fs.writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify({ modem: { probe: false } }));
+  const config = loadConfig({ dataDir, publicPort: 0, devicePort: 0, adminPort: 0, modems: options.modems }, {});
   const core = createCore(config, { logger: silentLogger(), rendererDir: RENDERER_DIR });
   const adminUrl = (await core.listen()).admin;
   return { dataDir, core, adminUrl };
