@@ -81,6 +81,15 @@ export function createCore(config: Config, deps: CoreDeps): Core {
   };
 
   const sms = new SmsIngestor(db, shop.merchantId, logger.child({ module: 'sms' }), clock);
+  const modems = new Modems({
+    db,
+    merchantId: shop.merchantId,
+    config,
+    ingest: (messages, context) => sms.ingestBatch(messages, context),
+    logger: logger.child({ module: 'modems' }),
+    clock,
+    onChange: (view) => bus.emit('modem', view),
+  });
   const payments: Payments = new Payments({
     db,
     logger: logger.child({ module: 'payments' }),
@@ -95,7 +104,9 @@ export function createCore(config: Config, deps: CoreDeps): Core {
   });
   sms.onIngested((ingested) => {
     busy();
-    payments.onSmsStored(ingested);
+    // A "Test both paths" canary is the shop's own SMS: it never enters matching.
+    const canary = modems.observeSms(ingested.row.body, `${ingested.context.source}:${ingested.context.origin}`);
+    if (!canary) payments.onSmsStored(ingested);
     // After matching: the banner celebrates a credit that settled a checkout by itself too. Its
     // verdict costs a judge per SMS, so it is worked out only while a counter window listens.
     if (ingested.isNew && bus.wanted('sms'))
@@ -126,15 +137,6 @@ export function createCore(config: Config, deps: CoreDeps): Core {
   });
 
   const status = () => statusSnapshot(db, { dataDir: config.dataDir, startedAt, listeners: { ...urls } });
-  const modems = new Modems({
-    db,
-    merchantId: shop.merchantId,
-    config,
-    ingest: (messages, context) => sms.ingestBatch(messages, context),
-    logger: logger.child({ module: 'modems' }),
-    clock,
-    onChange: (view) => bus.emit('modem', view),
-  });
   const handlers = buildAdminHandlers({
     db,
     dataDir: config.dataDir,

@@ -20,6 +20,9 @@ const MODEM_STATE_WORDS: Record<ModemState, string> = {
 export function DevicesView() {
   const devices = useCounter((s) => s.devices);
   const modems = useCounter((s) => s.modems);
+  const canary = useCounter((s) => s.canary);
+  const testPaths = useCounter((s) => s.testPaths);
+  const [phone, setPhone] = useState('');
   const pairing = useCounter((s) => s.pairing);
   const loadPairing = useCounter((s) => s.loadPairing);
   const [qr, setQr] = useState<string | null>(null);
@@ -84,6 +87,32 @@ export function DevicesView() {
           </tbody>
         </table>
       </section>
+      {modems.some((m) => m.state === 'ready') ? (
+        <section aria-label="Test both paths">
+          <h2>Test both paths</h2>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void testPaths(phone);
+            }}
+          >
+            <label>
+              The shop phone&apos;s number <input value={phone} onChange={(e) => setPhone(e.target.value)} placeholder="+8801…" />
+            </label>{' '}
+            <button type="submit">Test both paths</button>
+          </form>
+          {canary ? (
+            <p data-testid="canary-result">
+              {canary.state === 'arrived'
+                ? `Modem → phone: arrived in ${((canary.delay_ms ?? 0) / 1000).toFixed(1)} s (via ${canary.arrived_via ?? 'the phone'}).`
+                : canary.state === 'failed'
+                  ? `Modem → phone: ${canary.error ?? 'failed'}.`
+                  : `Modem → phone: sent at ${new Date(canary.sent_at).toLocaleTimeString()}, waiting for the phone to upload it…`}{' '}
+              <span className="muted">Phone → modem: the phone app cannot send SMS yet.</span>
+            </p>
+          ) : null}
+        </section>
+      ) : null}
       <section aria-label="Pair a phone">
         <h2>Pair a phone</h2>
         {pairing ? (

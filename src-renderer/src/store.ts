@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { CounterSaleResult, MissingSmsView, StaffAlertView, StatusSnapshot, TxnidLookupResult } from '../../src-shared/contract/admin';
 import type { GatewayView } from '../../src-shared/contract/api';
 import type { DeviceHealthView, PairingPayload } from '../../src-shared/contract/devices';
-import type { ModemStatusView } from '../../src-shared/contract/modem';
+import type { CanaryView, ModemStatusView } from '../../src-shared/contract/modem';
 import type { SessionView, VerificationView } from '../../src-shared/contract/payments';
 import type { SmsView } from '../../src-shared/sms';
 import { CoreClient, CoreError, type Connection } from './core-client';
@@ -42,6 +42,9 @@ interface CounterState {
   pasteSms(sender: string, body: string): Promise<void>;
   importSms(format: 'csv' | 'json', content: string): Promise<void>;
   loadPairing(): Promise<void>;
+  /** "Test both paths": the modem texts this number; the result is polled until the phone uploads it. */
+  testPaths(to: string): Promise<void>;
+  canary: CanaryView | null;
   anchorBalance(provider: string, balance: string, account: string): Promise<void>;
   resolveAlert(id: number): Promise<void>;
   lookupTxnid(txnid: string, amount: string): Promise<TxnidLookupResult>;
@@ -170,6 +173,7 @@ export const useCounter = create<CounterState>((set, get) => {
     sessions: [],
     devices: [],
     modems: [],
+    canary: null,
     pairing: null,
     banner: null,
     toCheck: [],
@@ -259,6 +263,23 @@ export const useCounter = create<CounterState>((set, get) => {
       await client.invoke('alerts.resolve', { id }).catch((err: unknown) => set({ notice: messageOf(err) }));
       const r = await client.invoke('alerts.list', {});
       set({ alerts: r.alerts });
+    },
+    async testPaths(to) {
+      if (!client) return;
+      const c = client;
+      try {
+        set({ canary: (await c.invoke('modems.canary', { to })).canary });
+      } catch (err) {
+        set({ notice: messageOf(err) });
+        return;
+      }
+      // Watch for two minutes: the phone's upload brings the SMS back.
+      for (let i = 0; i < 60; i += 1) {
+        await new Promise((r) => setTimeout(r, 2_000));
+        const { canary } = await c.invoke('modems.canaryStatus', {}).catch(() => ({ canary: null }));
+        set({ canary });
+        if (!canary || canary.state === 'arrived' || canary.state === 'failed') return;
+      }
     },
     async loadPairing() {
       if (!client) return;

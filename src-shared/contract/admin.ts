@@ -1,4 +1,4 @@
-import type { ModemStatusView } from './modem';
+import type { CanaryView, ModemStatusView } from './modem';
 import type { GatewayView, ListenerName } from './api';
 import type { IngestResultView, SmsView } from '../sms';
 import type { ResultSource, ReviewReason, SessionView, VerificationView } from './payments';
@@ -81,6 +81,9 @@ export interface AdminCommands {
   'devices.pairing': { arg: Record<string, never>; result: PairingPayload };
   /** The GSM modems: state, signal, operator, SIM storage, last message and error (issue 11). */
   'modems.list': { arg: Record<string, never>; result: { modems: ModemStatusView[] } };
+  /** "Test both paths": the first ready modem texts the phone's number; the counter watches the phone's upload. */
+  'modems.canary': { arg: { to: string }; result: { canary: CanaryView } };
+  'modems.canaryStatus': { arg: Record<string, never>; result: { canary: CanaryView | null } };
   'forwarders.register': { arg: RegisterForwarderInput; result: RegisteredForwarder };
   'forwarders.list': { arg: Record<string, never>; result: { forwarders: ForwarderView[] } };
   'forwarders.remove': { arg: { device_id: string }; result: { removed: boolean } };
@@ -230,6 +233,8 @@ const COMMAND_SET: Record<AdminCommandName, true> = {
   'devices.list': true,
   'devices.pairing': true,
   'modems.list': true,
+  'modems.canary': true,
+  'modems.canaryStatus': true,
   'forwarders.register': true,
   'forwarders.list': true,
   'forwarders.remove': true,

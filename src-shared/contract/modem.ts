@@ -16,6 +16,27 @@ export const MODEM_STATES = [
 ] as const;
 export type ModemState = (typeof MODEM_STATES)[number];
 
+/**
+ * "Test both paths" (issue 11): the modem sends a marked SMS to the shop phone's number and the
+ * counter watches for it in the phone's upload. Canary SMS never enter matching.
+ */
+export interface CanaryView {
+  nonce: string;
+  /** The phone number the modem sent to. */
+  to: string;
+  modem: string;
+  sent_at: string;
+  /** When the phone (or a forwarder) uploaded it; null while it is awaited. */
+  arrived_at: string | null;
+  /** sent → arrived, in ms. */
+  delay_ms: number | null;
+  /** Who delivered it back ("apk:<device>" …). */
+  arrived_via: string | null;
+  /** The modem → phone path: the phone → modem path needs a phone that can send, which the phone app cannot yet. */
+  state: 'sending' | 'awaiting' | 'arrived' | 'failed';
+  error: string | null;
+}
+
 export interface ModemStatusView {
   label: string;
   path: string;

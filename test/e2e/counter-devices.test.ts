@@ -42,3 +42,29 @@ describe('Devices screen in Chromium', () => {
     await page.close();
   });
 });
+
+describe('Test both paths in Chromium', () => {
+  it('sends the canary from the modem and shows its delay once the phone uploads it', async () => {
+    const modem = await ModemSimulator.start();
+    const { dataDir, core, adminUrl } = await startCounterCore('counterpay-e2e-canary-', { modems: [modem.devicePath] });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${adminUrl}/#token=${core.shop.keys.admin_token}`);
+      await page.getByRole('button', { name: 'Devices' }).click();
+      await expect.poll(() => page.getByTestId('modem-row').textContent(), { timeout: 10_000 }).toContain('reading SMS');
+      await page.getByLabel("The shop phone's number").fill('+8801712345678');
+      await page.getByRole('button', { name: 'Test both paths' }).click();
+      await expect.poll(() => modem.sent().length, { timeout: 10_000 }).toBe(1);
+      await expect.poll(() => page.getByTestId('canary-result').textContent(), { timeout: 5_000 }).toContain('waiting');
+      const text = modem.sent()[0]?.text ?? '';
+      core.sms.ingestBatch([{ sender: '+8801700000099', body: text }], { source: 'apk', origin: 'phone-1', isTest: false });
+      await expect.poll(() => page.getByTestId('canary-result').textContent(), { timeout: 10_000 }).toContain('arrived in');
+      await page.close();
+    } finally {
+      await browser.close();
+      await core.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -4,7 +4,7 @@ import type { Db } from '../db';
 import { buildPairingPayload, listDeviceHealth, listForwarders, registerForwarder, removeForwarder } from '../devices';
 import { parseOrThrow } from '../errors';
 import type { Payments } from '../payments';
-import type { ModemStatusView } from '../../../src-shared/contract/modem';
+import type { CanaryView, ModemStatusView } from '../../../src-shared/contract/modem';
 import { gatewayViews, updateGatewaySettings, type Shop } from '../shop';
 import { importStaffSms, toSmsView, type SmsIngestor } from '../sms';
 import type { StatusSnapshot } from '../../../src-shared/contract/admin';
@@ -18,7 +18,7 @@ export interface AdminHandlerDeps {
   sms: SmsIngestor;
   payments: Payments;
   /** The GSM modems' readers (their status only). */
-  modems: { status(): ModemStatusView[] };
+  modems: { status(): ModemStatusView[]; startCanary(to: unknown): CanaryView; canaryStatus(): CanaryView | null };
   status: () => StatusSnapshot;
   devicePort: () => number;
   deviceHost: string;
@@ -92,6 +92,8 @@ export function buildAdminHandlers(deps: AdminHandlerDeps): AdminHandlers {
     'balance.missing': () => ({ missing: missingSms(db, shop.merchantId) }),
     'devices.list': () => ({ devices: listDeviceHealth(db, shop.merchantId, deps.clock(), deps.offlineAfterMs) }),
     'modems.list': () => ({ modems: deps.modems.status() }),
+    'modems.canary': (arg) => ({ canary: deps.modems.startCanary((arg as { to?: unknown } | null)?.to) }),
+    'modems.canaryStatus': () => ({ canary: deps.modems.canaryStatus() }),
     'devices.pairing': () => buildPairingPayload({ dataDir: deps.dataDir, devicePort: deps.devicePort(), deviceHost: deps.deviceHost }),
     'forwarders.register': (arg) => registerForwarder(db, deps.dataDir, arg, 'staff'),
     'forwarders.list': () => ({ forwarders: listForwarders(db, deps.dataDir) }),

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { ModemStatusView } from '../../../src-shared/contract/modem';
+import type { CanaryView, ModemStatusView } from '../../../src-shared/contract/modem';
+import { Canary } from './canary';
 import type { Config } from '../config';
 import type { Db } from '../db';
 import type { Logger } from '../logging';
@@ -10,6 +11,7 @@ import { openSerial, type OpenSerial } from './serial-link';
 
 export { AtChannel, AtCommandError, AtTimeoutError, type AtTransport, type Urc } from './at-channel';
 export { candidatePorts, probeForModem } from './discovery';
+export { canaryNonceOf } from './canary';
 export { openSerial, type OpenSerial, type SerialLink } from './serial-link';
 
 export interface ModemsDeps {
@@ -31,8 +33,25 @@ export interface ModemsDeps {
  */
 export class Modems {
   private readonly readers: ModemReader[] = [];
+  private readonly canary: Canary;
 
-  constructor(private readonly deps: ModemsDeps) {}
+  constructor(private readonly deps: ModemsDeps) {
+    this.canary = new Canary(deps.clock);
+  }
+
+  /** "Test both paths": the first ready modem texts the shop phone's number. */
+  startCanary(to: unknown): CanaryView {
+    return this.canary.start(this.readers, to);
+  }
+
+  canaryStatus(): CanaryView | null {
+    return this.canary.status();
+  }
+
+  /** Every stored SMS passes here: a canary is recognised (and never matched); returns whether it was one. */
+  observeSms(body: string, via: string): boolean {
+    return this.canary.observe(body, via);
+  }
 
   async start(): Promise<void> {
     const { config } = this.deps;

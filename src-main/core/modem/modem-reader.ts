@@ -6,7 +6,7 @@ import type { Logger } from '../logging';
 import type { DeliveryContext, IngestOutcome } from '../sms';
 import { AtChannel, AtCommandError, AtTimeoutError, type AtResponse, type Urc } from './at-channel';
 import { chooseCnmi, chooseStorage, parseCmgl, parseCmgr, parseCmti, parseCpin, parseCsq, parseCreg, parseCops } from './at-replies';
-import { decodeDeliverPdu, type DecodedDeliver } from './pdu';
+import { decodeDeliverPdu, encodeSubmitPdu, type DecodedDeliver } from './pdu';
 import type { OpenSerial, SerialLink } from './serial-link';
 import type { ModemState, ModemStatusView } from '../../../src-shared/contract/modem';
 
@@ -112,6 +112,26 @@ export class ModemReader {
     const link = this.link;
     this.link = null;
     await link?.close();
+  }
+
+  get label(): string {
+    return this.settings.label;
+  }
+
+  get ready(): boolean {
+    return this.state.state === 'ready' && this.channel !== null;
+  }
+
+  /** Sends one SMS (PDU mode, AT+CMGS); resolves with the message reference the modem gives. */
+  sendSms(to: string, text: string): Promise<number> {
+    return this.enqueue(async () => {
+      const { pdu, tpduLength } = encodeSubmitPdu(to, text);
+      const channel = this.channel;
+      if (!channel) throw new Error('modem not connected');
+      const r = await channel.send(`AT+CMGS=${tpduLength}`, { timeoutMs: 60_000, body: pdu });
+      const mr = /\+CMGS:\s*(\d+)/.exec(r.lines.join(' '));
+      return mr ? Number(mr[1]) : -1;
+    });
   }
 
   /** Lists the storage and ingests every message in it (also what the sweep runs). Returns how many were handled. */
