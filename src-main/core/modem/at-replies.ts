@@ -49,6 +49,12 @@ export function parseCmgr(lines: readonly string[]): string | null {
   return null;
 }
 
+/** "+CPMS: 3,20,3,20,3,20" (the answer to setting it) or "+CPMS: "SM",3,20,..." (the query): the first storage's use. */
+export function parseCpmsUse(lines: readonly string[]): { used: number; total: number } | null {
+  const m = /\+CPMS:\s*(?:"[A-Z]+"\s*,\s*)?(\d+)\s*,\s*(\d+)/.exec(lines.join(' '));
+  return m ? { used: Number(m[1]), total: Number(m[2]) } : null;
+}
+
 /** +CMTI: "SM",3 → 3 (the storage is the one the reader chose; the index is what matters). */
 export function parseCmti(line: string): number | null {
   const m = /^\+CMTI:\s*"?[A-Z]*"?\s*,\s*(\d+)/i.exec(line);

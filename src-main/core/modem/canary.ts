@@ -37,13 +37,7 @@ export class Canary {
     }
     const modem = modems.find((m) => m.ready);
     if (!modem) throw new AppError('validation_failed', 'No modem is ready to send: the Devices screen says why.');
-    const nonce = crypto
-      .randomBytes(6)
-      .toString('base64url')
-      .toUpperCase()
-      .replace(/[^A-Z0-9]/g, 'X')
-      .slice(0, 8)
-      .padEnd(8, 'X');
+    const nonce = crypto.randomBytes(4).toString('hex').toUpperCase();
     const view: CanaryView = {
       nonce,
       to,

@@ -5,7 +5,18 @@ import { prepareModemPartsRepo, type ModemPartRow, type ModemPartsRepo, type Par
 import type { Logger } from '../logging';
 import type { DeliveryContext, IngestOutcome } from '../sms';
 import { AtChannel, AtCommandError, AtTimeoutError, type AtResponse, type Urc } from './at-channel';
-import { chooseCnmi, chooseStorage, parseCmgl, parseCmgr, parseCmti, parseCpin, parseCsq, parseCreg, parseCops } from './at-replies';
+import {
+  chooseCnmi,
+  chooseStorage,
+  parseCmgl,
+  parseCmgr,
+  parseCmti,
+  parseCops,
+  parseCpin,
+  parseCpmsUse,
+  parseCreg,
+  parseCsq,
+} from './at-replies';
 import { decodeDeliverPdu, encodeSubmitPdu, type DecodedDeliver } from './pdu';
 import type { OpenSerial, SerialLink } from './serial-link';
 import type { ModemState, ModemStatusView } from '../../../src-shared/contract/modem';
@@ -579,12 +590,6 @@ export class ModemReader {
       // A listener's bug must not stop the reader.
     }
   }
-}
-
-/** "+CPMS: 3,20,3,20,3,20" (the answer to setting it) or "+CPMS: "SM",3,20,..." (the query): the first storage's use. */
-function parseCpmsUse(lines: readonly string[]): { used: number; total: number } | null {
-  const m = /\+CPMS:\s*(?:"[A-Z]+"\s*,\s*)?(\d+)\s*,\s*(\d+)/.exec(lines.join(' '));
-  return m ? { used: Number(m[1]), total: Number(m[2]) } : null;
 }
 
 /**

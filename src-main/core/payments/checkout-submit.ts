@@ -76,20 +76,18 @@ export class CheckoutSubmit {
       if (!chosen) return { error: new AppError('gateway_unknown', undefined, { hints: { field: 'gateway_id' } }) };
     }
     if (gateways.length === 0) return { error: new AppError('gateway_unknown', `No enabled gateway pays in ${session.currency}.`) };
+    const stored = this.store.deps.sms.byTxnid(session.merchant_id, session.is_test === 1, txnid.normalized);
     let fitting = (chosen ? [chosen] : gateways).filter((g) => txnidFitsProvider(txnid.normalized, g.provider));
     if (fitting.length === 0 && txnidOfAnyShape(txnid.normalized)) {
       // Not the wallet's usual shape (seed 000's "BKX92H1"): taken only when that wallet's SMS is
       // already here, and the verdict holds it for a person (txnid_unusual). Before its SMS, a
       // typo keeps its quick "does not look right" answer.
-      const stored = this.store.deps.sms.byTxnid(session.merchant_id, session.is_test === 1, txnid.normalized);
       fitting = (chosen ? [chosen] : gateways).filter((g) => stored.some((s) => s.provider === g.provider));
     }
     if (fitting.length === 0) return this.guess(session, new AppError('txnid_invalid', undefined, { hints: { field: 'txnid' } }), now);
     const providers = [...new Set(fitting.map((g) => g.provider))];
 
-    const found = this.store.deps.sms
-      .byTxnid(session.merchant_id, session.is_test === 1, txnid.normalized)
-      .filter((s) => s.provider !== null && providers.includes(s.provider));
+    const found = stored.filter((s) => s.provider !== null && providers.includes(s.provider));
     const credit = pickCredit(found, this.store);
     // Once the SMS names its wallet, only claims on that wallet matter: an attempt someone
     // made under another wallet cannot block the real payer.

@@ -1,22 +1,17 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createCore, loadConfig, type Core } from '../../../src-main/core';
-import { silentLogger } from '../../../src-main/core/logging';
 import { readKeyFile } from '../../../src-main/core/secrets';
-import { ModemSimulator } from '../../support/modem-sim';
 import { httpRequest } from '../../support/http-client';
-import { makeTempDir, removeTempDirs } from '../../support/temp-dir';
+import { startModemCore, stopModemCores } from '../../support/modem-core';
+import { ModemSimulator } from '../../support/modem-sim';
+import { removeTempDirs } from '../../support/temp-dir';
 
 /**
  * Issue 11, item 8: "Test both paths". The modem texts the shop phone's number (AT+CMGS, PDU);
  * when the phone's upload brings that SMS back, the result shows the delay. Canary SMS never
  * enter matching.
  */
-let core: Core | null = null;
 afterEach(async () => {
-  await core?.stop();
-  core = null;
+  await stopModemCores();
   await ModemSimulator.stopAll();
 });
 afterAll(() => removeTempDirs());
@@ -24,19 +19,7 @@ afterAll(() => removeTempDirs());
 describe('test both paths (canary)', () => {
   it('the modem sends a marked SMS to the phone, and its upload by the phone completes the test', async () => {
     const sim = await ModemSimulator.start();
-    const dir = makeTempDir('counterpay-canary-');
-    fs.writeFileSync(
-      path.join(dir, 'config.json'),
-      JSON.stringify({
-        public: { port: 0 },
-        device: { port: 0 },
-        admin: { port: 0 },
-        modems: [{ path: sim.devicePath, label: 'sim' }],
-        modem: { probe: false },
-      }),
-    );
-    core = createCore(loadConfig({ dataDir: dir }, {}), { logger: silentLogger(), rendererDir: null });
-    const urls = await core.listen();
+    const { core, dir, urls } = await startModemCore(sim);
     for (let i = 0; i < 100 && core.modems.status()[0]?.state !== 'ready'; i += 1) await new Promise((r) => setTimeout(r, 50));
     const rpc = async (name: string, arg: unknown) => {
       const r = await httpRequest(urls.admin, `/api/admin/rpc/${name}`, {

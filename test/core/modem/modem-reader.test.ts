@@ -1,11 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createCore, loadConfig, type Core } from '../../../src-main/core';
-import { silentLogger } from '../../../src-main/core/logging';
+import { BKASH, startModemCore, stopModemCore, stopModemCores, until } from '../../support/modem-core';
 import { ModemSimulator, type ModemSimOptions } from '../../support/modem-sim';
-import { makeTempDir, removeTempDirs } from '../../support/temp-dir';
+import { removeTempDirs } from '../../support/temp-dir';
 import { httpRequest } from '../../support/http-client';
 import { readKeyFile } from '../../../src-main/core/secrets';
 
@@ -14,61 +12,12 @@ import { readKeyFile } from '../../../src-main/core/secrets';
  * by the real serialport bindings, through the real core and a real SQLite file.
  */
 
-const BKASH = (txnid: string, amount = '500.00', balance = '1,500.00') =>
-  `You have received Tk ${amount} from 01712345678. Fee Tk 0.00. Balance Tk ${balance}. TrxID ${txnid} at 15/06/2026 10:30`;
 const BANGLA = 'আপনার অ্যাকাউন্টে ৳৫০০ জমা হয়েছে। ধন্যবাদ।';
 
-interface Started {
-  core: Core;
-  dir: string;
-  urls: Record<string, string>;
-}
-
-const cores: Core[] = [];
-
 let clockOffset = 0;
+const clock = () => Date.now() + clockOffset;
 
-async function startCore(
-  sim: ModemSimulator,
-  modem: Record<string, unknown> = {},
-  dir = makeTempDir('counterpay-modem-'),
-): Promise<Started> {
-  fs.writeFileSync(
-    path.join(dir, 'config.json'),
-    JSON.stringify({
-      public: { port: 0 },
-      device: { port: 0 },
-      admin: { port: 0 },
-      log: { level: 'silent' },
-      modems: [{ path: sim.devicePath, label: 'sim', ...modem }],
-      modem: { probe: false, sweepSeconds: 5, keepaliveSeconds: 5, commandTimeoutSeconds: 3, incompleteWaitMinutes: 60 },
-    }),
-  );
-  const core = createCore(loadConfig({ dataDir: dir }, {}), {
-    logger: silentLogger(),
-    rendererDir: null,
-    clock: () => Date.now() + clockOffset,
-  });
-  cores.push(core);
-  const urls = await core.listen();
-  return { core, dir, urls };
-}
-
-async function stopCore(core: Core): Promise<void> {
-  const i = cores.indexOf(core);
-  if (i >= 0) cores.splice(i, 1);
-  await core.stop();
-}
-
-async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const startCore = (sim: ModemSimulator, modem: Record<string, unknown> = {}, dir?: string) => startModemCore(sim, { modem, dir, clock });
 
 function rows(dir: string): {
   body: string;
@@ -105,7 +54,7 @@ async function sim(options: ModemSimOptions = {}): Promise<ModemSimulator> {
 }
 
 afterEach(async () => {
-  await Promise.all(cores.splice(0).map((c) => c.stop()));
+  await stopModemCores();
   await ModemSimulator.stopAll();
 });
 afterAll(() => removeTempDirs());
@@ -197,7 +146,7 @@ describe('modem reader', () => {
       10_000,
     );
     expect(rows(first.dir)).toEqual([]);
-    await stopCore(first.core);
+    await stopModemCore(first.core);
     const second = await startCore(modem, {}, first.dir);
     modem.deliver({ sender: 'bKash', text: long, concatRef: 42, partsOrder: [2, 3] });
     await until('the whole message', () => rows(first.dir).length === 1, 10_000);
@@ -251,7 +200,7 @@ describe('modem reader', () => {
     const a = await startCore(locked);
     await until('sim_locked', () => a.core.modems.status()[0]?.state === 'sim_locked');
     expect(a.core.modems.status()[0]?.detail).toMatch(/PIN/);
-    await stopCore(a.core);
+    await stopModemCore(a.core);
 
     const wrong = await sim({ profile: 'pin', pin: '4321' });
     const b = await startCore(wrong, { pin: '1111' });
@@ -262,11 +211,11 @@ describe('modem reader', () => {
     await new Promise((r) => setTimeout(r, 2_500));
     expect(wrong.commandLog().filter((c) => c.line.startsWith('AT+CPIN="')).length).toBe(1);
     // Nor after a restart of the whole core on the same data dir; a new PIN in the config is tried.
-    await stopCore(b.core);
+    await stopModemCore(b.core);
     const c = await startCore(wrong, { pin: '1111' }, b.dir);
     await until('pin_rejected again', () => c.core.modems.status()[0]?.state === 'pin_rejected');
     expect(wrong.commandLog().filter((l) => l.line.startsWith('AT+CPIN="')).length).toBe(1);
-    await stopCore(c.core);
+    await stopModemCore(c.core);
     const d = await startCore(wrong, { pin: '4321' }, b.dir);
     await until('ready with the right PIN', () => d.core.modems.status()[0]?.state === 'ready', 15_000);
   });

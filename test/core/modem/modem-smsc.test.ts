@@ -1,11 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createCore, loadConfig, type Core } from '../../../src-main/core';
-import { silentLogger } from '../../../src-main/core/logging';
 import { addGateway, updateGatewaySettings } from '../../../src-main/core/shop';
+import { startModemCore, stopModemCores } from '../../support/modem-core';
 import { ModemSimulator } from '../../support/modem-sim';
-import { makeTempDir, removeTempDirs } from '../../support/temp-dir';
+import { removeTempDirs } from '../../support/temp-dir';
 
 /**
  * Issue 11: a gateway may list the SMS centres its wallet's SMS come through. A credit a modem
@@ -14,10 +11,8 @@ import { makeTempDir, removeTempDirs } from '../../support/temp-dir';
 const credit = (txnid: string, balance: string) =>
   `You have received Tk 500.00 from 01712345678. Fee Tk 0.00. Balance Tk ${balance}. TrxID ${txnid} at 15/06/2026 10:30`;
 
-let core: Core | null = null;
 afterEach(async () => {
-  await core?.stop();
-  core = null;
+  await stopModemCores();
   await ModemSimulator.stopAll();
 });
 afterAll(() => removeTempDirs());
@@ -25,26 +20,14 @@ afterAll(() => removeTempDirs());
 describe('expected SMS centres', () => {
   it('holds a credit relayed by an SMSC the gateway does not list, and pays one relayed by a listed SMSC', async () => {
     const sim = await ModemSimulator.start();
-    const dir = makeTempDir('counterpay-smsc-');
-    fs.writeFileSync(
-      path.join(dir, 'config.json'),
-      JSON.stringify({
-        public: { port: 0 },
-        device: { port: 0 },
-        admin: { port: 0 },
-        modems: [{ path: sim.devicePath, label: 'sim' }],
-        modem: { probe: false },
-      }),
-    );
-    core = createCore(loadConfig({ dataDir: dir }, {}), { logger: silentLogger(), rendererDir: null });
+    const { core } = await startModemCore(sim);
     const ctx = { merchantId: core.shop.merchantId, auditKey: core.shop.keys.audit_key, actor: 'test' };
     const gateway = addGateway(core.db, ctx, { provider: 'bkash', account: '01711111111' });
     updateGatewaySettings(core.db, ctx, { id: gateway.id, expected_smsc: ['+8801700000000'], balance_check: 'off' });
-    await core.listen();
     const caller = { merchantId: core.shop.merchantId, brandId: core.shop.brandId, isTest: false };
-    const sessionFor = (order: string) => core!.payments.create(caller, { amount: '500.00', order_id: order }, (s) => s).body.session_id;
+    const sessionFor = (order: string) => core.payments.create(caller, { amount: '500.00', order_id: order }, (s) => s).body.session_id;
     const stored = (txnid: string) =>
-      core!.db.prepare('SELECT smsc FROM sms WHERE txnid_normalized = ?').get(txnid) as { smsc: string } | undefined;
+      core.db.prepare('SELECT smsc FROM sms WHERE txnid_normalized = ?').get(txnid) as { smsc: string } | undefined;
     const until = async (f: () => unknown) => {
       for (let i = 0; i < 200 && !f(); i += 1) await new Promise((r) => setTimeout(r, 25));
     };

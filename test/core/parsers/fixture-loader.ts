@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PROVIDER_IDS, type CurrencyCode, type ProviderId } from '../../../src-shared/providers';
 import type { SmsKind } from '../../../src-shared/sms';
+import { parseSms } from '../../../src-main/core/parsers/index';
 
 export interface SmsFixture {
   provider: ProviderId;
@@ -31,4 +32,17 @@ export function loadFixtures(provider: ProviderId): SmsFixture[] {
 
 export function loadAllFixtures(): SmsFixture[] {
   return PROVIDER_IDS.flatMap((p) => loadFixtures(p));
+}
+
+const COMPARED = ['provider', 'kind', 'amount', 'currency', 'txnid', 'counterparty', 'balance', 'account_hint'] as const;
+
+/** What the parser reads from a fixture and what the fixture expects, field for field (compare with toEqual). */
+export function parsedAndExpected(fixture: SmsFixture): { got: Record<string, unknown>; want: Record<string, unknown> } {
+  const parsed = parseSms({ sender: fixture.sender, body: fixture.body });
+  const want = fixture.expect;
+  const expected = { ...want, provider: 'provider' in want ? want.provider : fixture.provider };
+  return {
+    got: Object.fromEntries(COMPARED.map((k) => [k, parsed[k]])),
+    want: Object.fromEntries(COMPARED.map((k) => [k, expected[k]])),
+  };
 }

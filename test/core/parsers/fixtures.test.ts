@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PROVIDER_IDS } from '../../../src-shared/providers';
-import { parseSms } from '../../../src-main/core/parsers/index';
-import { loadFixtures } from './fixture-loader';
+import { loadFixtures, parsedAndExpected } from './fixture-loader';
 
 const REQUIRED_NEGATIVES = ['debit', 'otp', 'promo', 'failed', 'spoof'] as const;
 
@@ -16,27 +15,7 @@ describe.each(PROVIDER_IDS.map((p) => [p]))('%s fixtures', (provider) => {
   });
 
   it.each(fixtures.map((f) => [f.name, f]))('%s', (_name, fixture) => {
-    const got = parseSms({ sender: fixture.sender, body: fixture.body });
-    const want = fixture.expect;
-    const expectedProvider = 'provider' in want ? want.provider : fixture.provider;
-    expect({
-      provider: got.provider,
-      kind: got.kind,
-      amount: got.amount,
-      currency: got.currency,
-      txnid: got.txnid,
-      counterparty: got.counterparty,
-      balance: got.balance,
-      account_hint: got.account_hint,
-    }).toEqual({
-      provider: expectedProvider,
-      kind: want.kind,
-      amount: want.amount,
-      currency: want.currency,
-      txnid: want.txnid,
-      counterparty: want.counterparty,
-      balance: want.balance,
-      account_hint: want.account_hint,
-    });
+    const { got, want } = parsedAndExpected(fixture);
+    expect(got).toEqual(want);
   });
 });

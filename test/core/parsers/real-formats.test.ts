@@ -2,8 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PROVIDER_IDS, type ProviderId } from '../../../src-shared/providers';
-import { parseSms } from '../../../src-main/core/parsers/index';
-import type { SmsFixture } from './fixture-loader';
+import { parsedAndExpected, type SmsFixture } from './fixture-loader';
 
 /**
  * Issue 10: real receipt formats, each with the public place it was seen (test/fixtures/sms/real/).
@@ -52,27 +51,7 @@ describe.each(PROVIDER_IDS.map((p) => [p]))('%s: real formats', (provider) => {
   });
 
   it.skipIf(fixtures.length === 0).each(fixtures.map((f) => [f.name, f]))('%s', (_name, fixture) => {
-    const got = parseSms({ sender: fixture.sender, body: fixture.body });
-    const want = fixture.expect;
-    const expectedProvider = 'provider' in want ? want.provider : fixture.provider;
-    expect({
-      provider: got.provider,
-      kind: got.kind,
-      amount: got.amount,
-      currency: got.currency,
-      txnid: got.txnid,
-      counterparty: got.counterparty,
-      balance: got.balance,
-      account_hint: got.account_hint,
-    }).toEqual({
-      provider: expectedProvider,
-      kind: want.kind,
-      amount: want.amount,
-      currency: want.currency,
-      txnid: want.txnid,
-      counterparty: want.counterparty,
-      balance: want.balance,
-      account_hint: want.account_hint,
-    });
+    const { got, want } = parsedAndExpected(fixture);
+    expect(got).toEqual(want);
   });
 });

@@ -1,54 +1,25 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { createCore, loadConfig, type Core } from '../../../src-main/core';
-import { silentLogger } from '../../../src-main/core/logging';
+import type { Core } from '../../../src-main/core';
+import { startModemCore, stopModemCores } from '../../support/modem-core';
 import type { ModemSimulator } from '../../support/modem-sim';
-import { makeTempDir } from '../../support/temp-dir';
 
 /** Adversarial review of issue 11: the real core against the modem simulator (helpers shared by modem-*.test.ts). */
 
-export const BKASH = (txnid: string, amount = '500.00', balance = '1,500.00') =>
-  `You have received Tk ${amount} from 01712345678. Fee Tk 0.00. Balance Tk ${balance}. TrxID ${txnid} at 15/06/2026 10:30`;
+export { BKASH, until } from '../../support/modem-core';
 
-export const cores: Core[] = [];
-
+/** The review's start: the shared modem core with a shorter command timeout by default. */
 export async function startCore(
   sim: ModemSimulator,
   modem: Record<string, unknown> = {},
   settings: Record<string, unknown> = {},
-  dir = makeTempDir('counterpay-modem-review-'),
+  dir?: string,
 ): Promise<{ core: Core; dir: string }> {
-  fs.writeFileSync(
-    path.join(dir, 'config.json'),
-    JSON.stringify({
-      public: { port: 0 },
-      device: { port: 0 },
-      admin: { port: 0 },
-      log: { level: 'silent' },
-      modems: [{ path: sim.devicePath, label: 'sim', ...modem }],
-      modem: { probe: false, sweepSeconds: 5, keepaliveSeconds: 5, commandTimeoutSeconds: 2, incompleteWaitMinutes: 60, ...settings },
-    }),
-  );
-  const core = createCore(loadConfig({ dataDir: dir }, {}), { logger: silentLogger(), rendererDir: null });
-  cores.push(core);
-  await core.listen();
-  return { core, dir };
+  const { core, dir: dataDir } = await startModemCore(sim, { modem, settings: { commandTimeoutSeconds: 2, ...settings }, dir });
+  return { core, dir: dataDir };
 }
 
-export async function stopCores(): Promise<void> {
-  await Promise.all(cores.splice(0).map((c) => c.stop()));
-}
-
-export async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export const stopCores = stopModemCores;
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
