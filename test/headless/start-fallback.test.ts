@@ -20,7 +20,8 @@ function npmStart(env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: str
       stdout += d;
       if (/^ready public=\S+ device=\S+ admin=\S+$/m.test(stdout)) {
         clearTimeout(timer);
-        child.once('exit', () => resolve({ stdout, stderr }));
+        // 'close', not 'exit': the exit can be reported before the last stderr lines are read.
+        child.once('close', () => resolve({ stdout, stderr }));
         process.kill(-(child.pid as number), 'SIGTERM');
       }
     });
