@@ -23,6 +23,7 @@ import { DeviceHealthMonitor } from './devices';
 import { buildAdminHandlers } from './admin/admin-handlers';
 import { Maintenance } from './maintenance';
 import { Modems } from './modem';
+import { WebhookDispatcher } from './webhooks';
 
 export interface CoreDeps {
   logger: Logger;
@@ -45,6 +46,8 @@ export interface Core {
   readonly maintenance: Maintenance;
   /** The GSM modems' readers (started with the listeners). */
   readonly modems: Modems;
+  /** Delivers merchant webhooks from the outbox (started with the listeners). */
+  readonly webhooks: WebhookDispatcher;
   /** Opens the three listeners; returns their URLs. */
   listen(): Promise<Record<ListenerName, string>>;
   status(): StatusSnapshot;
@@ -99,8 +102,21 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     clock,
     sms: sms.smsRepo,
     defaultCurrency: 'BDT',
-    onSessionChange: (view: SessionView) => bus.emit('session', view),
+    onSessionChange: (view: SessionView) => {
+      bus.emit('session', view);
+      webhooks.kick();
+    },
     onVerificationsChange: () => bus.emit('verifications', { pending: payments.pendingCount() }),
+  });
+  const webhooks = new WebhookDispatcher({
+    db,
+    dataDir: config.dataDir,
+    logger: logger.child({ module: 'webhooks' }),
+    clock,
+    version: APP_VERSION,
+    config: config.webhooks,
+    route: (sessionId) => payments.webhookRoute(sessionId),
+    onBacklog: (backlog) => bus.emit('webhooks', backlog),
   });
   sms.onIngested((ingested) => {
     busy();
@@ -144,6 +160,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     sms,
     payments,
     modems,
+    webhooks: { allowPrivate: config.webhooks.allowPrivate, kick: () => webhooks.kick() },
     status,
     devicePort: () => (urls.device ? Number(new URL(urls.device).port) : config.device.port),
     deviceHost: config.device.host,
@@ -240,6 +257,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     payments,
     maintenance,
     modems,
+    webhooks,
     status,
     sweep,
     async listen() {
@@ -253,7 +271,11 @@ export function createCore(config: Config, deps: CoreDeps): Core {
       every(STATUS_POLL_MS, publishStatusIfChanged);
       every(config.matching.sweepIntervalSeconds * 1000, sweep);
       deviceHealth.start(DEVICE_HEALTH_TICK_MS);
+      // A PC that was off for days expires everything due before it serves anyone (and tells the merchants).
+      const expired = payments.expireAllDue();
+      if (expired > 0) logger.info({ expired }, 'expired sessions that ran out while the counter was off');
       sweep();
+      webhooks.start();
       await modems.start();
       return { ...urls };
     },
@@ -262,7 +284,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
       draining = true;
       for (const timer of timers) clearInterval(timer);
       deviceHealth.stop();
-      await modems.stop();
+      await Promise.all([modems.stop(), webhooks.stop()]);
       for (const end of [...streams]) end();
       await Promise.all(running.map((l) => l.close(config.http.shutdownGraceMs)));
       closeDatabase(db);

@@ -20,6 +20,8 @@ export interface CliArgs {
     enabled?: string;
     name?: string;
     balance?: string;
+    url?: string;
+    test?: boolean;
   };
 }
 
@@ -32,6 +34,10 @@ const OPTIONS = {
   'admin-host': { type: 'string' },
   'log-level': { type: 'string' },
   modem: { type: 'string', multiple: true },
+  'public-url': { type: 'string' },
+  'allow-private-webhooks': { type: 'boolean' },
+  url: { type: 'string' },
+  test: { type: 'boolean' },
   json: { type: 'boolean' },
   provider: { type: 'string' },
   account: { type: 'string' },
@@ -79,6 +85,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       adminHost: v['admin-host'],
       logLevel: v['log-level'],
       modems: v.modem,
+      publicUrl: v['public-url'],
+      allowPrivateWebhooks: v['allow-private-webhooks'],
     },
     options: {
       provider: v.provider,
@@ -94,6 +102,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       enabled: v.enabled,
       name: v.name,
       balance: v.balance,
+      url: v.url,
+      test: v.test,
     },
   };
 }
@@ -103,7 +113,10 @@ export const USAGE = `CounterPay — confirms wallet payments from the shop's ow
 Usage:
   counterpay serve [--data-dir DIR] [--public-port N] [--device-port N] [--admin-port N] [--modem PATH]...
                    [--device-host HOST] [--admin-host HOST] [--log-level LEVEL]
+                   [--public-url https://pay.example.com] [--allow-private-webhooks]
       Start the core; prints "ready public=<url> device=<url> admin=<url>" when listening.
+      --public-url: the tunnel's address, used in checkout links (docs/tunnel.md).
+      --allow-private-webhooks: webhook URLs may reach loopback and LAN addresses.
   counterpay keys [--json]                     Show this shop's keys (created on first use).
   counterpay keys rotate <kind|all> [--json]   Replace a key: api_key, secret_key, device_auth_key,
                                                test_api_key, test_secret_key, admin_token, or all.
@@ -119,6 +132,11 @@ Usage:
   counterpay forwarder add --kind capcom6|generic --label TEXT [--auth hmac|token|timestamp_sign]
                                                Register a forwarder app; prints its webhook path and secret once.
   counterpay forwarder list | forwarder remove <device_id>
+  counterpay webhook set --url URL [--test]     Where session events are POSTed (live, or test sessions with --test).
+  counterpay webhook remove [--test]           Stop sending the mode's events to the brand URL.
+  counterpay webhook list                      The URLs and the delivery backlog (JSON).
+  counterpay webhook deliveries [--json]       Recent deliveries with their attempts.
+  counterpay webhook resend --id N             Send a delivery again now (same event id, fresh signature).
   counterpay sms parse < messages.jsonl        Parse JSON lines {"sender","body"}; one JSON parse per line.
 
 Every command takes --data-dir DIR (default: the OS's per-user app data folder, or COUNTERPAY_DATA_DIR).

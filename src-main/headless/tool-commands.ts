@@ -9,6 +9,8 @@ import type { CliArgs } from './parse-cli-args';
 import { anchorBalance } from '../core/balance';
 import { listForwarders, registerForwarder, removeForwarder } from '../core/devices';
 import type { RegisterForwarderInput } from '../../src-shared/contract/devices';
+import { listDeliveries, resendDelivery, setWebhookUrl, webhookSettings } from '../core/webhooks';
+import type { WebhookDeliveryView } from '../../src-shared/contract/webhooks';
 
 function gatewaySettings(args: CliArgs): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -34,6 +36,17 @@ function gatewaySettings(args: CliArgs): Record<string, unknown> {
 /** A fresh data dir gets its shop first; an existing one is rotated without reading keys.json. */
 function ensureShopExists(db: Parameters<typeof ensureShop>[0], dataDir: string): void {
   if (!hasShop(db)) ensureShop(db, dataDir);
+}
+
+function printDeliveries(deliveries: WebhookDeliveryView[]): void {
+  if (deliveries.length === 0) process.stdout.write('no webhook deliveries yet\n');
+  for (const d of deliveries) {
+    const last = d.recent_attempts[0];
+    const lastText = last ? `${last.http_status ?? '-'} ${last.latency_ms} ms${last.error ? ` (${last.error})` : ''}` : 'not tried yet';
+    process.stdout.write(
+      `#${d.id} ${d.status.padEnd(9)} ${d.event.padEnd(20)} ${d.order_id ?? '-'} → ${d.url}  attempts ${d.attempts}, last ${lastText}\n`,
+    );
+  }
 }
 
 function printJson(value: unknown): void {
@@ -127,6 +140,35 @@ export async function runToolCommand(args: CliArgs): Promise<number> {
     if (group === 'shop' && verb === 'rename') {
       printJson(renameShop(db, { merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor }, args.options.name));
       return 0;
+    }
+    if (group === 'webhook') {
+      const who = { brandId: shop.brandId, merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor };
+      const allowPrivate = config.webhooks.allowPrivate;
+      if (verb === 'set') {
+        if (!args.options.url) throw new AppError('validation_failed', 'webhook set needs --url URL (and --test for test sessions)');
+        printJson(await setWebhookUrl(db, who, { url: args.options.url, test: args.options.test === true }, allowPrivate, Date.now()));
+        return 0;
+      }
+      if (verb === 'remove') {
+        printJson(await setWebhookUrl(db, who, { url: null, test: args.options.test === true }, allowPrivate, Date.now()));
+        return 0;
+      }
+      if (verb === 'list') {
+        printJson(webhookSettings(db, shop.brandId, allowPrivate));
+        return 0;
+      }
+      if (verb === 'deliveries') {
+        const deliveries = listDeliveries(db, { limit: 50 });
+        if (args.json) printJson({ deliveries });
+        else printDeliveries(deliveries);
+        return 0;
+      }
+      if (verb === 'resend') {
+        const id = Number(args.options.id);
+        // The running server picks it up within a second (it polls for due deliveries).
+        printJson({ delivery: resendDelivery(db, who, id, Date.now()) });
+        return 0;
+      }
     }
     if (group === 'audit' && verb === 'verify') {
       const verdict = verifyAudit(db, shop.keys.audit_key);

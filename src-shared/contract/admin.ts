@@ -1,4 +1,5 @@
 import type { CanaryView, ModemStatusView } from './modem';
+import type { WebhookBacklogView, WebhookDeliveryStatus, WebhookDeliveryView, WebhookSettingsView } from './webhooks';
 import type { GatewayView, ListenerName } from './api';
 import type { IngestResultView, SmsView } from '../sms';
 import type { ResultSource, ReviewReason, SessionView, VerificationView } from './payments';
@@ -87,6 +88,13 @@ export interface AdminCommands {
   'forwarders.register': { arg: RegisterForwarderInput; result: RegisteredForwarder };
   'forwarders.list': { arg: Record<string, never>; result: { forwarders: ForwarderView[] } };
   'forwarders.remove': { arg: { device_id: string }; result: { removed: boolean } };
+  /** The brand's webhook URLs (live, test) and the delivery backlog. */
+  'webhooks.get': { arg: Record<string, never>; result: WebhookSettingsView };
+  /** Set a mode's URL; null or '' removes it. Refuses private addresses unless the core allows them. */
+  'webhooks.set': { arg: { url: string | null; test?: boolean }; result: WebhookSettingsView };
+  'webhooks.deliveries': { arg: { limit?: number; status?: WebhookDeliveryStatus }; result: { deliveries: WebhookDeliveryView[] } };
+  /** Send one delivery again now (same event id, fresh signature and retry schedule). */
+  'webhooks.resend': { arg: { id: number }; result: { delivery: WebhookDeliveryView } };
 }
 
 export interface DecisionResult {
@@ -204,13 +212,15 @@ export interface AdminEvents {
   devices: DevicesChangedEvent;
   /** A modem's state, signal or counters changed. */
   modem: ModemStatusView;
+  /** Webhook deliveries finished or began waiting: the backlog now. */
+  webhooks: WebhookBacklogView;
 }
 
 export type AdminEventName = keyof AdminEvents;
 
-/** The core's implementation of the contract: a command missing here fails the typecheck. */
+/** The core's implementation of the contract: a command missing here fails the typecheck. A handler that needs the network answers later. */
 export type AdminHandlerMap = {
-  [K in AdminCommandName]: (arg: AdminCommands[K]['arg']) => AdminCommands[K]['result'];
+  [K in AdminCommandName]: (arg: AdminCommands[K]['arg']) => AdminCommands[K]['result'] | Promise<AdminCommands[K]['result']>;
 };
 
 /** Every command name, once; a record keyed by the union cannot miss or invent one. */
@@ -238,7 +248,11 @@ const COMMAND_SET: Record<AdminCommandName, true> = {
   'forwarders.register': true,
   'forwarders.list': true,
   'forwarders.remove': true,
+  'webhooks.get': true,
+  'webhooks.set': true,
+  'webhooks.deliveries': true,
+  'webhooks.resend': true,
 };
 
 export const ADMIN_COMMAND_NAMES = Object.keys(COMMAND_SET) as readonly AdminCommandName[];
-export const ADMIN_EVENT_NAMES: readonly AdminEventName[] = ['status', 'sms', 'session', 'verifications', 'devices', 'modem'];
+export const ADMIN_EVENT_NAMES: readonly AdminEventName[] = ['status', 'sms', 'session', 'verifications', 'devices', 'modem', 'webhooks'];

@@ -10,6 +10,7 @@ import { importStaffSms, toSmsView, type SmsIngestor } from '../sms';
 import type { StatusSnapshot } from '../../../src-shared/contract/admin';
 import { decisionResult, manualVerifyResult } from './verify-view';
 import { anchorChain, missingSms } from '../balance';
+import { listDeliveries, resendDelivery, setWebhookUrl, webhookSettings } from '../webhooks';
 
 export interface AdminHandlerDeps {
   db: Db;
@@ -20,6 +21,8 @@ export interface AdminHandlerDeps {
   /** The GSM modems' readers (their status only). */
   modems: { status(): ModemStatusView[]; startCanary(to: unknown): CanaryView; canaryStatus(): CanaryView | null };
   status: () => StatusSnapshot;
+  /** Brand webhooks: whether private receivers are allowed, and a nudge to the worker after a resend. */
+  webhooks: { allowPrivate: boolean; kick(): void };
   devicePort: () => number;
   deviceHost: string;
   offlineAfterMs: number;
@@ -41,6 +44,7 @@ function objectArg(arg: unknown): Record<string, unknown> {
 /** The counter UI's commands. Staff decisions are recorded with source `manual`. */
 export function buildAdminHandlers(deps: AdminHandlerDeps): AdminHandlers {
   const { db, shop } = deps;
+  const staffActor = () => ({ brandId: shop.brandId, merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor: 'staff' });
   return {
     'status.get': () => deps.status(),
     'gateways.list': () => ({ gateways: gatewayViews(db, shop.merchantId) }),
@@ -100,6 +104,15 @@ export function buildAdminHandlers(deps: AdminHandlerDeps): AdminHandlers {
     'forwarders.remove': (arg) => {
       const { device_id } = parseOrThrow(z.object({ device_id: z.string().min(1).max(128) }), arg);
       return { removed: removeForwarder(db, deps.dataDir, device_id, 'staff') };
+    },
+    'webhooks.get': () => webhookSettings(db, shop.brandId, deps.webhooks.allowPrivate),
+    'webhooks.set': (arg) =>
+      setWebhookUrl(db, staffActor(), objectArg(arg) as { url: unknown; test?: unknown }, deps.webhooks.allowPrivate, deps.clock()),
+    'webhooks.deliveries': (arg) => ({ deliveries: listDeliveries(db, objectArg(arg)) }),
+    'webhooks.resend': (arg) => {
+      const delivery = resendDelivery(db, staffActor(), objectArg(arg).id, deps.clock());
+      deps.webhooks.kick();
+      return { delivery };
     },
   };
 }

@@ -18,6 +18,10 @@ export interface ConfigFlags {
   logLevel?: string;
   /** `--modem PATH`, repeatable: these modems are read (a config.json entry with the same path lends its PIN and label). */
   modems?: string[];
+  /** `--public-url URL`: the tunnel's public address, used in checkout links (sessions.publicBaseUrl). */
+  publicUrl?: string;
+  /** `--allow-private-webhooks`: webhook URLs may reach loopback and the LAN (webhooks.allowPrivate). */
+  allowPrivateWebhooks?: boolean;
 }
 
 const ENV_NUMBERS: Record<string, [string, string]> = {
@@ -85,6 +89,8 @@ export function flagLayer(flags: ConfigFlags): ConfigLayer {
   if (flags.deviceHost !== undefined) setPath(layer, ['device', 'host'], flags.deviceHost);
   if (flags.adminHost !== undefined) setPath(layer, ['admin', 'host'], flags.adminHost);
   if (flags.logLevel !== undefined) setPath(layer, ['log', 'level'], flags.logLevel);
+  if (flags.publicUrl !== undefined) setPath(layer, ['sessions', 'publicBaseUrl'], flags.publicUrl);
+  if (flags.allowPrivateWebhooks === true) setPath(layer, ['webhooks', 'allowPrivate'], true);
   return layer;
 }
 

@@ -155,6 +155,26 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Merchant webhooks (issue 12; docs/webhooks.md). The URLs themselves are set with `webhook set` or on the counter. */
+    webhooks: z
+      .object({
+        /** Let webhook URLs reach loopback and LAN addresses (`--allow-private-webhooks`). Off: a URL never leads into the shop's network. */
+        allowPrivate: z.boolean().default(false),
+        /** One attempt may take this long, connection to answer. */
+        timeoutSeconds: z.number().int().min(1).max(120).default(15),
+        /** After `keys rotate secret_key`, deliveries carry the old key's signature too for this long. */
+        secretOverlapHours: z
+          .number()
+          .min(0)
+          .max(24 * 30)
+          .default(24),
+        /** Deliveries in flight at once, over all receivers… */
+        maxInFlight: z.number().int().min(1).max(256).default(32),
+        /** …and to one receiver (URL origin): a slow receiver holds only its own share. */
+        maxInFlightPerReceiver: z.number().int().min(1).max(64).default(4),
+      })
+      .strict()
+      .prefault({}),
     /**
      * GSM modems with the shop's wallet SIMs (issue 11). `npm run serve -- --modem PATH` adds one
      * (the flag may repeat); none configured: the ports that look like modems are probed.

@@ -101,7 +101,7 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     },
   );
   router.get('/api/admin/events', (req, res) => openEventStream(req, res, deps));
-  router.post('/api/admin/rpc/:command', (req, res) => {
+  router.post('/api/admin/rpc/:command', async (req, res) => {
     const name = String(req.params.command);
     if (!isCommand(name)) throw new AppError('not_found', `No admin command "${name}"`);
     const arg: unknown = req.body ?? {};
@@ -110,7 +110,7 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     }
     // Each handler validates its own argument; the map's types tie name to result.
     const handler = deps.handlers[name] as (a: unknown) => unknown;
-    res.json({ result: handler(arg) });
+    res.json({ result: await handler(arg) });
   });
   if (deps.rendererDir && fs.existsSync(path.join(deps.rendererDir, 'index.html'))) {
     const dir = deps.rendererDir;

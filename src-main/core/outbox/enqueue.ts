@@ -3,16 +3,37 @@ import { insertOutboxRow, type OutboxChannel } from '../db/repos/outbox-repo';
 import type { SessionView } from '../../../src-shared/contract/payments';
 
 /**
+ * Why a session's row changed: `status` (it left pending: paid, expired, cancelled), `attempt`
+ * (an attempt was added or now waits for a person; the cloud hears, the merchant does not),
+ * `transaction_failed` (an attempt failed while the session stays pending).
+ */
+export type SessionChangeCause = 'status' | 'attempt' | 'transaction_failed';
+
+/** The merchant's event for a change, or null when the merchant is not told (the cloud still is). */
+function webhookEvent(session: SessionView, cause: SessionChangeCause): string | null {
+  if (cause === 'status') return session.status === 'pending' ? null : `session.${session.status}`;
+  // A session that already resolved had its own event; an attempt failing after that is no news.
+  if (cause === 'transaction_failed') return session.status === 'pending' ? 'transaction.failed' : null;
+  return null;
+}
+
+/**
  * Webhooks and cloud sync leave through the outbox, written in the same transaction as the
  * change they report, so neither can announce a payment that did not commit, nor miss one.
- * Delivery is a separate worker (a later issue); until then rows wait, durably.
+ * The webhooks domain hands each webhook row to its URLs; the sync worker sends the rest.
  */
-export function enqueueSessionChange(db: Db, merchantId: number, session: SessionView, now: number): void {
-  const payload = JSON.stringify({ event: `session.${session.status}`, session });
-  const insert = (channel: OutboxChannel, topic: string) =>
+export function enqueueSessionChange(
+  db: Db,
+  merchantId: number,
+  session: SessionView,
+  now: number,
+  cause: SessionChangeCause = 'status',
+): void {
+  const event = webhookEvent(session, cause);
+  const insert = (channel: OutboxChannel, topic: string, payload: string) =>
     insertOutboxRow(db, { merchantId, channel, topic, subjectId: session.id, payload, now });
-  if (session.status !== 'pending') insert('webhook', `session.${session.status}`);
-  insert('sync', 'session.updated');
+  if (event) insert('webhook', event, JSON.stringify({ event, session }));
+  insert('sync', 'session.updated', JSON.stringify({ event: event ?? 'session.updated', session }));
 }
 
 /** What a reversal reports: the session it paid (still `success`, now with reversed_at), or the counter sale. */

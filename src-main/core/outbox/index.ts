@@ -1,1 +1,2 @@
-export { enqueueSessionChange, enqueueTransactionReversed, type ReversalReport } from './enqueue';
+export { enqueueSessionChange, enqueueTransactionReversed, type ReversalReport, type SessionChangeCause } from './enqueue';
+export { dispatchPending, countUndispatched, type OutboxEvent } from './dispatch';

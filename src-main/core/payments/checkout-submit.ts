@@ -124,7 +124,7 @@ export class CheckoutSubmit {
       }
       const gateway = chosen ?? (fitting[0] as GatewayChoice);
       insertAttempt(this.store, attemptRow(session, txnid, gateway, null, 'pending', now));
-      touchSession(this.store, session.id, now);
+      touchSession(this.store, session.id, now, 'attempt');
       this.store.logger.info({ session_id: session.id, txnid: txnid.normalized }, 'txnid submitted before its SMS; waiting');
       return { ok: { status: 'pending', session: this.store.view(session), review: false }, changed: true };
     }
@@ -139,7 +139,7 @@ export class CheckoutSubmit {
     insertAttempt(this.store, attemptRow(session, txnid, gateway, sms, 'failed', now, { failure_reason: reason }));
     if (sms.kind === 'spoof') raiseSpoofAlert(this.store, session, sms, now);
     this.store.sessions.addFailedGuess(session.id, now);
-    touchSession(this.store, session.id, now);
+    touchSession(this.store, session.id, now, 'transaction_failed');
     return { error: new AppError('payment_rejected', reason, { hints: { failure_reason: reason } }) };
   }
 
@@ -163,7 +163,7 @@ export class CheckoutSubmit {
         this.store,
         attemptRow(session, txnid, gateway, sms, 'pending', now, { review: [...verdict.reasons, ...verdict.warnings] }),
       );
-      touchSession(this.store, session.id, now);
+      touchSession(this.store, session.id, now, 'attempt');
       this.store.logger.info(
         { session_id: session.id, sms_id: sms.id, reasons: verdict.reasons.map((r) => r.code) },
         'attempt held for review',

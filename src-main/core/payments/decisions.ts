@@ -83,7 +83,7 @@ export class Decisions {
       } else {
         const reason = (decision.failureReason ?? '').trim() || 'Rejected by staff.';
         store.transactions.fail(attempt.id, decision.source, reason.slice(0, 500), now);
-        touchSession(store, attempt.session_id, now);
+        touchSession(store, attempt.session_id, now, 'transaction_failed');
       }
       appendAudit(
         store.db,

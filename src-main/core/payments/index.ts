@@ -62,7 +62,12 @@ export class Payments {
 
   constructor(deps: PaymentsDeps & { defaultCurrency: string }) {
     this.store = new PaymentsStore(deps);
-    this.lifecycle = new SessionLifecycle(this.store, deps.config.sessions.ttlHours * 3_600_000, deps.defaultCurrency);
+    this.lifecycle = new SessionLifecycle(
+      this.store,
+      deps.config.sessions.ttlHours * 3_600_000,
+      deps.defaultCurrency,
+      deps.config.webhooks.allowPrivate,
+    );
     this.checkout = new CheckoutSubmit(this.store, this.lifecycle);
     this.arrival = new SmsArrival(this.store, this.lifecycle, this.checkout);
     this.counter = new CounterSale(this.store);
@@ -92,6 +97,24 @@ export class Payments {
     this.lifecycle.expireIfDue(id);
     const record = this.store.sessions.byId(id);
     return record ? { record, view: this.store.view(record) } : null;
+  }
+
+  /** Where a session's webhooks go: its brand and mode (for the brand's URL) and its own notify_url. */
+  webhookRoute(sessionId: string): { brandId: number; isTest: boolean; notifyUrl: string | null; orderId: string } | null {
+    const row = this.store.sessions.byId(sessionId);
+    return row ? { brandId: row.brand_id, isTest: row.is_test === 1, notifyUrl: row.notify_url, orderId: row.order_id } : null;
+  }
+
+  /** Expires every session past its time, in rounds (a PC that was off for days catches up at once). */
+  expireAllDue(): number {
+    let total = 0;
+    // Bounded: 2,000 rounds of 500 is a million sessions, far past any shop's backlog.
+    for (let round = 0; round < 2_000; round += 1) {
+      const n = this.lifecycle.expireDue();
+      total += n;
+      if (n === 0) break;
+    }
+    return total;
   }
 
   recentSessions(limit: number): SessionView[] {

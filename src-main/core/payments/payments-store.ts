@@ -23,7 +23,7 @@ export interface PaymentsDeps {
   logger: Logger;
   merchantId: number;
   auditKey: string;
-  config: Pick<Config, 'matching' | 'sessions'>;
+  config: Pick<Config, 'matching' | 'sessions' | 'webhooks'>;
   clock: () => number;
   sms: SmsReader;
   /** Told after commit of every session change (counter window, APK poll, merchant polls). */

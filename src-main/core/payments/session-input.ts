@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { decimalToMinor } from '../../../src-shared/money';
 import { PROVIDERS } from '../../../src-shared/providers';
 import { AppError } from '../errors';
+import { checkWebhookUrl } from '../webhooks';
 
 const SUPPORTED_CURRENCIES = [...new Set(PROVIDERS.map((p) => p.currency))];
 const MAX_AMOUNT_MINOR = 10_000_000_000; // 100 million in major units: no counter sells more in one go.
@@ -34,6 +35,9 @@ export const createSessionSchema = z
     customer_phone: z.string().trim().max(32).optional(),
     customer_name: z.string().trim().max(100).optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
+    /** This session's own webhook URL, besides the brand's (seed 002 calls it notifyUrl). */
+    notify_url: z.string().max(2048).optional(),
+    notifyUrl: z.string().max(2048).optional(),
   })
   .passthrough();
 
@@ -45,6 +49,7 @@ export interface SessionInput {
   customerPhone: string | null;
   customerName: string | null;
   metadata: string | null;
+  notifyUrl: string | null;
 }
 
 function fieldError(field: string, message: string): AppError {
@@ -54,7 +59,25 @@ function fieldError(field: string, message: string): AppError {
   });
 }
 
-export function parseSessionInput(body: unknown, defaultCurrency: string): SessionInput {
+/**
+ * A session's notify_url, under either name. Checked like a brand URL: loopback and LAN
+ * addresses only with --allow-private-webhooks (delivery checks the resolved address again).
+ */
+function notifyUrlOf(input: { notify_url?: string; notifyUrl?: string }, allowPrivate: boolean): string | null {
+  const { notify_url: snake, notifyUrl: camel } = input;
+  if (snake !== undefined && camel !== undefined && snake.trim() !== camel.trim()) {
+    throw fieldError('notify_url', 'notify_url and notifyUrl differ; send one');
+  }
+  const raw = snake ?? camel;
+  if (raw === undefined || raw.trim() === '') return null;
+  try {
+    return checkWebhookUrl(raw, allowPrivate, 'notify_url');
+  } catch (err) {
+    throw fieldError('notify_url', (err as Error).message.replace(/^notify_url: /, ''));
+  }
+}
+
+export function parseSessionInput(body: unknown, defaultCurrency: string, allowPrivateWebhooks = false): SessionInput {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw fieldError('body', 'send a JSON object');
   }
@@ -95,5 +118,6 @@ export function parseSessionInput(body: unknown, defaultCurrency: string): Sessi
     customerPhone: input.customer_phone || null,
     customerName: input.customer_name || null,
     metadata,
+    notifyUrl: notifyUrlOf(input, allowPrivateWebhooks),
   };
 }

@@ -22,6 +22,7 @@ export class SessionLifecycle {
     private readonly store: PaymentsStore,
     private readonly ttlMs: number,
     private readonly defaultCurrency: string,
+    private readonly allowPrivateWebhooks: boolean,
   ) {}
 
   private get sessions() {
@@ -41,7 +42,7 @@ export class SessionLifecycle {
    * when the order is paid. The partial unique indexes settle a race between two creates.
    */
   create(caller: Caller, body: unknown, checkoutUrlFor: (id: string) => string): { status: 200 | 201; body: CreateSessionResponse } {
-    const input = parseSessionInput(body, this.defaultCurrency);
+    const input = parseSessionInput(body, this.defaultCurrency, this.allowPrivateWebhooks);
     const now = this.store.now();
     const { row, existed } = writeTransaction(this.store.db, () => {
       this.expireDueInTx(now, caller.brandId, input.orderId);
@@ -64,6 +65,7 @@ export class SessionLifecycle {
         customer_phone: input.customerPhone,
         customer_name: input.customerName,
         metadata: input.metadata,
+        notify_url: input.notifyUrl,
         is_test: caller.isTest ? 1 : 0,
         expires_at: now + this.ttlMs,
         created_at: now,

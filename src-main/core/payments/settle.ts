@@ -44,12 +44,13 @@ export const PAID_BY_ANOTHER_REASON = 'The session was paid by another TxnID.';
 
 /**
  * A session's attempts changed while it stays pending (an attempt waits, is held, fails): the
- * cloud hears of it in the same transaction, as it hears of every status change.
+ * cloud hears of it in the same transaction, as it hears of every status change, and the
+ * merchant hears of a failed attempt (`transaction.failed`).
  */
-export function touchSession(store: PaymentsStore, sessionId: string | null, now: number): void {
+export function touchSession(store: PaymentsStore, sessionId: string | null, now: number, cause: 'attempt' | 'transaction_failed'): void {
   if (!sessionId) return;
   const row = store.sessions.byId(sessionId);
-  if (row) enqueueSessionChange(store.db, row.merchant_id, store.view(row), now);
+  if (row) enqueueSessionChange(store.db, row.merchant_id, store.view(row), now, cause);
 }
 
 /** The attempt row a session's TxnID submit writes. */

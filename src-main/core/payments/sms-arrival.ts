@@ -100,10 +100,10 @@ export class SmsArrival {
       const link = { sms_id: sms.id, amount_minor: sms.amount_minor, sender_account: sms.counterparty };
       if (verdict.verdict === 'rejected') {
         this.store.transactions.fail(attempt.id, null, verdict.reason, now);
-        touchSession(this.store, session.id, now);
+        touchSession(this.store, session.id, now, 'transaction_failed');
       } else if (verdict.verdict === 'check_first') {
         this.store.transactions.attachSms(attempt.id, link, JSON.stringify([...verdict.reasons, ...verdict.warnings]), now);
-        touchSession(this.store, session.id, now);
+        touchSession(this.store, session.id, now, 'attempt');
       } else {
         this.store.transactions.attachSms(attempt.id, link, JSON.stringify(verdict.warnings), now);
         this.store.transactions.settle(attempt.id, 'sms_late_match', sms.id, now);
@@ -134,7 +134,7 @@ export class SmsArrival {
     for (const claim of claims) {
       if (claim.status !== 'pending' || claim.sms_id !== null || claim.provider === sms.provider) continue;
       if (this.store.transactions.fail(claim.id, null, WRONG_WALLET_REASON, now) && claim.session_id) {
-        touchSession(this.store, claim.session_id, now);
+        touchSession(this.store, claim.session_id, now, 'transaction_failed');
         changed.push(claim.session_id);
       }
     }
@@ -248,7 +248,7 @@ export class SmsArrival {
       if (claim.provider !== reversal.provider) continue;
       if (claim.status === 'pending') {
         if (this.store.transactions.fail(claim.id, null, REVERSED_REASON, now) && claim.session_id) {
-          touchSession(this.store, claim.session_id, now);
+          touchSession(this.store, claim.session_id, now, 'transaction_failed');
           changed.push(claim.session_id);
         }
         continue;

@@ -14,7 +14,7 @@ export function failNotFound(store: PaymentsStore): number {
       const failed = store.transactions.fail(t.id, null, NOT_FOUND_REASON, now);
       if (failed && t.session_id) {
         store.sessions.addFailedGuess(t.session_id, now);
-        touchSession(store, t.session_id, now);
+        touchSession(store, t.session_id, now, 'transaction_failed');
       }
       return failed;
     }),

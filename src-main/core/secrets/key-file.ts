@@ -6,10 +6,20 @@ import { KEY_KINDS, type KeyKind } from './key-format';
 
 export const KEY_FILE_NAME = 'keys.json';
 
+/** A webhook signing secret replaced by `keys rotate`, still signing until its overlap ends. */
+export interface RetiredSecret {
+  kind: 'secret_key' | 'test_secret_key';
+  key: string;
+  /** Epoch ms of the rotation. */
+  retired_at: number;
+}
+
 /** The shop's usable secrets. Only here (mode 0600), never in the database. */
 export type KeyRing = Record<KeyKind, string> & {
   /** Keys the audit chain's HMAC; never printed. */
   audit_key: string;
+  /** Replaced signing secrets: webhooks carry their signature too for a while, so receivers can switch keys without a gap. */
+  retired_secrets?: RetiredSecret[];
 };
 
 export function keyFilePath(dataDir: string): string {

@@ -3,6 +3,7 @@ export {
   firstMerchantId,
   hasShop,
   rotateKeys,
+  signingSecrets,
   authenticateKey,
   authenticateKeyHash,
   type Shop,

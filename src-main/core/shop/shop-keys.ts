@@ -1,11 +1,12 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { writeTransaction, type Db } from '../db';
 import { appendAudit } from '../audit';
 import { AppError } from '../errors';
 import { activeCredentials, insertCredential, revokeActive, type CredentialRow } from '../db/repos/credential-repo';
 import { prepareKeyLookup, type ActiveKeyRow } from '../db/repos/key-lookup-repo';
 import { findFirstBrand, findFirstMerchant, insertBrand, insertMerchant } from '../db/repos/merchant-repo';
-import { KEY_KINDS, generateKey, hashKey, keyHint, readKeyFile, writeKeyFile, type KeyKind, type KeyRing } from '../secrets';
+import { KEY_KINDS, generateKey, hashKey, keyFilePath, keyHint, readKeyFile, writeKeyFile, type KeyKind, type KeyRing } from '../secrets';
 
 export interface Shop {
   merchantId: number;
@@ -107,11 +108,15 @@ export function rotateKeys(db: Db, dataDir: string, kinds: readonly KeyKind[], a
     }
     const keys = { ...(ring ?? { audit_key: crypto.randomBytes(32).toString('hex') }) } as KeyRing;
     const now = Date.now();
+    const retired = (keys.retired_secrets ?? []).filter((r) => now - r.retired_at < RETIRED_SECRET_KEEP_MS);
     for (const kind of kinds) {
+      const old = ring?.[kind];
+      if (old && (kind === 'secret_key' || kind === 'test_secret_key')) retired.unshift({ kind, key: old, retired_at: now });
       revokeActive(db, merchant.id, kind, now);
       keys[kind] = generateKey(kind);
       storeCredential(db, { merchantId: merchant.id, brandId: brand.id }, kind, keys[kind]);
     }
+    keys.retired_secrets = retired;
     checkRingMatches(activeCredentials(db, merchant.id), keys);
     writeKeyFile(dataDir, keys);
     appendAudit(db, keys.audit_key, {
@@ -123,6 +128,40 @@ export function rotateKeys(db: Db, dataDir: string, kinds: readonly KeyKind[], a
     });
     return { merchantId: merchant.id, brandId: brand.id, keys };
   });
+}
+
+/** Retired signing secrets are dropped from keys.json after this long, whatever the overlap. */
+const RETIRED_SECRET_KEEP_MS = 30 * 86_400_000;
+
+const ringCache = new Map<string, { stamp: string; ring: KeyRing }>();
+
+/**
+ * The secrets that sign a webhook now: the mode's current secret_key, then those rotated away
+ * less than `overlapMs` ago. Read from keys.json (re-read when it changes), so a rotation by
+ * the CLI in another process signs the next delivery.
+ */
+export function signingSecrets(dataDir: string, isTest: boolean, now: number, overlapMs: number): string[] {
+  const file = keyFilePath(dataDir);
+  let stamp = '';
+  try {
+    const st = fs.statSync(file);
+    stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
+  } catch {
+    stamp = '';
+  }
+  let cached = ringCache.get(file);
+  if (!cached || cached.stamp !== stamp) {
+    const ring = readKeyFile(dataDir);
+    if (!ring) throw new AppError('internal', `keys.json is missing from ${dataDir}; webhooks cannot be signed`);
+    cached = { stamp, ring };
+    ringCache.set(file, cached);
+  }
+  const kind = isTest ? 'test_secret_key' : 'secret_key';
+  const current = cached.ring[kind];
+  const older = (cached.ring.retired_secrets ?? [])
+    .filter((r) => r.kind === kind && now - r.retired_at < overlapMs && r.key !== current)
+    .map((r) => r.key);
+  return [current, ...older];
 }
 
 export interface Authenticated {

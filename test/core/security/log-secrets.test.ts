@@ -33,7 +33,8 @@ describe('security: secrets never reach the log file', () => {
     const s = await startSecCore({ realLogger: true });
     const k = s.core.shop.keys;
     let dir = s.dir;
-    const secrets: Record<string, string> = { ...k } as Record<string, string>;
+    const { retired_secrets: _retired, ...current } = k;
+    const secrets: Record<string, string> = { ...current };
     try {
       addBkash(s.core);
       const tok = registerForwarder(s.core.db, s.dir, { kind: 'generic', label: 'tok', auth: 'token' });

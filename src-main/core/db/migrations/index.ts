@@ -10,6 +10,7 @@ import { queryIndexes } from './0080-query-indexes';
 import { unpinnedIndexes } from './0090-unpinned-indexes';
 import { modem } from './0100-modem';
 import { expectedSmsc } from './0110-expected-smsc';
+import { webhooks } from './0120-webhooks';
 
 export interface Migration {
   /** Numbered in tens so a fix can slot in between. */
@@ -36,4 +37,5 @@ export const MIGRATIONS: readonly Migration[] = [
   unpinnedIndexes,
   modem,
   expectedSmsc,
+  webhooks,
 ];

@@ -19,3 +19,37 @@ export function insertOutboxRow(db: Db, row: NewOutboxRow): void {
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
   ).run(row.merchantId, row.channel, row.topic, row.subjectId, row.payload, row.now, row.now);
 }
+
+export interface OutboxRow {
+  id: number;
+  merchant_id: number;
+  channel: OutboxChannel;
+  topic: string;
+  subject_id: string;
+  payload: string;
+  created_at: number;
+}
+
+/** A channel's undelivered events, oldest first. */
+export function pendingOutboxRows(db: Db, channel: OutboxChannel, limit: number): OutboxRow[] {
+  return db
+    .prepare(
+      `SELECT id, merchant_id, channel, topic, subject_id, payload, created_at FROM outbox
+       WHERE channel = ? AND status = 'pending' ORDER BY id LIMIT ?`,
+    )
+    .all(channel, limit) as OutboxRow[];
+}
+
+/** How many events of a channel wait. */
+export function countPendingOutbox(db: Db, channel: OutboxChannel): number {
+  return (db.prepare(`SELECT count(*) AS n FROM outbox WHERE channel = ? AND status = 'pending'`).get(channel) as { n: number }).n;
+}
+
+/** The event has left the outbox (handed to its deliveries, or acknowledged by the cloud). */
+export function markOutboxDelivered(db: Db, id: number, now: number): boolean {
+  return (
+    db
+      .prepare(`UPDATE outbox SET status = 'delivered', delivered_at = ?, attempts = attempts + 1 WHERE id = ? AND status = 'pending'`)
+      .run(now, id).changes === 1
+  );
+}

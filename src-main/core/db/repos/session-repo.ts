@@ -13,6 +13,8 @@ export interface SessionRow {
   customer_phone: string | null;
   customer_name: string | null;
   metadata: string | null;
+  /** The session's own webhook URL (notify_url), besides the brand's. */
+  notify_url: string | null;
   is_test: number;
   expires_at: number;
   created_at: number;
@@ -25,9 +27,9 @@ export type NewSessionRow = Omit<SessionRow, 'status' | 'updated_at' | 'failed_g
 export function prepareSessionRepo(db: Db) {
   const insert = db.prepare(
     `INSERT INTO sessions (id, merchant_id, brand_id, order_id, amount_minor, currency, redirect_url, customer_phone,
-       customer_name, metadata, is_test, expires_at, created_at, updated_at)
+       customer_name, metadata, notify_url, is_test, expires_at, created_at, updated_at)
      VALUES (@id, @merchant_id, @brand_id, @order_id, @amount_minor, @currency, @redirect_url, @customer_phone,
-       @customer_name, @metadata, @is_test, @expires_at, @created_at, @created_at)`,
+       @customer_name, @metadata, @notify_url, @is_test, @expires_at, @created_at, @created_at)`,
   );
   const byId = db.prepare('SELECT * FROM sessions WHERE id = ?');
   const byOrder = db.prepare(

@@ -27,6 +27,9 @@ CREATE INDEX outbox_delivered ON outbox (delivered_at) WHERE status = 'delivered
 -- index outbox_due
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
 
+-- index outbox_pending_channel
+CREATE INDEX outbox_pending_channel ON outbox (channel, id) WHERE status = 'pending';
+
 -- index sessions_by_order
 CREATE INDEX sessions_by_order ON sessions (brand_id, is_test, order_id);
 
@@ -119,6 +122,21 @@ CREATE INDEX transactions_status ON transactions (status, created_at);
 -- index transactions_txnid_claim
 CREATE UNIQUE INDEX transactions_txnid_claim ON transactions (merchant_id, provider, is_test, txnid_normalized)
   WHERE status <> 'failed';
+
+-- index webhook_attempts_delivery
+CREATE INDEX webhook_attempts_delivery ON webhook_attempts (delivery_id, id);
+
+-- index webhook_deliveries_due
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+
+-- index webhook_deliveries_finished
+CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (finished_at) WHERE status <> 'pending';
+
+-- index webhook_deliveries_order
+CREATE INDEX webhook_deliveries_order ON webhook_deliveries (url, session_id, id) WHERE status = 'pending';
+
+-- index webhook_deliveries_recent
+CREATE INDEX webhook_deliveries_recent ON webhook_deliveries (created_at DESC, id);
 
 -- table audit_log
 CREATE TABLE audit_log (
@@ -313,7 +331,7 @@ CREATE TABLE sessions (
   is_test INTEGER NOT NULL DEFAULT 0 CHECK (is_test IN (0, 1)),
   expires_at INTEGER NOT NULL,
   created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL, failed_guesses INTEGER NOT NULL DEFAULT 0 CHECK (failed_guesses >= 0),
+  updated_at INTEGER NOT NULL, failed_guesses INTEGER NOT NULL DEFAULT 0 CHECK (failed_guesses >= 0), notify_url TEXT CHECK (notify_url IS NULL OR length(notify_url) BETWEEN 1 AND 2048),
   CHECK (expires_at > created_at)
 ) STRICT;
 
@@ -409,6 +427,50 @@ CREATE TABLE "transactions" (
   CHECK (result_source IS NOT 'counter' OR (session_id IS NULL AND sms_id IS NOT NULL))
 ) STRICT;
 
+-- table webhook_attempts
+CREATE TABLE webhook_attempts (
+  id INTEGER PRIMARY KEY,
+  delivery_id INTEGER NOT NULL REFERENCES webhook_deliveries(id) ON DELETE CASCADE,
+  attempted_at INTEGER NOT NULL,
+  http_status INTEGER,
+  latency_ms INTEGER NOT NULL CHECK (latency_ms >= 0),
+  ok INTEGER NOT NULL CHECK (ok IN (0, 1)),
+  error TEXT,
+  response_excerpt TEXT
+) STRICT;
+
+-- table webhook_deliveries
+CREATE TABLE webhook_deliveries (
+  id INTEGER PRIMARY KEY,
+  merchant_id INTEGER NOT NULL REFERENCES merchants(id),
+  outbox_id INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  event TEXT NOT NULL,
+  session_id TEXT,
+  url TEXT NOT NULL,
+  target TEXT NOT NULL CHECK (target IN ('brand', 'session')),
+  is_test INTEGER NOT NULL CHECK (is_test IN (0, 1)),
+  body TEXT NOT NULL CHECK (json_valid(body)),
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'dead')),
+  attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  -- The attempt count when the schedule last started (0, or when staff resent): retries count from here.
+  retry_from INTEGER NOT NULL DEFAULT 0 CHECK (retry_from >= 0),
+  next_attempt_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  delivered_at INTEGER,
+  finished_at INTEGER,
+  UNIQUE (event_id, url)
+) STRICT;
+
+-- table webhook_endpoints
+CREATE TABLE webhook_endpoints (
+  brand_id INTEGER NOT NULL REFERENCES brands(id),
+  is_test INTEGER NOT NULL CHECK (is_test IN (0, 1)),
+  url TEXT NOT NULL CHECK (length(url) BETWEEN 1 AND 2048),
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (brand_id, is_test)
+) STRICT;
+
 -- trigger audit_log_no_delete
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
@@ -489,4 +551,4 @@ CREATE TRIGGER transactions_sms_must_be_credit_update BEFORE UPDATE OF sms_id, p
 WHEN NEW.sms_id IS NOT NULL AND NEW.status <> 'failed' AND NOT EXISTS (SELECT 1 FROM sms s WHERE s.id = NEW.sms_id AND s.kind = 'credit'
   AND s.provider = NEW.provider AND s.is_test = NEW.is_test)
 BEGIN SELECT RAISE(ABORT, 'only a credit SMS of the same wallet and mode can back a transaction'); END;
--- user_version 110
+-- user_version 120
