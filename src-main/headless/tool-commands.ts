@@ -158,7 +158,7 @@ export async function runToolCommand(args: CliArgs): Promise<number> {
         return 0;
       }
       if (verb === 'deliveries') {
-        const deliveries = listDeliveries(db, { limit: 50 });
+        const deliveries = listDeliveries(db, shop.merchantId, { limit: 50 });
         if (args.json) printJson({ deliveries });
         else printDeliveries(deliveries);
         return 0;

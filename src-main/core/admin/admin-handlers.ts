@@ -108,7 +108,7 @@ export function buildAdminHandlers(deps: AdminHandlerDeps): AdminHandlers {
     'webhooks.get': () => webhookSettings(db, shop.brandId, deps.webhooks.allowPrivate),
     'webhooks.set': (arg) =>
       setWebhookUrl(db, staffActor(), objectArg(arg) as { url: unknown; test?: unknown }, deps.webhooks.allowPrivate, deps.clock()),
-    'webhooks.deliveries': (arg) => ({ deliveries: listDeliveries(db, objectArg(arg)) }),
+    'webhooks.deliveries': (arg) => ({ deliveries: listDeliveries(db, shop.merchantId, objectArg(arg)) }),
     'webhooks.resend': (arg) => {
       const delivery = resendDelivery(db, staffActor(), objectArg(arg).id, deps.clock());
       deps.webhooks.kick();

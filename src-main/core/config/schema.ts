@@ -140,6 +140,8 @@ export const configSchema = z
       .object({
         /** Outbox rows (webhooks, sync) delivered longer ago than this are deleted; pending and dead rows stay. */
         outboxDeliveredDays: z.number().int().min(1).max(3650).default(30),
+        /** Webhook deliveries (and their attempts) that ended this long ago are deleted; pending ones stay. */
+        webhookDeliveryDays: z.number().int().min(1).max(3650).default(90),
         /** Staff alerts resolved longer ago than this are deleted; open alerts stay. */
         resolvedAlertDays: z.number().int().min(1).max(36_500).default(365),
         /** How often the purge runs (the sweep offers it every matching.sweepIntervalSeconds). */

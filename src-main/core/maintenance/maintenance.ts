@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import { writeTransaction, type Db } from '../db';
 import {
   deleteDeliveredOutbox,
+  deleteFinishedWebhookDeliveries,
   deleteResolvedAlerts,
   deleteSpentSigns,
   fileStats,
@@ -42,6 +43,7 @@ export interface MaintenanceDeps {
 export interface PurgeReport {
   spentSigns: number;
   deliveredOutbox: number;
+  finishedWebhooks: number;
   resolvedAlerts: number;
   /** Entries dropped from in-memory maps, by name. */
   memory: Record<string, number>;
@@ -114,14 +116,15 @@ export class Maintenance {
     const report = writeTransaction(db, () => ({
       spentSigns: deleteSpentSigns(db, now),
       deliveredOutbox: deleteDeliveredOutbox(db, now - config.outboxDeliveredDays * DAY_MS, PURGE_BATCH_ROWS),
+      finishedWebhooks: deleteFinishedWebhookDeliveries(db, now - config.webhookDeliveryDays * DAY_MS, PURGE_BATCH_ROWS),
       resolvedAlerts: deleteResolvedAlerts(db, now - config.resolvedAlertDays * DAY_MS),
     }));
     const memory: Record<string, number> = {};
     for (const item of this.deps.memory ?? []) memory[item.name] = item.prune();
-    const more = report.deliveredOutbox >= PURGE_BATCH_ROWS;
+    const more = report.deliveredOutbox >= PURGE_BATCH_ROWS || report.finishedWebhooks >= PURGE_BATCH_ROWS;
     this.lastPurgeAt = now;
     this.purgeBacklog = more;
-    const deleted = report.spentSigns + report.deliveredOutbox + report.resolvedAlerts;
+    const deleted = report.spentSigns + report.deliveredOutbox + report.finishedWebhooks + report.resolvedAlerts;
     if (deleted > 0) this.deps.logger.info({ ...report, more }, 'purged old rows');
     return { ...report, memory, more };
   }

@@ -116,7 +116,7 @@ export class WebhookDispatcher {
     try {
       const now = this.deps.clock();
       let handed = 0;
-      for (let n = DISPATCH_BATCH; n === DISPATCH_BATCH; ) {
+      for (let n = DISPATCH_BATCH; n === DISPATCH_BATCH;) {
         n = dispatchPending(this.deps.db, 'webhook', DISPATCH_BATCH, now, (event) => this.fanOut(event, now));
         handed += n;
       }

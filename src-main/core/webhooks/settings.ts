@@ -119,14 +119,14 @@ export function deliveryView(repo: WebhookRepo, row: WebhookDeliveryRow): Webhoo
 const STATUSES: readonly WebhookDeliveryStatus[] = ['pending', 'delivered', 'dead'];
 
 /** The newest deliveries first (optionally of one status), each with its latest attempts. */
-export function listDeliveries(db: Db, arg: { limit?: unknown; status?: unknown }): WebhookDeliveryView[] {
+export function listDeliveries(db: Db, merchantId: number, arg: { limit?: unknown; status?: unknown }): WebhookDeliveryView[] {
   const limit = arg.limit === undefined ? 50 : Number(arg.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new AppError('validation_failed', 'limit: a whole number 1-500');
   if (arg.status !== undefined && !STATUSES.includes(arg.status as WebhookDeliveryStatus)) {
     throw new AppError('validation_failed', `status: one of ${STATUSES.join(', ')}`);
   }
   const repo = webhookRepo(db);
-  return repo.recent(limit, arg.status as WebhookDeliveryStatus | undefined).map((row) => deliveryView(repo, row));
+  return repo.recent(merchantId, limit, arg.status as WebhookDeliveryStatus | undefined).map((row) => deliveryView(repo, row));
 }
 
 /** Staff send a delivery again now: the same event id and body, a fresh signature, a fresh retry schedule. */

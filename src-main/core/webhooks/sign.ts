@@ -12,7 +12,12 @@ import { SIGNATURE_HEADER, STANDARD_WEBHOOK_HEADERS } from '../../../src-shared/
  * During a rotation's overlap each header carries one signature per key (newest first), and a
  * receiver holding either key verifies.
  */
-export function signatureHeaders(eventId: string, body: string, timestampSeconds: number, secrets: readonly string[]): Record<string, string> {
+export function signatureHeaders(
+  eventId: string,
+  body: string,
+  timestampSeconds: number,
+  secrets: readonly string[],
+): Record<string, string> {
   const t = String(timestampSeconds);
   const stripe = secrets.map((key) => `v1=${crypto.createHmac('sha256', key).update(`${t}.${body}`).digest('hex')}`);
   const standard = secrets.map((key) => `v1,${crypto.createHmac('sha256', key).update(`${eventId}.${t}.${body}`).digest('base64')}`);

@@ -71,11 +71,7 @@ export function isNonPublicAddress(address: string): boolean {
 /** Names that never mean a public site (RFC 6761, mDNS, common LAN suffixes). */
 function isLocalName(host: string): boolean {
   const h = host.toLowerCase().replace(/\.$/, '');
-  return (
-    h === 'localhost' ||
-    !h.includes('.') ||
-    /\.(localhost|local|lan|internal|intranet|home|corp|home\.arpa|localdomain)$/.test(h)
-  );
+  return h === 'localhost' || !h.includes('.') || /\.(localhost|local|lan|internal|intranet|home|corp|home\.arpa|localdomain)$/.test(h);
 }
 
 function refuse(field: string, message: string): AppError {

@@ -8,6 +8,7 @@ import { addGateway, gatewayViews, hasShop, renameShop, rotateKeys, updateGatewa
 import { claimIdempotencyKey, completeIdempotencyKey } from '../../../src-main/core/db/repos/idempotency-repo';
 import { keepRowCountsOnly } from '../../../src-main/core/db/repos/maintenance-repo';
 import { httpRequest, type HttpResult } from '../../support/http-client';
+import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
 import { removeTempDirs } from '../../support/temp-dir';
 import { BKASH_ACCOUNT, UPI_ACCOUNT, bkashTxnid, orderId, startPayCore, taka, upiRef, type PayCore } from '../payments/helpers';
 
@@ -51,6 +52,8 @@ const GROWING_TABLES = new Set([
   'staff_alerts',
   'idempotency_keys',
   'balance_anchors',
+  'webhook_deliveries',
+  'webhook_attempts',
 ]);
 
 /** Tables that stay a handful of rows for the life of a shop: the planner may read them whole. */
@@ -64,6 +67,7 @@ const SMALL_TABLES: Record<string, string> = {
   forwarder_spent_signs: 'bounded by the replay window: each spend deletes the signs past their keep',
   modem_parts: 'parts of multipart SMS waiting for the rest: removed when the message is whole or its wait ends',
   schema_migrations: 'one row per migration',
+  webhook_endpoints: "the brand's webhook URL for live and for test: two rows per brand",
 };
 
 /**
@@ -539,23 +543,31 @@ describe('every statement the core prepares runs on an index', () => {
   let pc: PayCore;
   let statements: Map<string, string>;
   let file: string;
+  let receiver: WebhookReceiver | undefined;
   const findings: Finding[] = [];
   const used = new Set<number>();
 
   beforeAll(async () => {
     startRecording();
     try {
+      receiver = await startWebhookReceiver();
+      // Some deliveries fail and wait for their retry: the due and ordering statements see both states.
+      receiver.script = Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? { status: 500 } : { status: 200 }));
       pc = await startPayCore({
+        config: { webhooks: { allowPrivate: true } },
         gateways: [
           { provider: 'bkash', account: BKASH_ACCOUNT },
           { provider: 'nagad', account: BKASH_ACCOUNT },
           { provider: 'upi', account: UPI_ACCOUNT },
         ],
       });
+      await ok(pc.rpc('webhooks.set', { url: receiver.url }));
       await workload(pc);
       fill(pc);
+      await pc.core.webhooks.flush();
       // Every path again, now on the filled database (and with the statements repos prepare lazily).
       await workload(pc);
+      await webhookWorkload(pc);
       openAttempts(pc);
     } finally {
       stopRecording();
@@ -568,6 +580,7 @@ describe('every statement the core prepares runs on an index', () => {
 
   afterAll(async () => {
     await pc?.stop();
+    await receiver?.close();
     removeTempDirs();
   });
 
@@ -586,6 +599,9 @@ describe('every statement the core prepares runs on an index', () => {
       expect(count('audit_log')).toBeGreaterThan(200);
       expect(count('staff_alerts')).toBeGreaterThan(50);
       expect(count('idempotency_keys')).toBeGreaterThan(200);
+      expect(count('webhook_deliveries')).toBeGreaterThan(500);
+      expect(count('webhook_attempts WHERE http_status = 500')).toBeGreaterThan(0);
+      expect(count('webhook_attempts')).toBeGreaterThan(count('webhook_deliveries'));
     } finally {
       reader.close();
     }
@@ -851,6 +867,21 @@ async function workload(pc: PayCore): Promise<void> {
   await ok(
     httpRequest(pc.urls.device, '/api/device/bind', { method: 'POST', body: { auth_key: pc.keys.device, device_id: 'counter-phone-1' } }),
   );
+}
+
+/** The merchant webhooks' paths: delivery and retry (the worker), staff's views, a resend, the purge. */
+async function webhookWorkload(pc: PayCore): Promise<void> {
+  await pc.core.webhooks.flush();
+  pc.advance(6_000);
+  await pc.core.webhooks.flush();
+  await ok(pc.rpc('webhooks.get'));
+  await ok(pc.rpc('webhooks.set', { url: null, test: true }));
+  const listed = (await ok(pc.rpc('webhooks.deliveries', { limit: 20 }))).json as { result: { deliveries: { id: number }[] } };
+  await ok(pc.rpc('webhooks.deliveries', { status: 'pending' }));
+  const first = listed.result.deliveries[0];
+  if (first) await ok(pc.rpc('webhooks.resend', { id: first.id }));
+  await pc.core.webhooks.flush();
+  pc.core.maintenance.purge(pc.now());
 }
 
 // ---- filling the database as weeks of trade do

@@ -12,6 +12,7 @@ import { buildLimiters } from '../../../src-main/core/http/limiters';
 import { trustedProxies } from '../../../src-main/core/http/payments-context';
 import { ERROR_TABLE } from '../../../src-shared/contract/errors';
 import { APP_VERSION } from '../../../src-shared/version';
+import { WEBHOOK_EVENTS } from '../../../src-shared/contract/webhooks';
 import { httpRequest, type HttpResult } from '../../support/http-client';
 import { makeTempDir, removeTempDirs } from '../../support/temp-dir';
 
@@ -704,5 +705,41 @@ describe('real responses validate against the documented schemas', () => {
       expected.push('getCheckoutPage 200', 'getCheckoutPage 404', 'getCheckoutAsset 200', 'getCheckoutAsset 404');
     }
     expect(expected.filter((e) => !validated.has(e))).toEqual([]);
+  });
+});
+
+describe('the webhooks section (issue 12)', () => {
+  it('documents every event the counter sends, each with the signature headers and the WebhookEvent body', () => {
+    const hooks = (doc as unknown as { webhooks: Record<string, { post: { requestBody: Json; parameters: { name: string }[] } }> })
+      .webhooks;
+    expect(Object.keys(hooks).sort()).toEqual([...WEBHOOK_EVENTS].sort());
+    for (const event of WEBHOOK_EVENTS) {
+      const post = hooks[event]?.post;
+      expect(JSON.stringify(post?.requestBody)).toContain('#/components/schemas/WebhookEvent');
+      expect(post?.parameters.map((p) => p.name)).toEqual(
+        expect.arrayContaining(['X-CounterPay-Signature', 'webhook-id', 'webhook-timestamp', 'webhook-signature']),
+      );
+    }
+  });
+
+  it('WebhookEvent accepts a body built from a real session view and refuses one that adds or drops a field', async () => {
+    const created = await httpRequest(base, '/api/payment/sessions', {
+      method: 'POST',
+      headers: { 'X-API-Key': liveKey },
+      body: { amount: '10.00', order_id: `WH-${Date.now()}`, notify_url: 'https://merchant.example/hooks' },
+    });
+    expect(created.status).toBe(201);
+    const id = (created.json as { session_id: string }).session_id;
+    // GET answers {session: …}; the webhook carries that session object.
+    const session = (
+      (await httpRequest(base, `/api/payment/sessions/${id}`, { headers: { 'X-API-Key': liveKey } })).json as { session: unknown }
+    ).session;
+    const validate = validatorAt('/components/schemas/WebhookEvent');
+    const body = { id: 'evt_0123456789abcdef01234567', event: 'session.cancelled', created_at: new Date().toISOString(), session };
+    expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...body, extra: 1 })).toBe(false);
+    const { session: _s, ...withoutSession } = body;
+    expect(validate(withoutSession)).toBe(false);
+    expect(validate({ ...body, event: 'session.paid' })).toBe(false);
   });
 });

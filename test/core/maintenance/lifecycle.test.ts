@@ -326,6 +326,7 @@ describe('maintenance configuration', () => {
   it('has defaults: 30 days for delivered outbox rows, a year for resolved alerts, idle after 30 minutes', () => {
     expect(configSchema.parse({ dataDir: '/tmp/x' }).maintenance).toEqual({
       outboxDeliveredDays: 30,
+      webhookDeliveryDays: 90,
       resolvedAlertDays: 365,
       purgeEveryMinutes: 60,
       idleAfterMinutes: 30,

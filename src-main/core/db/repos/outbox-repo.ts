@@ -32,18 +32,24 @@ export interface OutboxRow {
 
 /** A channel's undelivered events, oldest first. */
 export function pendingOutboxRows(db: Db, channel: OutboxChannel, limit: number): OutboxRow[] {
+  // The channel is written into the SQL (one statement per channel): the partial index's literal must meet a literal.
   return db
     .prepare(
       `SELECT id, merchant_id, channel, topic, subject_id, payload, created_at FROM outbox
-       WHERE channel = ? AND status = 'pending' ORDER BY id LIMIT ?`,
+       WHERE channel = '${CHANNEL_SQL[channel]}' AND status = 'pending' ORDER BY id LIMIT ?`,
     )
-    .all(channel, limit) as OutboxRow[];
+    .all(limit) as OutboxRow[];
 }
 
 /** How many events of a channel wait. */
 export function countPendingOutbox(db: Db, channel: OutboxChannel): number {
-  return (db.prepare(`SELECT count(*) AS n FROM outbox WHERE channel = ? AND status = 'pending'`).get(channel) as { n: number }).n;
+  return (
+    db.prepare(`SELECT count(*) AS n FROM outbox WHERE channel = '${CHANNEL_SQL[channel]}' AND status = 'pending'`).get() as { n: number }
+  ).n;
 }
+
+/** The channels as SQL literals, from a closed list (never from input). */
+const CHANNEL_SQL: Record<OutboxChannel, string> = { webhook: 'webhook', sync: 'sync' };
 
 /** The event has left the outbox (handed to its deliveries, or acknowledged by the cloud). */
 export function markOutboxDelivered(db: Db, id: number, now: number): boolean {

@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../open-database';
 import type { WebhookDeliveryStatus } from '../../../../src-shared/contract/webhooks';
 
@@ -70,8 +71,13 @@ export function prepareWebhookRepo(db: Db) {
   );
   const nextDue = db.prepare(`SELECT min(next_attempt_at) AS at FROM webhook_deliveries WHERE status = 'pending'`);
   const byId = db.prepare('SELECT * FROM webhook_deliveries WHERE id = ?');
-  const recent = db.prepare('SELECT * FROM webhook_deliveries ORDER BY created_at DESC, id DESC LIMIT ?');
-  const recentByStatus = db.prepare('SELECT * FROM webhook_deliveries WHERE status = ? ORDER BY next_attempt_at DESC, id DESC LIMIT ?');
+  const recent = db.prepare('SELECT * FROM webhook_deliveries WHERE merchant_id = ? ORDER BY created_at DESC, id DESC LIMIT ?');
+  // One statement per status: a bound status would hide the literal the planner needs.
+  const recentByStatus: Record<WebhookDeliveryStatus, Statement> = {
+    pending: db.prepare("SELECT * FROM webhook_deliveries WHERE status = 'pending' ORDER BY next_attempt_at DESC, id DESC LIMIT ?"),
+    delivered: db.prepare("SELECT * FROM webhook_deliveries WHERE status = 'delivered' ORDER BY next_attempt_at DESC, id DESC LIMIT ?"),
+    dead: db.prepare("SELECT * FROM webhook_deliveries WHERE status = 'dead' ORDER BY next_attempt_at DESC, id DESC LIMIT ?"),
+  };
   const addAttempt = db.prepare(
     `INSERT INTO webhook_attempts (delivery_id, attempted_at, http_status, latency_ms, ok, error, response_excerpt)
      VALUES (@delivery_id, @attempted_at, @http_status, @latency_ms, @ok, @error, @response_excerpt)`,
@@ -105,8 +111,8 @@ export function prepareWebhookRepo(db: Db) {
     /** When the next pending delivery falls due; null when none waits. */
     nextDueAt: () => (nextDue.get() as { at: number | null }).at,
     byId: (id: number) => byId.get(id) as WebhookDeliveryRow | undefined,
-    recent: (limit: number, status?: WebhookDeliveryStatus) =>
-      (status ? recentByStatus.all(status, limit) : recent.all(limit)) as WebhookDeliveryRow[],
+    recent: (merchantId: number, limit: number, status?: WebhookDeliveryStatus) =>
+      (status ? recentByStatus[status].all(limit) : recent.all(merchantId, limit)) as WebhookDeliveryRow[],
     addAttempt: (row: NewWebhookAttempt) => addAttempt.run(row),
     attemptsOf: (deliveryId: number, limit: number) => attemptsOf.all(deliveryId, limit) as WebhookAttemptRow[],
     markDelivered: (id: number, now: number) => delivered.run(now, now, id).changes === 1,

@@ -2,6 +2,13 @@ import { z } from 'zod';
 import { ERROR_TABLE, type ErrorCode } from '../../../../src-shared/contract/errors';
 import { PROVIDERS } from '../../../../src-shared/providers';
 import { APP_VERSION } from '../../../../src-shared/version';
+import {
+  EVENT_HEADER,
+  SIGNATURE_HEADER,
+  STANDARD_WEBHOOK_HEADERS,
+  WEBHOOK_EVENTS,
+  type WebhookEventName,
+} from '../../../../src-shared/contract/webhooks';
 import { createSessionSchema } from '../../payments';
 import { DEFAULT_RATE_LIMITS } from '../rate-limit';
 import { IDEMPOTENCY_HEADER, MAX_IDEMPOTENCY_KEY_LENGTH, REPLAYED_HEADER } from '../idempotency';
@@ -53,6 +60,16 @@ function requestSchema(schema: z.ZodType): Json {
         if (ctx.zodSchema === createSessionSchema.shape.redirect_url) {
           ctx.jsonSchema.description = 'http(s) URL the customer returns to with ?session_id=…&status=….';
         }
+        if (ctx.zodSchema === createSessionSchema.shape.notify_url) {
+          Object.assign(ctx.jsonSchema, {
+            description:
+              "This session's own webhook URL (http or https): its events are POSTed here as well as to the brand's webhook URL " +
+              '(see `webhooks` in this document). Loopback and LAN addresses are refused unless the counter runs with --allow-private-webhooks.',
+          });
+        }
+        if (ctx.zodSchema === createSessionSchema.shape.notifyUrl) {
+          Object.assign(ctx.jsonSchema, { description: 'Another name for notify_url (seed 002). Send one of the two.' });
+        }
       },
     }) as Json,
   );
@@ -67,6 +84,23 @@ function componentSchemas(): Record<string, Json> {
   schemas.CreateSessionRequest = requestSchema(createSessionSchema);
   schemas.CheckoutSubmitRequest = requestSchema(checkoutSubmitRequestSchema);
   schemas.TestSmsRequest = requestSchema(testSmsRequestSchema);
+  schemas.WebhookEvent = {
+    type: 'object',
+    description:
+      'The body of every webhook. `session` is the session exactly as GET /api/payment/sessions/{id} returned it when the change committed.',
+    required: ['id', 'event', 'created_at', 'session'],
+    additionalProperties: false,
+    properties: {
+      id: {
+        type: 'string',
+        pattern: '^evt_[0-9a-f]{24}$',
+        description: 'The same on every retry (and equal to the webhook-id header): dedupe on it.',
+      },
+      event: { enum: [...WEBHOOK_EVENTS] },
+      created_at: { type: 'string', format: 'date-time', description: 'When the change committed.' },
+      session: ref('Session'),
+    },
+  };
   return schemas;
 }
 
@@ -478,6 +512,59 @@ function headers(): Json {
   };
 }
 
+const WEBHOOK_WHEN: Record<WebhookEventName, string> = {
+  'session.success': "The session was paid (by the customer's TxnID, a late SMS, or staff).",
+  'session.expired': 'The session ran out before it was paid (also at start, for sessions that ran out while the counter was off).',
+  'session.cancelled': 'The session was cancelled (by you or by the customer on the checkout).',
+  'transaction.failed':
+    'A TxnID submitted for the session failed (no such payment, rejected by staff, not a credit); the session stays pending.',
+  'transaction.reversed':
+    'The wallet reversed a payment that had paid the session: the session stays `success`, `successful_transaction.reversed_at` is set.',
+};
+
+/** OpenAPI 3.1 `webhooks`: what the counter POSTs to the brand's webhook URL and a session's notify_url. */
+function webhooks(): Json {
+  const header = (description: string, example: string) => ({
+    in: 'header',
+    required: true,
+    description,
+    schema: { type: 'string', examples: [example] },
+  });
+  return Object.fromEntries(
+    WEBHOOK_EVENTS.map((event) => [
+      event,
+      {
+        post: {
+          operationId: `webhook_${event.replace('.', '_')}`,
+          summary: WEBHOOK_WHEN[event],
+          description:
+            'Signed twice with the brand secret_key (test_secret_key for test sessions) as UTF-8 bytes; verify either (docs/webhooks.md). ' +
+            'Any 2xx acknowledges; otherwise retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (±10%), then dead until staff resend it. ' +
+            'Redirects are not followed; an attempt has 15 s.',
+          parameters: [
+            {
+              name: SIGNATURE_HEADER,
+              ...header(
+                't=<unix s>,v1=<hex HMAC-SHA256 of "<t>.<raw body>"> (one v1 per key during a key rotation).',
+                't=1796050276,v1=5257a8…',
+              ),
+            },
+            { name: STANDARD_WEBHOOK_HEADERS.id, ...header("The event id (the body's `id`).", 'evt_09e1fd08b77a0d1a34dd947b') },
+            { name: STANDARD_WEBHOOK_HEADERS.timestamp, ...header('Unix seconds of this attempt.', '1796050276') },
+            {
+              name: STANDARD_WEBHOOK_HEADERS.signature,
+              ...header('v1,<base64 HMAC-SHA256 of "<id>.<t>.<raw body>"> (space-separated during a key rotation).', 'v1,U8vcJr13…'),
+            },
+            { name: EVENT_HEADER, ...header('The event name.', event) },
+          ],
+          requestBody: { required: true, content: json(ref('WebhookEvent')) },
+          responses: { '200': { description: 'Any 2xx status acknowledges (the body is ignored; `SUCCESS` is fine).' } },
+        },
+      },
+    ]),
+  );
+}
+
 export type OpenApiDocument = Json & { openapi: string; info: Json & { version: string }; paths: Record<string, Record<string, Json>> };
 
 export function buildOpenApiDocument(): OpenApiDocument {
@@ -500,6 +587,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
       { name: 'meta', description: 'Health, providers and this document.' },
     ],
     paths: paths() as OpenApiDocument['paths'],
+    webhooks: webhooks(),
     components: {
       securitySchemes: {
         ApiKeyAuth: {

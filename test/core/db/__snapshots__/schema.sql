@@ -136,7 +136,7 @@ CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (finished_at) WHE
 CREATE INDEX webhook_deliveries_order ON webhook_deliveries (url, session_id, id) WHERE status = 'pending';
 
 -- index webhook_deliveries_recent
-CREATE INDEX webhook_deliveries_recent ON webhook_deliveries (created_at DESC, id);
+CREATE INDEX webhook_deliveries_recent ON webhook_deliveries (merchant_id, created_at DESC, id DESC);
 
 -- table audit_log
 CREATE TABLE audit_log (
