@@ -55,6 +55,9 @@ const LABELS: Record<string, string> = {
   'modem.cmti_to_row.p50': 'Modem: +CMTI to the committed row (simulator on a pty), p50',
   'modem.cmti_to_row.p99': 'Modem: +CMTI to the committed row, p99',
   'modem.backlog50': 'Modem: a backlog of 50 SMS on the SIM stored and deleted',
+  'webhooks.delivered_per_s': 'Webhooks delivered (signed, POSTed, recorded) to a local receiver answering 200',
+  'webhooks.outbox_per_change': 'Webhooks: the outbox rows one state change writes (webhook + sync), inside its transaction',
+  'webhooks.state_change.p50': 'Webhooks: a whole state change (a cancel: IMMEDIATE transaction with its outbox rows, fsync), p50',
 };
 
 const fmt = (v: number | undefined, unit = ''): string => {

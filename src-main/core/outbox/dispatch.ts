@@ -13,16 +13,17 @@ export interface OutboxEvent {
 }
 
 /**
- * Hands up to `limit` waiting events of a channel to `handle`, oldest first, each in its own
- * IMMEDIATE transaction with the outbox row's removal from the queue: whatever `handle` writes
- * (deliveries, a batch) commits together with it or not at all. Returns how many were handled.
+ * Hands up to `limit` waiting events of a channel to `handle`, oldest first, in one IMMEDIATE
+ * transaction with their removal from the queue: whatever `handle` writes (deliveries, a
+ * batch) commits together with it or not at all, and a batch costs one fsync, not one each.
+ * Returns how many were handled.
  */
 export function dispatchPending(db: Db, channel: OutboxChannel, limit: number, now: number, handle: (event: OutboxEvent) => void): number {
-  const rows = pendingOutboxRows(db, channel, limit);
-  for (const row of rows) {
-    writeTransaction(db, () => {
+  return writeTransaction(db, () => {
+    const rows = pendingOutboxRows(db, channel, limit);
+    for (const row of rows) {
       // Another process took it between the read and this transaction: it is theirs.
-      if (!markOutboxDelivered(db, row.id, now)) return;
+      if (!markOutboxDelivered(db, row.id, now)) continue;
       handle({
         id: row.id,
         merchantId: row.merchant_id,
@@ -31,9 +32,9 @@ export function dispatchPending(db: Db, channel: OutboxChannel, limit: number, n
         payload: JSON.parse(row.payload) as unknown,
         createdAt: row.created_at,
       });
-    });
-  }
-  return rows.length;
+    }
+    return rows.length;
+  });
 }
 
 /** Events of a channel not yet handed on. */

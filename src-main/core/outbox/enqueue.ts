@@ -32,8 +32,11 @@ export function enqueueSessionChange(
   const event = webhookEvent(session, cause);
   const insert = (channel: OutboxChannel, topic: string, payload: string) =>
     insertOutboxRow(db, { merchantId, channel, topic, subjectId: session.id, payload, now });
-  if (event) insert('webhook', event, JSON.stringify({ event, session }));
-  insert('sync', 'session.updated', JSON.stringify({ event: event ?? 'session.updated', session }));
+  // The session is serialised once for both rows: this runs inside every money-moving transaction.
+  const sessionJson = JSON.stringify(session);
+  const payload = (name: string) => `{"event":${JSON.stringify(name)},"session":${sessionJson}}`;
+  if (event) insert('webhook', event, payload(event));
+  insert('sync', 'session.updated', payload(event ?? 'session.updated'));
 }
 
 /** What a reversal reports: the session it paid (still `success`, now with reversed_at), or the counter sale. */

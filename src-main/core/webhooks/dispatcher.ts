@@ -7,7 +7,7 @@ import type { WebhookDeliveryRow } from '../db/repos/webhook-repo';
 import type { Logger } from '../logging';
 import { dispatchPending, type OutboxEvent } from '../outbox';
 import { signingSecrets } from '../shop';
-import { createAgents, postWebhook } from './post';
+import { createAgents, postWebhook, type PostOutcome } from './post';
 import { retryDelayMs } from './schedule';
 import { backlogView, webhookRepo } from './settings';
 import { signatureHeaders } from './sign';
@@ -61,6 +61,7 @@ export class WebhookDispatcher {
   private timer: NodeJS.Timeout | null = null;
   private noticeTimer: NodeJS.Timeout | null = null;
   private kicked = false;
+  private readonly unrecorded: { row: WebhookDeliveryRow; sentAt: number; outcome: PostOutcome; resolve: () => void }[] = [];
   private stopped = false;
 
   constructor(private readonly deps: WebhookDispatcherDeps) {
@@ -86,9 +87,10 @@ export class WebhookDispatcher {
 
   /** Runs until nothing is due and nothing is in flight (tests and the benchmark; the clock stays where it is). */
   async flush(): Promise<void> {
-    for (let round = 0; round < 10_000; round += 1) {
+    for (let round = 0; round < 1_000_000; round += 1) {
       this.tick();
       if (this.inFlight.size === 0) return;
+      // Each finished attempt refills its own URL's slots; the whole-queue pass runs once these are done.
       await Promise.all([...this.inFlight.values()].map((f) => f.done));
     }
   }
@@ -171,12 +173,35 @@ export class WebhookDispatcher {
       const count = perUrl.get(row.url) ?? 0;
       if (count >= maxInFlightPerReceiver) continue;
       perUrl.set(row.url, count + 1);
-      const done = this.attempt(row).finally(() => {
-        this.inFlight.delete(row.id);
-        this.kick();
-      });
-      this.inFlight.set(row.id, { url: row.url, done });
+      this.launch(row);
     }
+  }
+
+  private launch(row: WebhookDeliveryRow): void {
+    const done = this.attempt(row).finally(() => {
+      this.inFlight.delete(row.id);
+      this.refill(row.url);
+    });
+    this.inFlight.set(row.id, { url: row.url, done });
+  }
+
+  /**
+   * A slot of `url` came free: its next due deliveries start at once, found through the URL's own
+   * index (the whole-queue pass would read past every row of receivers that are at their limit).
+   * The whole-queue pass follows within the poll, or at once when nothing is left in flight.
+   */
+  private refill(url: string): void {
+    if (this.stopped || !this.deps.db.open) return;
+    const { maxInFlight, maxInFlightPerReceiver } = this.deps.config;
+    let forUrl = 0;
+    for (const f of this.inFlight.values()) if (f.url === url) forUrl += 1;
+    const free = Math.min(maxInFlightPerReceiver - forUrl, maxInFlight - this.inFlight.size);
+    try {
+      if (free > 0) for (const row of this.repo.dueForUrl(url, this.deps.clock(), free, [...this.inFlight.keys()])) this.launch(row);
+    } catch (err) {
+      this.deps.logger.error({ err }, 'webhook refill failed; the next pass picks it up');
+    }
+    if (this.inFlight.size === 0) this.kick();
   }
 
   private async attempt(row: WebhookDeliveryRow): Promise<void> {
@@ -187,7 +212,7 @@ export class WebhookDispatcher {
       secrets = signingSecrets(this.deps.dataDir, row.is_test === 1, sentAt, config.secretOverlapHours * 3_600_000);
     } catch (err) {
       // No key to sign with (keys.json gone): nothing is sent unsigned; the attempt is recorded as failed.
-      this.record(row, sentAt, { httpStatus: null, ok: false, latencyMs: 0, error: (err as Error).message, excerpt: null });
+      await this.record(row, sentAt, { httpStatus: null, ok: false, latencyMs: 0, error: (err as Error).message, excerpt: null });
       return;
     }
     const headers = {
@@ -202,45 +227,66 @@ export class WebhookDispatcher {
       monotonic: () => performance.now(),
     });
     if (this.stopped || !db.open) return;
-    this.record(row, sentAt, outcome);
+    await this.record(row, sentAt, outcome);
   }
 
-  private record(
-    row: WebhookDeliveryRow,
-    sentAt: number,
-    outcome: { httpStatus: number | null; ok: boolean; latencyMs: number; error: string | null; excerpt: string | null },
-  ): void {
+  /**
+   * Queues an attempt's outcome; the outcomes that finish in one turn of the event loop are
+   * written in one IMMEDIATE transaction (one fsync for many receivers' answers). The delivery
+   * stays in flight until its outcome committed, so it cannot be picked again meanwhile.
+   */
+  private record(row: WebhookDeliveryRow, sentAt: number, outcome: PostOutcome): Promise<void> {
+    return new Promise((resolve) => {
+      this.unrecorded.push({ row, sentAt, outcome, resolve });
+      if (this.unrecorded.length === 1) setImmediate(() => this.writeOutcomes());
+    });
+  }
+
+  private writeOutcomes(): void {
+    const batch = this.unrecorded.splice(0);
     const { db, clock } = this.deps;
-    const now = clock();
     try {
+      if (!db.open) return;
+      const now = clock();
       writeTransaction(db, () => {
-        this.repo.addAttempt({
-          delivery_id: row.id,
-          attempted_at: sentAt,
-          http_status: outcome.httpStatus,
-          latency_ms: outcome.latencyMs,
-          ok: outcome.ok ? 1 : 0,
-          error: outcome.error,
-          response_excerpt: outcome.excerpt,
-        });
-        if (outcome.ok) {
-          this.repo.markDelivered(row.id, now);
-          return;
-        }
-        const fresh = this.repo.byId(row.id);
-        const failedInRound = (fresh?.attempts ?? row.attempts) + 1 - (fresh?.retry_from ?? row.retry_from);
-        const delay = retryDelayMs(failedInRound, (this.deps.random ?? Math.random)());
-        if (delay === null) this.repo.markDead(row.id, now);
-        else this.repo.markRetry(row.id, now + delay);
+        for (const { row, sentAt, outcome } of batch) this.writeOutcome(row, sentAt, outcome, now);
       });
     } catch (err) {
-      this.deps.logger.error({ err, delivery_id: row.id }, 'could not record a webhook attempt; the delivery is tried again');
+      this.deps.logger.error(
+        { err, deliveries: batch.map((b) => b.row.id) },
+        'could not record webhook attempts; those deliveries are tried again',
+      );
       return;
+    } finally {
+      for (const b of batch) b.resolve();
     }
-    if (!outcome.ok) {
-      this.deps.logger.warn({ delivery_id: row.id, event: row.event, url: row.url, error: outcome.error }, 'webhook attempt failed');
+    for (const { row, outcome } of batch) {
+      if (!outcome.ok)
+        this.deps.logger.warn({ delivery_id: row.id, event: row.event, url: row.url, error: outcome.error }, 'webhook attempt failed');
     }
     this.noticeBacklog();
+  }
+
+  private writeOutcome(row: WebhookDeliveryRow, sentAt: number, outcome: PostOutcome, now: number): void {
+    this.repo.addAttempt({
+      delivery_id: row.id,
+      attempted_at: sentAt,
+      http_status: outcome.httpStatus,
+      latency_ms: outcome.latencyMs,
+      ok: outcome.ok ? 1 : 0,
+      error: outcome.error,
+      response_excerpt: outcome.excerpt,
+    });
+    if (outcome.ok) {
+      this.repo.markDelivered(row.id, now);
+      return;
+    }
+    // Read again: staff may have resent it while this attempt was out (a fresh schedule).
+    const fresh = this.repo.byId(row.id);
+    const failedInRound = (fresh?.attempts ?? row.attempts) + 1 - (fresh?.retry_from ?? row.retry_from);
+    const delay = retryDelayMs(failedInRound, (this.deps.random ?? Math.random)());
+    if (delay === null) this.repo.markDead(row.id, now);
+    else this.repo.markRetry(row.id, now + delay);
   }
 
   private noticeBacklog(): void {

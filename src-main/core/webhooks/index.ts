@@ -6,4 +6,4 @@ export { WebhookDispatcher, type WebhookDispatcherDeps, type WebhookRoute } from
 export { backlogView, listDeliveries, resendDelivery, setWebhookUrl, webhookSettings, type WebhookActor } from './settings';
 export { checkWebhookUrl, checkWebhookUrlResolved, isNonPublicAddress } from './url-guard';
 export { signatureHeaders } from './sign';
-export { retryDelayMs, MAX_ATTEMPTS_PER_ROUND } from './schedule';
+export { retryDelayMs } from './schedule';

@@ -12,6 +12,3 @@ export function retryDelayMs(failedInRound: number, random: number): number | nu
   if (base === undefined) return null;
   return Math.round(base * 1000 * (1 - JITTER + 2 * JITTER * random));
 }
-
-/** Attempts a delivery gets before it is dead: the first, then one per retry delay. */
-export const MAX_ATTEMPTS_PER_ROUND = RETRY_DELAYS_SECONDS.length + 1;

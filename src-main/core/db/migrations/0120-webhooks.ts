@@ -41,6 +41,8 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
 -- Per URL and session, the earliest unfinished delivery goes first.
 CREATE INDEX webhook_deliveries_order ON webhook_deliveries (url, session_id, id) WHERE status = 'pending';
+-- One receiver's due deliveries, soonest first (a slot of that receiver came free).
+CREATE INDEX webhook_deliveries_url_due ON webhook_deliveries (url, next_attempt_at) WHERE status = 'pending';
 CREATE INDEX webhook_deliveries_recent ON webhook_deliveries (merchant_id, created_at DESC, id DESC);
 CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (finished_at) WHERE status <> 'pending';
 

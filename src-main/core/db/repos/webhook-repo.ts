@@ -69,7 +69,15 @@ export function prepareWebhookRepo(db: Db) {
          WHERE e.status = 'pending' AND e.url = d.url AND e.session_id = d.session_id AND e.id < d.id)
      ORDER BY d.next_attempt_at, d.id LIMIT ?`,
   );
-  const nextDue = db.prepare(`SELECT min(next_attempt_at) AS at FROM webhook_deliveries WHERE status = 'pending'`);
+  const dueForUrl = db.prepare(
+    `SELECT d.* FROM webhook_deliveries d
+     WHERE d.status = 'pending' AND d.url = ? AND d.next_attempt_at <= ?
+       AND d.id NOT IN (SELECT value FROM json_each(?))
+       AND NOT EXISTS (
+         SELECT 1 FROM webhook_deliveries e
+         WHERE e.status = 'pending' AND e.url = d.url AND e.session_id = d.session_id AND e.id < d.id)
+     ORDER BY d.next_attempt_at, d.id LIMIT ?`,
+  );
   const byId = db.prepare('SELECT * FROM webhook_deliveries WHERE id = ?');
   const recent = db.prepare('SELECT * FROM webhook_deliveries WHERE merchant_id = ? ORDER BY created_at DESC, id DESC LIMIT ?');
   // One statement per status: a bound status would hide the literal the planner needs.
@@ -108,8 +116,9 @@ export function prepareWebhookRepo(db: Db) {
     /** Due deliveries, leaving out those in flight and the URLs already at their limit. */
     due: (now: number, limit: number, inFlightIds: readonly number[], fullUrls: readonly string[]) =>
       due.all(now, JSON.stringify(inFlightIds), JSON.stringify(fullUrls), limit) as WebhookDeliveryRow[],
-    /** When the next pending delivery falls due; null when none waits. */
-    nextDueAt: () => (nextDue.get() as { at: number | null }).at,
+    /** One URL's due deliveries (the same rules as `due`). */
+    dueForUrl: (url: string, now: number, limit: number, inFlightIds: readonly number[]) =>
+      dueForUrl.all(url, now, JSON.stringify(inFlightIds), limit) as WebhookDeliveryRow[],
     byId: (id: number) => byId.get(id) as WebhookDeliveryRow | undefined,
     recent: (merchantId: number, limit: number, status?: WebhookDeliveryStatus) =>
       (status ? recentByStatus[status].all(limit) : recent.all(merchantId, limit)) as WebhookDeliveryRow[],

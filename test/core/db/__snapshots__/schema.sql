@@ -138,6 +138,9 @@ CREATE INDEX webhook_deliveries_order ON webhook_deliveries (url, session_id, id
 -- index webhook_deliveries_recent
 CREATE INDEX webhook_deliveries_recent ON webhook_deliveries (merchant_id, created_at DESC, id DESC);
 
+-- index webhook_deliveries_url_due
+CREATE INDEX webhook_deliveries_url_due ON webhook_deliveries (url, next_attempt_at) WHERE status = 'pending';
+
 -- table audit_log
 CREATE TABLE audit_log (
   seq INTEGER PRIMARY KEY,
