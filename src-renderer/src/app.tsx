@@ -4,6 +4,7 @@ import { StatusScreen } from './status-screen';
 import { QueueView } from './queue-view';
 import { SmsView } from './sms-view';
 import { DevicesView } from './devices-view';
+import { SettingsView } from './settings-view';
 import { CreditBanner } from './credit-banner';
 
 export function App() {
@@ -22,6 +23,7 @@ const TABS: [Tab, string][] = [
   ['queue', 'To check'],
   ['sms', 'Wallet SMS'],
   ['devices', 'Devices'],
+  ['settings', 'Settings'],
 ];
 
 function Shell() {
@@ -30,6 +32,7 @@ function Shell() {
   const live = useCounter((s) => s.live);
   const logout = useCounter((s) => s.logout);
   const waiting = useCounter((s) => s.verifications.length);
+  const deadWebhooks = useCounter((s) => s.webhooks?.backlog.dead ?? 0);
   const notice = useCounter((s) => s.notice);
   return (
     <main className="status">
@@ -58,6 +61,11 @@ function Shell() {
                 {waiting}
               </span>
             ) : null}
+            {id === 'settings' && deadWebhooks > 0 ? (
+              <span className="badge" data-testid="settings-count" title="Webhooks that failed for good">
+                {deadWebhooks}
+              </span>
+            ) : null}
           </button>
         ))}
       </nav>
@@ -70,6 +78,7 @@ function Shell() {
       {tab === 'queue' ? <QueueView /> : null}
       {tab === 'sms' ? <SmsView /> : null}
       {tab === 'devices' ? <DevicesView /> : null}
+      {tab === 'settings' ? <SettingsView /> : null}
     </main>
   );
 }

@@ -53,3 +53,22 @@ export function errorWords(err: unknown, doing: 'check' | 'accept'): string {
         : 'CounterPay could not check this TxnID. Try again.';
   }
 }
+
+/**
+ * Why a webhook command failed, in words: the core's own text for a refused URL (its
+ * `merchant_message`, without the field name it starts with), never a bare code.
+ */
+export function webhookErrorWords(err: unknown): string {
+  if (!(err instanceof CoreError)) return 'CounterPay did not answer. Check the connection and try again.';
+  const text = (err.detail ?? err.message).replace(/^url: /, '');
+  switch (err.code) {
+    case 'unauthorized':
+      return 'Your staff sign-in is no longer accepted. Sign out and sign in again.';
+    case 'not_found':
+      return err.detail?.startsWith('No admin command') ? 'This CounterPay core does not send webhooks yet: update it.' : text;
+    case 'shutting_down':
+      return 'CounterPay is restarting. Try again in a moment.';
+    default:
+      return text;
+  }
+}

@@ -4,13 +4,17 @@ import type { GatewayView } from '../../src-shared/contract/api';
 import type { DeviceHealthView, PairingPayload } from '../../src-shared/contract/devices';
 import type { CanaryView, ModemStatusView } from '../../src-shared/contract/modem';
 import type { SessionView, VerificationView } from '../../src-shared/contract/payments';
+import type { WebhookDeliveryView, WebhookSettingsView } from '../../src-shared/contract/webhooks';
 import type { SmsView } from '../../src-shared/sms';
 import { CoreClient, CoreError, type Connection } from './core-client';
 import { discoverConnection, forgetToken, rememberToken } from './connection';
 import { chime } from './chime';
+import { webhookErrorWords } from './format';
 
 type Phase = 'starting' | 'login' | 'ready';
-export type Tab = 'overview' | 'queue' | 'sms' | 'devices';
+export type Tab = 'overview' | 'queue' | 'sms' | 'devices' | 'settings';
+/** Which webhook deliveries the Settings screen lists: all, the ones not delivered after a failure, or those that gave up. */
+export type DeliveryFilter = 'all' | 'failing' | 'dead';
 
 interface CounterState {
   phase: Phase;
@@ -34,6 +38,20 @@ interface CounterState {
   toCheck: SmsView[];
   notice: string | null;
   error: string | null;
+  /** The shop's webhook URLs and the delivery backlog (the backlog follows the `webhooks` event); null until read. */
+  webhooks: WebhookSettingsView | null;
+  /** Why the webhook settings could not be read (an older core, say); null when they were. */
+  webhooksError: string | null;
+  /** The latest deliveries under `deliveryFilter`, newest first; read while the Settings screen is open. */
+  deliveries: WebhookDeliveryView[];
+  deliveryFilter: DeliveryFilter;
+  /** Reads the webhook settings and the deliveries again (the Settings screen opening). */
+  loadWebhooks(): Promise<void>;
+  /** Sets (or with null removes) the live or test URL; resolves to the refusal in words, or null when saved. */
+  saveWebhookUrl(url: string | null, test: boolean): Promise<string | null>;
+  setDeliveryFilter(filter: DeliveryFilter): void;
+  /** "Send again": the delivery goes out now with a fresh schedule; resolves to the refusal in words, or null. */
+  resendDelivery(id: number): Promise<string | null>;
   start(): Promise<void>;
   login(token: string): Promise<void>;
   logout(): void;
@@ -61,6 +79,32 @@ function messageOf(err: unknown): string {
   return err instanceof CoreError ? err.message : 'Cannot reach the CounterPay core.';
 }
 
+/** At most one read of the deliveries list per this many ms, however fast sessions and deliveries change. */
+const DELIVERIES_THROTTLE_MS = 1_000;
+const DELIVERIES_SHOWN = 50;
+
+/** Newest event first; deliveries of one event (brand URL and notify_url) by id. */
+function newestFirst(list: WebhookDeliveryView[]): WebhookDeliveryView[] {
+  return [...list].sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id);
+}
+
+/**
+ * The deliveries under a filter. The core filters by one status only, so "not delivered" is its
+ * pending ones that failed at least once plus its dead ones, merged here; and its by-status
+ * lists come in next-attempt order, so every list is put newest first here.
+ */
+async function fetchDeliveries(c: CoreClient, filter: DeliveryFilter): Promise<WebhookDeliveryView[]> {
+  if (filter === 'all') return newestFirst((await c.invoke('webhooks.deliveries', { limit: DELIVERIES_SHOWN })).deliveries);
+  if (filter === 'dead') {
+    return newestFirst((await c.invoke('webhooks.deliveries', { limit: DELIVERIES_SHOWN, status: 'dead' })).deliveries);
+  }
+  const [pending, dead] = await Promise.all([
+    c.invoke('webhooks.deliveries', { limit: 200, status: 'pending' }),
+    c.invoke('webhooks.deliveries', { limit: DELIVERIES_SHOWN, status: 'dead' }),
+  ]);
+  return newestFirst([...pending.deliveries.filter((d) => d.attempts > 0), ...dead.deliveries]).slice(0, DELIVERIES_SHOWN);
+}
+
 /** How many amber "To check" notices stay on screen at once (older ones stay marked in the Wallet SMS list). */
 const MAX_TO_CHECK = 3;
 
@@ -76,10 +120,47 @@ export function bannerFor(sms: SmsView): 'pays' | 'check_first' | null {
 }
 
 export const useCounter = create<CounterState>((set, get) => {
+  // Only the newest read of the deliveries may write the list (a filter change overtakes a slow read).
+  let deliveriesSeq = 0;
+  let deliveriesTimer: ReturnType<typeof setTimeout> | null = null;
+  let deliveriesReadAt = 0;
+
+  async function loadDeliveries(c: CoreClient): Promise<void> {
+    const seq = ++deliveriesSeq;
+    deliveriesReadAt = Date.now();
+    const filter = get().deliveryFilter;
+    try {
+      const deliveries = await fetchDeliveries(c, filter);
+      if (seq === deliveriesSeq && client === c) set({ deliveries });
+    } catch {
+      // The list stays as it was; the next event or a tab change reads it again.
+    }
+  }
+
+  /** A session or a delivery changed: read the list again, at most once a second, and only while it is on screen. */
+  function deliveriesSoon(): void {
+    if (get().tab !== 'settings' || deliveriesTimer) return;
+    const wait = Math.max(0, deliveriesReadAt + DELIVERIES_THROTTLE_MS - Date.now());
+    deliveriesTimer = setTimeout(() => {
+      deliveriesTimer = null;
+      if (client) void loadDeliveries(client);
+    }, wait);
+  }
+
+  function stopDeliveries(): void {
+    if (deliveriesTimer) clearTimeout(deliveriesTimer);
+    deliveriesTimer = null;
+    deliveriesSeq += 1;
+  }
+
   async function refresh(c: CoreClient): Promise<void> {
     void c.invoke('balance.missing', {}).then(
       (r) => set({ missing: r.missing }),
       () => undefined,
+    );
+    void c.invoke('webhooks.get', {}).then(
+      (r) => set({ webhooks: r, webhooksError: null }),
+      (err: unknown) => set({ webhooksError: webhookErrorWords(err) }),
     );
     const [verifications, alerts, sms, sessions, devices, modems] = await Promise.all([
       c.invoke('verifications.list', {}),
@@ -134,6 +215,11 @@ export const useCounter = create<CounterState>((set, get) => {
       }),
       candidate.on('session', (session) => {
         set({ sessions: [session, ...get().sessions.filter((s) => s.id !== session.id)].slice(0, 50) });
+        deliveriesSoon();
+      }),
+      candidate.on('webhooks', (backlog) => {
+        set((state) => (state.webhooks ? { webhooks: { ...state.webhooks, backlog } } : {}));
+        deliveriesSoon();
       }),
       candidate.on('verifications', () => {
         void candidate.invoke('verifications.list', {}).then((r) => set({ verifications: r.verifications }));
@@ -179,6 +265,10 @@ export const useCounter = create<CounterState>((set, get) => {
     toCheck: [],
     notice: null,
     error: null,
+    webhooks: null,
+    webhooksError: null,
+    deliveries: [],
+    deliveryFilter: 'all',
     async start() {
       const connection = await discoverConnection();
       if (!connection) return set({ phase: 'login' });
@@ -192,8 +282,21 @@ export const useCounter = create<CounterState>((set, get) => {
       unsubscribers.forEach((off) => off());
       unsubscribers = [];
       client = null;
+      stopDeliveries();
       forgetToken();
-      set({ phase: 'login', status: null, gateways: [], live: false, error: null, verifications: [], sms: [], banner: null, toCheck: [] });
+      set({
+        phase: 'login',
+        status: null,
+        gateways: [],
+        live: false,
+        error: null,
+        verifications: [],
+        sms: [],
+        banner: null,
+        toCheck: [],
+        webhooks: null,
+        deliveries: [],
+      });
     },
     setTab(tab) {
       set({ tab, notice: null });
@@ -287,6 +390,40 @@ export const useCounter = create<CounterState>((set, get) => {
         set({ pairing: await client.invoke('devices.pairing', {}) });
       } catch (err) {
         set({ notice: messageOf(err) });
+      }
+    },
+    async loadWebhooks() {
+      if (!client) return;
+      const c = client;
+      try {
+        set({ webhooks: await c.invoke('webhooks.get', {}), webhooksError: null });
+      } catch (err) {
+        set({ webhooksError: webhookErrorWords(err) });
+        return;
+      }
+      await loadDeliveries(c);
+    },
+    async saveWebhookUrl(url, test) {
+      if (!client) return 'Not connected to CounterPay.';
+      try {
+        set({ webhooks: await client.invoke('webhooks.set', { url, test }) });
+        return null;
+      } catch (err) {
+        return webhookErrorWords(err);
+      }
+    },
+    setDeliveryFilter(filter) {
+      set({ deliveryFilter: filter });
+      if (client) void loadDeliveries(client);
+    },
+    async resendDelivery(id) {
+      if (!client) return 'Not connected to CounterPay.';
+      try {
+        const { delivery } = await client.invoke('webhooks.resend', { id });
+        set((state) => ({ deliveries: state.deliveries.map((d) => (d.id === id ? delivery : d)) }));
+        return null;
+      } catch (err) {
+        return webhookErrorWords(err);
       }
     },
     dismissBanner() {

@@ -10,13 +10,15 @@ export const RENDERER_DIR = path.resolve('out/renderer');
 /** A real headless core serving the built counter UI on free ports, for the Chromium tests. */
 export async function startCounterCore(
   prefix: string,
-  options: { modems?: string[] } = {},
+  /** `config`: config.json content besides the test default (no modem probing unless `modems` are given). */
+  options: { modems?: string[]; config?: Record<string, unknown> } = {},
 ): Promise<{ dataDir: string; core: Core; adminUrl: string }> {
   if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) {
     throw new Error('out/renderer is not built: run `npm run build:renderer` (npm test does it first)');
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  if (!options.modems) fs.writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify({ modem: { probe: false } }));
+  const fileConfig = { ...(options.modems ? {} : { modem: { probe: false } }), ...(options.config ?? {}) };
+  if (Object.keys(fileConfig).length > 0) fs.writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify(fileConfig));
   const config = loadConfig({ dataDir, publicPort: 0, devicePort: 0, adminPort: 0, modems: options.modems }, {});
   const core = createCore(config, { logger: silentLogger(), rendererDir: RENDERER_DIR });
   const adminUrl = (await core.listen()).admin;

@@ -1,0 +1,13 @@
+import { WebhooksSettings } from './webhooks-settings';
+
+/**
+ * The shop's settings, one section each. Webhooks come first; the shop's name, its gateways
+ * and its keys join them here later, each in its own file like webhooks-settings.tsx.
+ */
+export function SettingsView() {
+  return (
+    <div className="settings">
+      <WebhooksSettings />
+    </div>
+  );
+}
