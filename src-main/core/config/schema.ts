@@ -53,6 +53,12 @@ export const configSchema = z
         trustedProxies: z
           .array(z.string().min(1).refine(isValidProxyEntry, 'must be an IP address or CIDR block, e.g. 127.0.0.1 or 10.0.0.0/8'))
           .default([]),
+        /**
+         * Believe `CF-Connecting-IP` from a trusted proxy: set it when the tunnel is cloudflared (Cloudflare writes
+         * it). Off, X-Forwarded-For is walked instead (cloudflared appends the visitor there too); any other proxy
+         * passes a customer's own CF-Connecting-IP through, so believing it would let them pick their bucket.
+         */
+        cfConnectingIp: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

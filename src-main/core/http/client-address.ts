@@ -9,7 +9,10 @@ import type { IncomingMessage } from 'node:http';
  * 1. Start from the socket address (`::ffff:1.2.3.4` is written `1.2.3.4`).
  * 2. Only when that address is a configured trusted proxy (exact IPv4/IPv6 or CIDR) are
  *    forwarding headers believed:
- *    - `CF-Connecting-IP` (set by cloudflared) if present and a valid IP;
+ *    - `CF-Connecting-IP` if present and a valid IP, only when the shop says its tunnel is
+ *      cloudflared (`http.cfConnectingIp`): Cloudflare sets it, but nginx, Caddy, ngrok and
+ *      Tailscale Funnel pass a client's own copy through, so believing it by default let any
+ *      customer pick their rate-limit bucket (found behind a real nginx, issue 12);
  *    - else `X-Forwarded-For`, walked right to left (each proxy appends the address it saw),
  *      skipping trusted proxies: the first untrusted valid address is the client. Anything
  *      left of it was written by the client and may be forged. If every entry is trusted
@@ -23,6 +26,8 @@ import type { IncomingMessage } from 'node:http';
 /** Parsed trusted-proxy list: test an address (already normalised) against it. */
 export interface ProxyMatcher {
   readonly empty: boolean;
+  /** Believe `CF-Connecting-IP` from a trusted proxy (cloudflared sets it; other proxies pass it through). */
+  readonly cfConnectingIp: boolean;
   has(address: string): boolean;
 }
 
@@ -95,7 +100,7 @@ function parseEntry(raw: string): Entry | null {
  * Builds a matcher from config entries. Throws on an invalid entry: a typo in the
  * trusted-proxy list must fail loudly at startup (validate config with isValidProxyEntry).
  */
-export function compileTrustedProxies(entries: readonly string[]): ProxyMatcher {
+export function compileTrustedProxies(entries: readonly string[], options: { cfConnectingIp?: boolean } = {}): ProxyMatcher {
   const list = new net.BlockList();
   for (const raw of entries) {
     const entry = parseEntry(raw);
@@ -105,6 +110,7 @@ export function compileTrustedProxies(entries: readonly string[]): ProxyMatcher 
   }
   return {
     empty: entries.length === 0,
+    cfConnectingIp: options.cfConnectingIp === true,
     has(address: string): boolean {
       if (entries.length === 0) return false;
       const family = net.isIPv4(address) ? 'ipv4' : net.isIPv6(address) ? 'ipv6' : null;
@@ -122,11 +128,11 @@ export function compileTrustedProxies(entries: readonly string[]): ProxyMatcher 
 const compiled = new Map<string, ProxyMatcher>();
 const MAX_COMPILED = 32;
 
-function matcherFor(entries: readonly string[]): ProxyMatcher {
-  const cacheKey = entries.join('\n');
+function matcherFor(entries: readonly string[], cfConnectingIp: boolean): ProxyMatcher {
+  const cacheKey = `${cfConnectingIp}\n${entries.join('\n')}`;
   let matcher = compiled.get(cacheKey);
   if (!matcher) {
-    matcher = compileTrustedProxies(entries);
+    matcher = compileTrustedProxies(entries, { cfConnectingIp });
     if (compiled.size >= MAX_COMPILED) compiled.clear();
     compiled.set(cacheKey, matcher);
   }
@@ -152,8 +158,10 @@ export function clientAddressWith(req: IncomingMessage, trusted: ProxyMatcher): 
   const socket = socketAddress(req);
   if (trusted.empty || !trusted.has(socket)) return socket;
 
-  const cf = parseIp(headerValue(req, 'cf-connecting-ip'));
-  if (cf) return cf;
+  if (trusted.cfConnectingIp) {
+    const cf = parseIp(headerValue(req, 'cf-connecting-ip'));
+    if (cf) return cf;
+  }
 
   const xff = headerValue(req, 'x-forwarded-for');
   if (typeof xff !== 'string' || xff.trim() === '') return socket;
@@ -169,6 +177,6 @@ export function clientAddressWith(req: IncomingMessage, trusted: ProxyMatcher): 
 }
 
 /** The address to rate-limit and log a request by. See the rule at the top of this file. */
-export function clientAddress(req: IncomingMessage, trustedProxies: readonly string[]): string {
-  return clientAddressWith(req, matcherFor(trustedProxies));
+export function clientAddress(req: IncomingMessage, trustedProxies: readonly string[], options: { cfConnectingIp?: boolean } = {}): string {
+  return clientAddressWith(req, matcherFor(trustedProxies, options.cfConnectingIp === true));
 }

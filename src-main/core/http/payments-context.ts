@@ -18,7 +18,7 @@ export interface PaymentsContext {
 }
 
 export function trustedProxies(config: Config): ProxyMatcher {
-  return compileTrustedProxies(config.http.trustedProxies);
+  return compileTrustedProxies(config.http.trustedProxies, { cfConnectingIp: config.http.cfConnectingIp });
 }
 
 export function realClient(req: Request, ctx: Pick<PaymentsContext, 'trusted'>): string {

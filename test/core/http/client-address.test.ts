@@ -6,12 +6,14 @@ import { clientAddress, compileTrustedProxies, isValidProxyEntry, normaliseIp, p
 
 /** The trusted list the test server uses for the next request. */
 let trusted: string[] = [];
+/** Whether the test server believes CF-Connecting-IP (http.cfConnectingIp: a cloudflared tunnel). */
+let cf = true;
 
 function makeApp(): express.Express {
   const app = express();
   app.set('trust proxy', false);
   app.get('/ip', (req, res) => {
-    res.json({ ip: clientAddress(req, trusted), socket: req.socket.remoteAddress });
+    res.json({ ip: clientAddress(req, trusted, { cfConnectingIp: cf }), socket: req.socket.remoteAddress });
   });
   return app;
 }
@@ -75,6 +77,18 @@ describe('clientAddress over HTTP', () => {
     trusted = ['10.0.0.0/8', '192.168.1.1'];
     const res = await ipOf({ 'CF-Connecting-IP': '203.0.113.7', 'X-Forwarded-For': '198.51.100.1' });
     expect(res.ip).toBe('127.0.0.1');
+  });
+
+  it('ignores CF-Connecting-IP unless the tunnel is cloudflared (http.cfConnectingIp): other proxies pass a forged one through', async () => {
+    trusted = ['127.0.0.1'];
+    cf = false;
+    try {
+      // nginx behind a forger: the client's own CF-Connecting-IP arrives untouched; XFF's right end is what nginx saw.
+      expect((await ipOf({ 'CF-Connecting-IP': '198.51.100.77', 'X-Forwarded-For': '203.0.113.5' })).ip).toBe('203.0.113.5');
+      expect((await ipOf({ 'CF-Connecting-IP': '198.51.100.77' })).ip).toBe('127.0.0.1');
+    } finally {
+      cf = true;
+    }
   });
 
   it('believes CF-Connecting-IP from a trusted proxy', async () => {

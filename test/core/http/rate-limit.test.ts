@@ -230,7 +230,10 @@ describe('rateLimit middleware over HTTP', () => {
 
   it('by client address: a trusted proxy separates customers, an untrusted socket cannot escape with XFF', async () => {
     let trusted: string[] = ['127.0.0.1'];
-    const app = await start(createRateLimiter({ limit: 1, windowMs: 60_000 }), (req) => `ip:${clientAddress(req, trusted)}`);
+    const app = await start(
+      createRateLimiter({ limit: 1, windowMs: 60_000 }),
+      (req) => `ip:${clientAddress(req, trusted, { cfConnectingIp: true })}`,
+    );
     // Behind the tunnel (socket 127.0.0.1 trusted): each customer has a bucket.
     expect((await post(app, { 'CF-Connecting-IP': '203.0.113.1' })).status).toBe(201);
     expect((await post(app, { 'CF-Connecting-IP': '203.0.113.1' })).status).toBe(429);
