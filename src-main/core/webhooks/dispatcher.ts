@@ -56,8 +56,9 @@ const BACKLOG_NOTICE_MS = 500;
  */
 export class WebhookDispatcher {
   private readonly repo;
-  private readonly agents = createAgents();
-  private readonly inFlight = new Map<number, { url: string; done: Promise<void> }>();
+  private readonly agents;
+  /** By delivery id: the receiver (URL origin) it occupies and its end. */
+  private readonly inFlight = new Map<number, { origin: string; done: Promise<void> }>();
   private timer: NodeJS.Timeout | null = null;
   private noticeTimer: NodeJS.Timeout | null = null;
   private kicked = false;
@@ -66,6 +67,7 @@ export class WebhookDispatcher {
 
   constructor(private readonly deps: WebhookDispatcherDeps) {
     this.repo = webhookRepo(deps.db);
+    this.agents = createAgents(deps.config.maxInFlightPerReceiver);
   }
 
   start(): void {
@@ -152,6 +154,7 @@ export class WebhookDispatcher {
         event: name,
         session_id: session.id,
         url: t.url,
+        origin: new URL(t.url).origin,
         target: t.target,
         is_test: route.isTest ? 1 : 0,
         body,
@@ -161,18 +164,28 @@ export class WebhookDispatcher {
     }
   }
 
+  /**
+   * A receiver is a URL's origin (scheme, host, port): merchants put the order in notify_url
+   * (`…/ipn?order=123`), so counting per URL would let one site that hangs take every slot.
+   */
+  private inFlightBy(origin: string): number {
+    let n = 0;
+    for (const f of this.inFlight.values()) if (f.origin === origin) n += 1;
+    return n;
+  }
+
   private startDue(now: number): void {
     const { maxInFlight, maxInFlightPerReceiver } = this.deps.config;
     if (this.inFlight.size >= maxInFlight) return;
-    const perUrl = new Map<string, number>();
-    for (const f of this.inFlight.values()) perUrl.set(f.url, (perUrl.get(f.url) ?? 0) + 1);
-    const full = [...perUrl].filter(([, n]) => n >= maxInFlightPerReceiver).map(([url]) => url);
+    const perOrigin = new Map<string, number>();
+    for (const f of this.inFlight.values()) perOrigin.set(f.origin, (perOrigin.get(f.origin) ?? 0) + 1);
+    const full = [...perOrigin].filter(([, n]) => n >= maxInFlightPerReceiver).map(([origin]) => origin);
     const due = this.repo.due(now, DUE_BATCH, [...this.inFlight.keys()], full);
     for (const row of due) {
       if (this.inFlight.size >= maxInFlight) break;
-      const count = perUrl.get(row.url) ?? 0;
+      const count = perOrigin.get(row.origin) ?? 0;
       if (count >= maxInFlightPerReceiver) continue;
-      perUrl.set(row.url, count + 1);
+      perOrigin.set(row.origin, count + 1);
       this.launch(row);
     }
   }
@@ -180,24 +193,22 @@ export class WebhookDispatcher {
   private launch(row: WebhookDeliveryRow): void {
     const done = this.attempt(row).finally(() => {
       this.inFlight.delete(row.id);
-      this.refill(row.url);
+      this.refill(row.origin);
     });
-    this.inFlight.set(row.id, { url: row.url, done });
+    this.inFlight.set(row.id, { origin: row.origin, done });
   }
 
   /**
-   * A slot of `url` came free: its next due deliveries start at once, found through the URL's own
-   * index (the whole-queue pass would read past every row of receivers that are at their limit).
-   * The whole-queue pass follows within the poll, or at once when nothing is left in flight.
+   * A slot of a receiver came free: its next due deliveries start at once, found through the
+   * receiver's own index (the whole-queue pass would read past every row of receivers that are at
+   * their limit). The whole-queue pass follows within the poll, or at once when nothing is left.
    */
-  private refill(url: string): void {
+  private refill(origin: string): void {
     if (this.stopped || !this.deps.db.open) return;
     const { maxInFlight, maxInFlightPerReceiver } = this.deps.config;
-    let forUrl = 0;
-    for (const f of this.inFlight.values()) if (f.url === url) forUrl += 1;
-    const free = Math.min(maxInFlightPerReceiver - forUrl, maxInFlight - this.inFlight.size);
+    const free = Math.min(maxInFlightPerReceiver - this.inFlightBy(origin), maxInFlight - this.inFlight.size);
     try {
-      if (free > 0) for (const row of this.repo.dueForUrl(url, this.deps.clock(), free, [...this.inFlight.keys()])) this.launch(row);
+      if (free > 0) for (const row of this.repo.dueForOrigin(origin, this.deps.clock(), free, [...this.inFlight.keys()])) this.launch(row);
     } catch (err) {
       this.deps.logger.error({ err }, 'webhook refill failed; the next pass picks it up');
     }

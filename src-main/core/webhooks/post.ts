@@ -25,9 +25,10 @@ export interface PostOptions {
   monotonic: () => number;
 }
 
-export function createAgents(): { http: http.Agent; https: https.Agent } {
-  // Sockets per host stay few: one receiver cannot hold the process's file descriptors.
-  const common = { keepAlive: true, maxSockets: 8, maxFreeSockets: 4, timeout: 60_000 };
+export function createAgents(perReceiver: number): { http: http.Agent; https: https.Agent } {
+  // As many sockets per host as the dispatcher lets one receiver have in flight, so no request
+  // waits in the agent's queue (where its timeout would run before it is even sent).
+  const common = { keepAlive: true, maxSockets: Math.max(1, perReceiver), maxFreeSockets: Math.max(1, perReceiver), timeout: 60_000 };
   return { http: new http.Agent(common), https: new https.Agent(common) };
 }
 

@@ -101,6 +101,10 @@ export function checkWebhookUrl(raw: unknown, allowPrivate: boolean, field = 'ur
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refuse(field, 'must be an http:// or https:// URL');
   if (url.username || url.password) throw refuse(field, 'must not carry a user name or password (the signature authenticates us)');
+  // Parsing percent-encodes what is not ASCII (é becomes %C3%A9): the stored form is what must fit.
+  if (url.href.length > MAX_WEBHOOK_URL_LENGTH) {
+    throw refuse(field, `must be at most ${MAX_WEBHOOK_URL_LENGTH} characters once encoded (it is ${url.href.length})`);
+  }
   if (!url.hostname) throw refuse(field, 'must name a host');
   if (!allowPrivate) {
     const host = urlHost(url);

@@ -17,6 +17,8 @@ export interface WebhookDeliveryRow {
   event: string;
   session_id: string | null;
   url: string;
+  /** scheme://host:port of url: the receiver. */
+  origin: string;
   target: 'brand' | 'session';
   is_test: number;
   body: string;
@@ -54,8 +56,8 @@ export function prepareWebhookRepo(db: Db) {
   const deleteEndpoint = db.prepare('DELETE FROM webhook_endpoints WHERE brand_id = ? AND is_test = ?');
   const insert = db.prepare(
     `INSERT OR IGNORE INTO webhook_deliveries
-       (merchant_id, outbox_id, event_id, event, session_id, url, target, is_test, body, next_attempt_at, created_at)
-     VALUES (@merchant_id, @outbox_id, @event_id, @event, @session_id, @url, @target, @is_test, @body, @next_attempt_at, @created_at)`,
+       (merchant_id, outbox_id, event_id, event, session_id, url, origin, target, is_test, body, next_attempt_at, created_at)
+     VALUES (@merchant_id, @outbox_id, @event_id, @event, @session_id, @url, @origin, @target, @is_test, @body, @next_attempt_at, @created_at)`,
   );
   // The earliest unfinished delivery of each (URL, session) only: a later event for the same
   // session never overtakes an earlier one that is still being retried.
@@ -63,15 +65,15 @@ export function prepareWebhookRepo(db: Db) {
     `SELECT d.* FROM webhook_deliveries d
      WHERE d.status = 'pending' AND d.next_attempt_at <= ?
        AND d.id NOT IN (SELECT value FROM json_each(?))
-       AND d.url NOT IN (SELECT value FROM json_each(?))
+       AND d.origin NOT IN (SELECT value FROM json_each(?))
        AND NOT EXISTS (
          SELECT 1 FROM webhook_deliveries e
          WHERE e.status = 'pending' AND e.url = d.url AND e.session_id = d.session_id AND e.id < d.id)
      ORDER BY d.next_attempt_at, d.id LIMIT ?`,
   );
-  const dueForUrl = db.prepare(
+  const dueForOrigin = db.prepare(
     `SELECT d.* FROM webhook_deliveries d
-     WHERE d.status = 'pending' AND d.url = ? AND d.next_attempt_at <= ?
+     WHERE d.status = 'pending' AND d.origin = ? AND d.next_attempt_at <= ?
        AND d.id NOT IN (SELECT value FROM json_each(?))
        AND NOT EXISTS (
          SELECT 1 FROM webhook_deliveries e
@@ -113,12 +115,12 @@ export function prepareWebhookRepo(db: Db) {
     removeEndpoint: (brandId: number, isTest: boolean) => deleteEndpoint.run(brandId, isTest ? 1 : 0).changes === 1,
     /** False when this event already has a delivery to this URL. */
     insertDelivery: (row: NewWebhookDelivery) => insert.run(row).changes === 1,
-    /** Due deliveries, leaving out those in flight and the URLs already at their limit. */
-    due: (now: number, limit: number, inFlightIds: readonly number[], fullUrls: readonly string[]) =>
-      due.all(now, JSON.stringify(inFlightIds), JSON.stringify(fullUrls), limit) as WebhookDeliveryRow[],
-    /** One URL's due deliveries (the same rules as `due`). */
-    dueForUrl: (url: string, now: number, limit: number, inFlightIds: readonly number[]) =>
-      dueForUrl.all(url, now, JSON.stringify(inFlightIds), limit) as WebhookDeliveryRow[],
+    /** Due deliveries, leaving out those in flight and the receivers (origins) already at their limit. */
+    due: (now: number, limit: number, inFlightIds: readonly number[], fullOrigins: readonly string[]) =>
+      due.all(now, JSON.stringify(inFlightIds), JSON.stringify(fullOrigins), limit) as WebhookDeliveryRow[],
+    /** One receiver's due deliveries (the same rules as `due`). */
+    dueForOrigin: (origin: string, now: number, limit: number, inFlightIds: readonly number[]) =>
+      dueForOrigin.all(origin, now, JSON.stringify(inFlightIds), limit) as WebhookDeliveryRow[],
     byId: (id: number) => byId.get(id) as WebhookDeliveryRow | undefined,
     recent: (merchantId: number, limit: number, status?: WebhookDeliveryStatus) =>
       (status ? recentByStatus[status].all(limit) : recent.all(merchantId, limit)) as WebhookDeliveryRow[],

@@ -135,11 +135,11 @@ CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (finished_at) WHE
 -- index webhook_deliveries_order
 CREATE INDEX webhook_deliveries_order ON webhook_deliveries (url, session_id, id) WHERE status = 'pending';
 
+-- index webhook_deliveries_origin_due
+CREATE INDEX webhook_deliveries_origin_due ON webhook_deliveries (origin, next_attempt_at) WHERE status = 'pending';
+
 -- index webhook_deliveries_recent
 CREATE INDEX webhook_deliveries_recent ON webhook_deliveries (merchant_id, created_at DESC, id DESC);
-
--- index webhook_deliveries_url_due
-CREATE INDEX webhook_deliveries_url_due ON webhook_deliveries (url, next_attempt_at) WHERE status = 'pending';
 
 -- table audit_log
 CREATE TABLE audit_log (
@@ -451,6 +451,8 @@ CREATE TABLE webhook_deliveries (
   event TEXT NOT NULL,
   session_id TEXT,
   url TEXT NOT NULL,
+  -- scheme://host:port of url: the receiver, whose share of the in-flight requests is limited.
+  origin TEXT NOT NULL,
   target TEXT NOT NULL CHECK (target IN ('brand', 'session')),
   is_test INTEGER NOT NULL CHECK (is_test IN (0, 1)),
   body TEXT NOT NULL CHECK (json_valid(body)),
