@@ -24,6 +24,7 @@ import { buildAdminHandlers } from './admin/admin-handlers';
 import { Maintenance } from './maintenance';
 import { Modems } from './modem';
 import { WebhookDispatcher } from './webhooks';
+import { SyncWorker } from './sync';
 
 export interface CoreDeps {
   logger: Logger;
@@ -48,6 +49,8 @@ export interface Core {
   readonly modems: Modems;
   /** Delivers merchant webhooks from the outbox (started with the listeners). */
   readonly webhooks: WebhookDispatcher;
+  /** Sends the outbox's sync events to the merchant's cloud (started with the listeners). */
+  readonly sync: SyncWorker;
   /** Opens the three listeners; returns their URLs. */
   listen(): Promise<Record<ListenerName, string>>;
   status(): StatusSnapshot;
@@ -105,6 +108,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     onSessionChange: (view: SessionView) => {
       bus.emit('session', view);
       webhooks.kick();
+      syncWorker.kick();
     },
     onVerificationsChange: () => bus.emit('verifications', { pending: payments.pendingCount() }),
   });
@@ -117,6 +121,16 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     config: config.webhooks,
     route: (sessionId) => payments.webhookRoute(sessionId),
     onBacklog: (backlog) => bus.emit('webhooks', backlog),
+  });
+  const syncWorker = new SyncWorker({
+    db,
+    dataDir: config.dataDir,
+    merchantId: shop.merchantId,
+    logger: logger.child({ module: 'sync' }),
+    clock,
+    version: APP_VERSION,
+    config: config.sync,
+    onChange: (view) => bus.emit('sync', view),
   });
   sms.onIngested((ingested) => {
     busy();
@@ -161,6 +175,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     payments,
     modems,
     webhooks: { allowPrivate: config.webhooks.allowPrivate, kick: () => webhooks.kick() },
+    sync: { status: () => syncWorker.status(), resume: () => syncWorker.resume() },
     status,
     devicePort: () => (urls.device ? Number(new URL(urls.device).port) : config.device.port),
     deviceHost: config.device.host,
@@ -258,6 +273,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     maintenance,
     modems,
     webhooks,
+    sync: syncWorker,
     status,
     sweep,
     async listen() {
@@ -276,6 +292,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
       if (expired > 0) logger.info({ expired }, 'expired sessions that ran out while the counter was off');
       sweep();
       webhooks.start();
+      syncWorker.start();
       await modems.start();
       return { ...urls };
     },
@@ -284,7 +301,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
       draining = true;
       for (const timer of timers) clearInterval(timer);
       deviceHealth.stop();
-      await Promise.all([modems.stop(), webhooks.stop()]);
+      await Promise.all([modems.stop(), webhooks.stop(), syncWorker.stop()]);
       for (const end of [...streams]) end();
       await Promise.all(running.map((l) => l.close(config.http.shutdownGraceMs)));
       closeDatabase(db);

@@ -21,6 +21,7 @@ export interface CliArgs {
     name?: string;
     balance?: string;
     url?: string;
+    token?: string;
     test?: boolean;
   };
 }
@@ -37,6 +38,7 @@ const OPTIONS = {
   'public-url': { type: 'string' },
   'allow-private-webhooks': { type: 'boolean' },
   url: { type: 'string' },
+  token: { type: 'string' },
   test: { type: 'boolean' },
   json: { type: 'boolean' },
   provider: { type: 'string' },
@@ -103,6 +105,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       name: v.name,
       balance: v.balance,
       url: v.url,
+      token: v.token,
       test: v.test,
     },
   };
@@ -137,6 +140,9 @@ Usage:
   counterpay webhook list                      The URLs and the delivery backlog (JSON).
   counterpay webhook deliveries [--json]       Recent deliveries with their attempts.
   counterpay webhook resend --id N             Send a delivery again now (same event id, fresh signature).
+  counterpay sync set --url URL --token TOKEN     Send this shop's sessions to the merchant's cloud (docs/sync.md).
+  counterpay sync status                       Cursor, backlog, last success and last error (JSON).
+  counterpay sync remove                       Stop syncing (events keep waiting).
   counterpay sms parse < messages.jsonl        Parse JSON lines {"sender","body"}; one JSON parse per line.
 
 Every command takes --data-dir DIR (default: the OS's per-user app data folder, or COUNTERPAY_DATA_DIR).

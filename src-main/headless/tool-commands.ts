@@ -9,6 +9,8 @@ import type { CliArgs } from './parse-cli-args';
 import { anchorBalance } from '../core/balance';
 import { listForwarders, registerForwarder, removeForwarder } from '../core/devices';
 import type { RegisterForwarderInput } from '../../src-shared/contract/devices';
+import { SyncWorker, removeSyncSettings, writeSyncSettings } from '../core/sync';
+import { APP_VERSION } from '../../src-shared/version';
 import { listDeliveries, resendDelivery, setWebhookUrl, webhookSettings } from '../core/webhooks';
 import type { WebhookDeliveryView } from '../../src-shared/contract/webhooks';
 
@@ -140,6 +142,32 @@ export async function runToolCommand(args: CliArgs): Promise<number> {
     if (group === 'shop' && verb === 'rename') {
       printJson(renameShop(db, { merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor }, args.options.name));
       return 0;
+    }
+    if (group === 'sync') {
+      // Not started: only its status and settings are used here; the running server sends.
+      const worker = new SyncWorker({
+        db,
+        dataDir: config.dataDir,
+        merchantId: shop.merchantId,
+        logger: logs.logger,
+        clock: Date.now,
+        version: APP_VERSION,
+        config: config.sync,
+      });
+      if (verb === 'set') {
+        writeSyncSettings(config.dataDir, { url: args.options.url, token: args.options.token });
+        worker.resetBackoff();
+        printJson(worker.status());
+        return 0;
+      }
+      if (verb === 'remove') {
+        printJson({ removed: removeSyncSettings(config.dataDir) });
+        return 0;
+      }
+      if (verb === 'status') {
+        printJson(worker.status());
+        return 0;
+      }
     }
     if (group === 'webhook') {
       const who = { brandId: shop.brandId, merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor };

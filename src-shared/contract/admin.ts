@@ -1,4 +1,5 @@
 import type { CanaryView, ModemStatusView } from './modem';
+import type { SyncStatusView } from './sync';
 import type { WebhookBacklogView, WebhookDeliveryStatus, WebhookDeliveryView, WebhookSettingsView } from './webhooks';
 import type { GatewayView, ListenerName } from './api';
 import type { IngestResultView, SmsView } from '../sms';
@@ -95,6 +96,10 @@ export interface AdminCommands {
   'webhooks.deliveries': { arg: { limit?: number; status?: WebhookDeliveryStatus }; result: { deliveries: WebhookDeliveryView[] } };
   /** Send one delivery again now (same event id, fresh signature and retry schedule). */
   'webhooks.resend': { arg: { id: number }; result: { delivery: WebhookDeliveryView } };
+  /** Cloud sync: where to, the acknowledged cursor, the backlog and how the last batch went. */
+  'sync.status': { arg: Record<string, never>; result: SyncStatusView };
+  /** Set the cloud's URL and this shop's token (from the cloud's `shop add`); null url stops syncing. */
+  'sync.set': { arg: { url: string | null; token?: string }; result: SyncStatusView };
 }
 
 export interface DecisionResult {
@@ -214,6 +219,8 @@ export interface AdminEvents {
   modem: ModemStatusView;
   /** Webhook deliveries finished or began waiting: the backlog now. */
   webhooks: WebhookBacklogView;
+  /** A sync batch was acknowledged or failed. */
+  sync: SyncStatusView;
 }
 
 export type AdminEventName = keyof AdminEvents;
@@ -252,7 +259,9 @@ const COMMAND_SET: Record<AdminCommandName, true> = {
   'webhooks.set': true,
   'webhooks.deliveries': true,
   'webhooks.resend': true,
+  'sync.status': true,
+  'sync.set': true,
 };
 
 export const ADMIN_COMMAND_NAMES = Object.keys(COMMAND_SET) as readonly AdminCommandName[];
-export const ADMIN_EVENT_NAMES: readonly AdminEventName[] = ['status', 'sms', 'session', 'verifications', 'devices', 'modem', 'webhooks'];
+export const ADMIN_EVENT_NAMES: readonly AdminEventName[] = ['status', 'sms', 'session', 'verifications', 'devices', 'modem', 'webhooks', 'sync'];

@@ -127,6 +127,12 @@ export const ERROR_TABLE = {
     error: 'Something went wrong. Please try again.',
     merchant: 'Internal error; see the CounterPay log for details.',
   },
+  sync_stream_mismatch: {
+    status: 409,
+    error: 'The request conflicts with the current state.',
+    merchant:
+      'This shop already syncs from another counter database (a restored backup, or a second counter with the same token); reset the stream on the cloud (cloud shop reset-stream) or issue a new token.',
+  },
   shutting_down: {
     status: 503,
     error: 'Services currently unavailable.',

@@ -10,6 +10,8 @@ import { importStaffSms, toSmsView, type SmsIngestor } from '../sms';
 import type { StatusSnapshot } from '../../../src-shared/contract/admin';
 import { decisionResult, manualVerifyResult } from './verify-view';
 import { anchorChain, missingSms } from '../balance';
+import { readSyncSettings, removeSyncSettings, writeSyncSettings } from '../sync';
+import type { SyncStatusView } from '../../../src-shared/contract/sync';
 import { listDeliveries, resendDelivery, setWebhookUrl, webhookSettings } from '../webhooks';
 
 export interface AdminHandlerDeps {
@@ -23,6 +25,8 @@ export interface AdminHandlerDeps {
   status: () => StatusSnapshot;
   /** Brand webhooks: whether private receivers are allowed, and a nudge to the worker after a resend. */
   webhooks: { allowPrivate: boolean; kick(): void };
+  /** Cloud sync: its status, and a fresh start after the settings change. */
+  sync: { status(): SyncStatusView; resume(): void };
   devicePort: () => number;
   deviceHost: string;
   offlineAfterMs: number;
@@ -104,6 +108,14 @@ export function buildAdminHandlers(deps: AdminHandlerDeps): AdminHandlers {
     'forwarders.remove': (arg) => {
       const { device_id } = parseOrThrow(z.object({ device_id: z.string().min(1).max(128) }), arg);
       return { removed: removeForwarder(db, deps.dataDir, device_id, 'staff') };
+    },
+    'sync.status': () => deps.sync.status(),
+    'sync.set': (arg) => {
+      const { url, token } = objectArg(arg);
+      if (url === null || url === '') removeSyncSettings(deps.dataDir);
+      else writeSyncSettings(deps.dataDir, { url, token: token ?? readSyncSettings(deps.dataDir)?.token });
+      deps.sync.resume();
+      return deps.sync.status();
     },
     'webhooks.get': () => webhookSettings(db, shop.brandId, deps.webhooks.allowPrivate),
     'webhooks.set': (arg) =>

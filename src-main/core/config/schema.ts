@@ -183,6 +183,20 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Cloud sync (issue 13; docs/sync.md). The cloud's URL and token are set with `sync set` (kept in sync.json). */
+    sync: z
+      .object({
+        /** Events per batch (the protocol allows up to 500). */
+        batchSize: z.number().int().min(1).max(500).default(200),
+        /** One batch may take this long, connection to answer. */
+        timeoutSeconds: z.number().int().min(1).max(300).default(15),
+        /** With nothing to send, the counter still reports in this often (the cloud's Synced-At shows it is alive). */
+        heartbeatSeconds: z.number().int().min(5).max(86_400).default(60),
+        /** After failures the wait doubles from 2 s up to this. */
+        maxBackoffSeconds: z.number().int().min(1).max(86_400).default(300),
+      })
+      .strict()
+      .prefault({}),
     /**
      * GSM modems with the shop's wallet SIMs (issue 11). `npm run serve -- --modem PATH` adds one
      * (the flag may repeat); none configured: the ports that look like modems are probed.

@@ -22,6 +22,7 @@ export const DATA_DIR_PRIVATE_FILES = [
   'keys.json',
   'forwarders.json',
   'config.json',
+  'sync.json',
 ] as const;
 
 export const LOG_DIR_NAME = 'logs';

@@ -1,2 +1,3 @@
 export { enqueueSessionChange, enqueueTransactionReversed, type ReversalReport, type SessionChangeCause } from './enqueue';
 export { dispatchPending, countUndispatched, type OutboxEvent } from './dispatch';
+export { numberSyncEvents, pendingSyncEvents, acknowledgeSyncEvents, syncBacklog, type QueuedSyncEvent } from './sync-queue';

@@ -4,6 +4,7 @@ export {
   hasShop,
   rotateKeys,
   signingSecrets,
+  activeKeyDigests,
   authenticateKey,
   authenticateKeyHash,
   type Shop,

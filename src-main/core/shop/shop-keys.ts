@@ -164,6 +164,16 @@ export function signingSecrets(dataDir: string, isTest: boolean, now: number, ov
   return [current, ...older];
 }
 
+/**
+ * SHA-256 digests of the shop's active merchant API keys (live, test): what the cloud needs to
+ * check a merchant's X-API-Key on its read API without ever holding the key (docs/sync.md).
+ */
+export function activeKeyDigests(db: Db, merchantId: number): { live: string[]; test: string[] } {
+  const active = activeCredentials(db, merchantId);
+  const of = (kind: KeyKind) => active.filter((c) => c.kind === kind).map((c) => c.key_hash);
+  return { live: of('api_key'), test: of('test_api_key') };
+}
+
 export interface Authenticated {
   merchantId: number;
   brandId: number | null;

@@ -9,6 +9,7 @@ import { claimIdempotencyKey, completeIdempotencyKey } from '../../../src-main/c
 import { keepRowCountsOnly } from '../../../src-main/core/db/repos/maintenance-repo';
 import { httpRequest, type HttpResult } from '../../support/http-client';
 import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
+import { startStandInCloud, type StandInCloud } from '../../support/stand-in-cloud';
 import { removeTempDirs } from '../../support/temp-dir';
 import { BKASH_ACCOUNT, UPI_ACCOUNT, bkashTxnid, orderId, startPayCore, taka, upiRef, type PayCore } from '../payments/helpers';
 
@@ -68,6 +69,7 @@ const SMALL_TABLES: Record<string, string> = {
   modem_parts: 'parts of multipart SMS waiting for the rest: removed when the message is whole or its wait ends',
   schema_migrations: 'one row per migration',
   webhook_endpoints: "the brand's webhook URL for live and for test: two rows per brand",
+  sync_state: 'one row per shop: the counter side of the sync protocol',
 };
 
 /**
@@ -544,6 +546,7 @@ describe('every statement the core prepares runs on an index', () => {
   let statements: Map<string, string>;
   let file: string;
   let receiver: WebhookReceiver | undefined;
+  let cloud: StandInCloud | undefined;
   const findings: Finding[] = [];
   const used = new Set<number>();
 
@@ -562,6 +565,8 @@ describe('every statement the core prepares runs on an index', () => {
         ],
       });
       await ok(pc.rpc('webhooks.set', { url: receiver.url }));
+      cloud = await startStandInCloud();
+      await ok(pc.rpc('sync.set', { url: cloud.url, token: cloud.token }));
       await workload(pc);
       fill(pc);
       await pc.core.webhooks.flush();
@@ -581,6 +586,7 @@ describe('every statement the core prepares runs on an index', () => {
   afterAll(async () => {
     await pc?.stop();
     await receiver?.close();
+    await cloud?.close();
     removeTempDirs();
   });
 
@@ -882,6 +888,9 @@ async function webhookWorkload(pc: PayCore): Promise<void> {
   if (first) await ok(pc.rpc('webhooks.resend', { id: first.id }));
   await pc.core.webhooks.flush();
   pc.core.maintenance.purge(pc.now());
+  // Cloud sync: numbering, batches, acknowledgement, status.
+  await pc.core.sync.drain();
+  await ok(pc.rpc('sync.status'));
 }
 
 // ---- filling the database as weeks of trade do

@@ -11,6 +11,7 @@ import { unpinnedIndexes } from './0090-unpinned-indexes';
 import { modem } from './0100-modem';
 import { expectedSmsc } from './0110-expected-smsc';
 import { webhooks } from './0120-webhooks';
+import { sync } from './0130-sync';
 
 export interface Migration {
   /** Numbered in tens so a fix can slot in between. */
@@ -38,4 +39,5 @@ export const MIGRATIONS: readonly Migration[] = [
   modem,
   expectedSmsc,
   webhooks,
+  sync,
 ];

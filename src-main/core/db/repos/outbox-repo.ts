@@ -59,3 +59,53 @@ export function markOutboxDelivered(db: Db, id: number, now: number): boolean {
       .run(now, id).changes === 1
   );
 }
+
+/** A `sync` event as the sync worker sends it: numbered, with its stable id. */
+export interface NumberedOutboxRow extends OutboxRow {
+  seq: number;
+  event_id: string;
+}
+
+/**
+ * Numbers the waiting `sync` events that have no number yet, in commit (id) order, from
+ * `lastSeq + 1`; `eventId` makes each one's stable id. Call inside a write transaction.
+ * Returns the last number given.
+ */
+export function numberSyncRows(db: Db, lastSeq: number, limit: number, eventId: () => string): number {
+  const rows = db
+    .prepare(`SELECT id FROM outbox WHERE channel = 'sync' AND status = 'pending' AND seq IS NULL ORDER BY id LIMIT ?`)
+    .all(limit) as { id: number }[];
+  const give = db.prepare('UPDATE outbox SET seq = ?, event_id = ? WHERE id = ?');
+  let seq = lastSeq;
+  for (const row of rows) {
+    seq += 1;
+    give.run(seq, eventId(), row.id);
+  }
+  return seq;
+}
+
+/** The numbered `sync` events still to be acknowledged, lowest number first. */
+export function numberedSyncRows(db: Db, limit: number): NumberedOutboxRow[] {
+  return db
+    .prepare(
+      `SELECT id, merchant_id, channel, topic, subject_id, payload, created_at, seq, event_id FROM outbox
+       WHERE channel = 'sync' AND status = 'pending' AND seq IS NOT NULL ORDER BY id LIMIT ?`,
+    )
+    .all(limit) as NumberedOutboxRow[];
+}
+
+/** The cloud holds it: the row leaves the queue (the maintenance purge deletes it later). */
+export function markOutboxRowDelivered(db: Db, id: number, now: number): void {
+  db.prepare(`UPDATE outbox SET status = 'delivered', delivered_at = ?, attempts = attempts + 1 WHERE id = ? AND status = 'pending'`).run(
+    now,
+    id,
+  );
+}
+
+/** When the oldest waiting event of a channel committed (null: none waits). */
+export function oldestPendingOutboxAt(db: Db, channel: OutboxChannel): number | null {
+  const row = db
+    .prepare(`SELECT created_at FROM outbox WHERE channel = '${CHANNEL_SQL[channel]}' AND status = 'pending' ORDER BY id LIMIT 1`)
+    .get() as { created_at: number } | undefined;
+  return row?.created_at ?? null;
+}

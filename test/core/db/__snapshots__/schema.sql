@@ -30,6 +30,9 @@ CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
 -- index outbox_pending_channel
 CREATE INDEX outbox_pending_channel ON outbox (channel, id) WHERE status = 'pending';
 
+-- index outbox_seq
+CREATE UNIQUE INDEX outbox_seq ON outbox (merchant_id, seq) WHERE seq IS NOT NULL;
+
 -- index sessions_by_order
 CREATE INDEX sessions_by_order ON sessions (brand_id, is_test, order_id);
 
@@ -309,7 +312,7 @@ CREATE TABLE outbox (
   last_error TEXT,
   created_at INTEGER NOT NULL,
   delivered_at INTEGER
-) STRICT;
+, seq INTEGER CHECK (seq IS NULL OR seq > 0), event_id TEXT) STRICT;
 
 -- table schema_migrations
 CREATE TABLE schema_migrations (
@@ -390,6 +393,21 @@ CREATE TABLE "staff_alerts" (
   created_at INTEGER NOT NULL,
   resolved_at INTEGER,
   UNIQUE (kind, sms_id, transaction_id)
+) STRICT;
+
+-- table sync_state
+CREATE TABLE sync_state (
+  merchant_id INTEGER PRIMARY KEY REFERENCES merchants(id),
+  -- Names this database to the cloud (a restored backup must not replay old numbers as new).
+  stream TEXT NOT NULL,
+  last_seq INTEGER NOT NULL DEFAULT 0 CHECK (last_seq >= 0),
+  acked_seq INTEGER NOT NULL DEFAULT 0 CHECK (acked_seq >= 0),
+  keys_sent TEXT,
+  failures INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),
+  last_success_at INTEGER,
+  last_attempt_at INTEGER,
+  last_error TEXT,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 
 -- table transactions
@@ -556,4 +574,4 @@ CREATE TRIGGER transactions_sms_must_be_credit_update BEFORE UPDATE OF sms_id, p
 WHEN NEW.sms_id IS NOT NULL AND NEW.status <> 'failed' AND NOT EXISTS (SELECT 1 FROM sms s WHERE s.id = NEW.sms_id AND s.kind = 'credit'
   AND s.provider = NEW.provider AND s.is_test = NEW.is_test)
 BEGIN SELECT RAISE(ABORT, 'only a credit SMS of the same wallet and mode can back a transaction'); END;
--- user_version 120
+-- user_version 130

@@ -1,0 +1,168 @@
+import crypto from 'node:crypto';
+import { MAX_SYNC_BATCH_EVENTS, type SyncBatchRequest, type SyncStatusView } from '../../../src-shared/contract/sync';
+import { writeTransaction, type Db } from '../db';
+import { prepareSyncRepo, type SyncRepo, type SyncStateRow } from '../db/repos/sync-repo';
+import type { Logger } from '../logging';
+import { acknowledgeSyncEvents, numberSyncEvents, pendingSyncEvents, syncBacklog } from '../outbox';
+import { activeKeyDigests } from '../shop';
+import { postBatch } from './post-batch';
+import { readSyncSettings, tokenHint } from './sync-settings';
+
+export interface SyncWorkerDeps {
+  db: Db;
+  dataDir: string;
+  merchantId: number;
+  logger: Logger;
+  clock: () => number;
+  version: string;
+  config: { batchSize: number; timeoutSeconds: number; heartbeatSeconds: number; maxBackoffSeconds: number };
+  /** In [0, 1): the backoff's jitter (tests pin it). */
+  random?: () => number;
+  /** The status changed (a batch went, or failed): the counter's settings listen. */
+  onChange?: (status: SyncStatusView) => void;
+}
+
+const POLL_MS = 1_000;
+const FIRST_BACKOFF_MS = 2_000;
+
+/**
+ * Sends the shop's `sync` outbox events to its cloud, in sequence order, in batches
+ * (docs/sync.md). The rule it keeps: an event leaves the outbox only when the cloud's
+ * acknowledged cursor covers it, so after a restart, days offline, a 5xx or a timeout the worker
+ * simply sends again from the cursor; the cloud ignores what it already has. One batch is in
+ * flight at a time, off the request path: a slow or absent cloud never blocks the counter.
+ */
+export class SyncWorker {
+  private readonly repo: SyncRepo;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  private kicked = false;
+
+  constructor(private readonly deps: SyncWorkerDeps) {
+    this.repo = prepareSyncRepo(deps.db);
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.kick(), POLL_MS);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** A session changed: send soon rather than at the next poll. */
+  kick(): void {
+    if (this.kicked || this.stopped) return;
+    this.kicked = true;
+    setImmediate(() => {
+      this.kicked = false;
+      void this.runOnce();
+    });
+  }
+
+  /** One pass (tests and the CLI-free harness): resolves when its batch, if any, is answered. */
+  runOnce(): Promise<void> {
+    if (this.running) return this.running;
+    this.running = this.pass().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  /** Passes until nothing is left to send or the cloud fails (tests). */
+  async drain(maxPasses = 1_000): Promise<void> {
+    for (let i = 0; i < maxPasses; i += 1) {
+      const before = this.state()?.acked_seq ?? 0;
+      await this.runOnce();
+      const after = this.state();
+      if (!after || after.last_error !== null || syncBacklog(this.deps.db).count === 0 || after.acked_seq === before) return;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  private state(): SyncStateRow | undefined {
+    return this.deps.db.open ? this.repo.get(this.deps.merchantId) : undefined;
+  }
+
+  status(): SyncStatusView {
+    const settings = readSyncSettings(this.deps.dataDir);
+    const st = this.state();
+    const backlog = syncBacklog(this.deps.db);
+    const iso = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString() : null);
+    return {
+      url: settings?.url ?? null,
+      token_hint: settings ? tokenHint(settings.token) : null,
+      cursor: st?.acked_seq ?? 0,
+      backlog: backlog.count,
+      oldest_pending_at: iso(backlog.oldestAt),
+      last_success_at: iso(st?.last_success_at),
+      last_attempt_at: iso(st?.last_attempt_at),
+      last_error: st?.last_error ?? null,
+      next_attempt_at: st && st.next_attempt_at > 0 ? iso(st.next_attempt_at) : null,
+    };
+  }
+
+  /** Settings changed (`sync set`, here or in the CLI): the next pass tries at once, whatever the backoff said. */
+  resetBackoff(): void {
+    if (this.deps.db.open && this.state()) this.repo.resume(this.deps.merchantId);
+  }
+
+  /** As resetBackoff, and a pass now (the running core). */
+  resume(): void {
+    this.resetBackoff();
+    this.kick();
+  }
+
+  private async pass(): Promise<void> {
+    const { db, merchantId, clock, config } = this.deps;
+    if (this.stopped || !db.open) return;
+    const settings = readSyncSettings(this.deps.dataDir);
+    if (!settings) return;
+    const now = clock();
+    const prepared = writeTransaction(db, () => {
+      const st = this.repo.ensure(merchantId, `str_${crypto.randomBytes(12).toString('hex')}`);
+      if (st.next_attempt_at > now) return null;
+      // Numbers are given in commit order before anything is sent, and never change after.
+      const last = numberSyncEvents(db, st.last_seq, config.batchSize * 4);
+      if (last !== st.last_seq) this.repo.setLastSeq(merchantId, last);
+      return st;
+    });
+    if (!prepared) return;
+    const queued = pendingSyncEvents(db, Math.min(config.batchSize, MAX_SYNC_BATCH_EVENTS));
+    const keys = activeKeyDigests(db, merchantId);
+    const keysJson = JSON.stringify(keys);
+    const heartbeatDue = prepared.last_success_at === null || now - prepared.last_success_at >= config.heartbeatSeconds * 1000;
+    if (queued.length === 0 && keysJson === prepared.keys_sent && !heartbeatDue) return;
+    const batch: SyncBatchRequest = { stream: prepared.stream, app_version: this.deps.version, keys, events: queued.map((q) => q.event) };
+    this.repo.attempted(merchantId, now);
+    const outcome = await postBatch(settings.url, settings.token, batch, config.timeoutSeconds * 1000);
+    if (!db.open) return;
+    const after = clock();
+    if (outcome.ok) {
+      const ack = outcome.response.ack_seq;
+      writeTransaction(db, () => {
+        acknowledgeSyncEvents(db, queued, ack, after);
+        this.repo.succeeded(merchantId, ack, keysJson, after, 0);
+      });
+      const lastSent = queued.at(-1)?.event.seq ?? ack;
+      if (outcome.response.waiting_for !== null && ack < (queued[0]?.event.seq ?? 1) - 1) {
+        // The cloud's cursor is behind events this counter already let go: nothing here can fill the gap.
+        this.deps.logger.error({ ack, first_sent: queued[0]?.event.seq }, 'the cloud waits for sync events this counter no longer holds');
+      }
+      this.deps.onChange?.(this.status());
+      if (ack >= lastSent && queued.length > 0) this.kick();
+      return;
+    }
+    const failures = (this.state()?.failures ?? 0) + 1;
+    const base = Math.min(FIRST_BACKOFF_MS * 2 ** (failures - 1), config.maxBackoffSeconds * 1000);
+    const delay = Math.round(base * (0.8 + 0.4 * (this.deps.random ?? Math.random)()));
+    this.repo.failed(merchantId, outcome.error, after + delay);
+    this.deps.logger.warn({ error: outcome.error, retry_in_ms: delay, backlog: queued.length }, 'cloud sync failed; retrying later');
+    this.deps.onChange?.(this.status());
+  }
+}
