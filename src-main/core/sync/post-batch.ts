@@ -4,14 +4,44 @@ export type PostBatchOutcome = { ok: true; response: SyncBatchResponse } | { ok:
 
 function isBatchResponse(v: unknown): v is SyncBatchResponse {
   const r = v as SyncBatchResponse;
-  return typeof v === 'object' && v !== null && Number.isInteger(r.ack_seq) && r.ack_seq >= 0;
+  return typeof v === 'object' && v !== null && Number.isSafeInteger(r.ack_seq) && r.ack_seq >= 0;
+}
+
+/** A cloud's answer is a few hundred bytes; more is read no further (memory, and JSON.parse blocking the counter). */
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+async function readCapped(res: Response): Promise<string | null> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_ANSWER_BYTES) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** `<base>/api/sync/batches`, keeping a base path (a cloud behind a prefix). */
+export function batchesUrl(baseUrl: string): string {
+  const u = new URL(baseUrl);
+  u.pathname = `${u.pathname.replace(/\/+$/, '')}${SYNC_BATCHES_PATH}`;
+  u.search = '';
+  u.hash = '';
+  return u.href;
 }
 
 /** POSTs one batch to the cloud. Never throws: every failure comes back in words for `sync status`. */
 export async function postBatch(baseUrl: string, token: string, batch: SyncBatchRequest, timeoutMs: number): Promise<PostBatchOutcome> {
   let res: Response;
   try {
-    res = await fetch(`${baseUrl}${SYNC_BATCHES_PATH}`, {
+    res = await fetch(batchesUrl(baseUrl), {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       body: JSON.stringify(batch),
@@ -29,8 +59,12 @@ export async function postBatch(baseUrl: string, token: string, batch: SyncBatch
   }
   let body: unknown = null;
   try {
-    body = await res.json();
-  } catch {
+    const text = await readCapped(res);
+    if (text === null) return { ok: false, status: res.status, error: `the cloud's answer is larger than ${MAX_ANSWER_BYTES / 1024} KiB` };
+    body = JSON.parse(text) as unknown;
+  } catch (err) {
+    if ((err as Error).name === 'TimeoutError')
+      return { ok: false, status: res.status, error: `timed out after ${Math.round(timeoutMs / 1000)} s` };
     body = null;
   }
   if (res.status === 401) return { ok: false, status: 401, error: 'the cloud refused the token (401): check `sync set --token`' };

@@ -60,6 +60,7 @@ export function writeSyncSettings(dataDir: string, input: { url: unknown; token:
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refuse('url', 'must be an http:// or https:// URL');
   if (url.username || url.password) throw refuse('url', 'must not carry a user name or password (the token authenticates)');
+  if (url.search || url.hash) throw refuse('url', "must be the cloud's base address, without ?query or #fragment");
   if (typeof input.token !== 'string' || !/^[\x21-\x7e]{16,200}$/.test(input.token.trim())) {
     throw refuse('token', 'give the sync token the cloud printed (`cloud shop add`)');
   }

@@ -56,14 +56,14 @@ export class SyncWorker {
     this.kicked = true;
     setImmediate(() => {
       this.kicked = false;
-      void this.runOnce();
+      this.runOnce().catch((err: unknown) => this.deps.logger.error({ err }, 'sync pass failed'));
     });
   }
 
   /** One pass (tests and the CLI-free harness): resolves when its batch, if any, is answered. */
   runOnce(): Promise<void> {
     if (this.running) return this.running;
-    this.running = this.pass().finally(() => {
+    this.running = this.guardedPass().finally(() => {
       this.running = null;
     });
     return this.running;
@@ -118,6 +118,33 @@ export class SyncWorker {
     this.kick();
   }
 
+  /**
+   * A pass never rejects: whatever throws (a busy database, an answer the database refuses) is a
+   * failed attempt in words, with backoff, never an unhandled rejection that ends the counter.
+   */
+  private async guardedPass(): Promise<void> {
+    try {
+      await this.pass();
+    } catch (err) {
+      this.deps.logger.error({ err }, 'sync pass failed');
+      try {
+        if (this.deps.db.open) this.fail(`the counter could not record the batch: ${(err as Error).message}`.slice(0, 300));
+      } catch {
+        // The database itself is failing: the next pass tries again.
+      }
+    }
+  }
+
+  private fail(error: string): void {
+    const { merchantId, clock, config } = this.deps;
+    const failures = (this.state()?.failures ?? 0) + 1;
+    const base = Math.min(FIRST_BACKOFF_MS * 2 ** (failures - 1), config.maxBackoffSeconds * 1000);
+    const delay = Math.round(base * (0.8 + 0.4 * (this.deps.random ?? Math.random)()));
+    this.repo.failed(merchantId, error, clock() + delay);
+    this.deps.logger.warn({ error, retry_in_ms: delay }, 'cloud sync failed; retrying later');
+    this.deps.onChange?.(this.status());
+  }
+
   private async pass(): Promise<void> {
     const { db, merchantId, clock, config } = this.deps;
     if (this.stopped || !db.open) return;
@@ -143,26 +170,29 @@ export class SyncWorker {
     const outcome = await postBatch(settings.url, settings.token, batch, config.timeoutSeconds * 1000);
     if (!db.open) return;
     const after = clock();
-    if (outcome.ok) {
-      const ack = outcome.response.ack_seq;
-      writeTransaction(db, () => {
-        acknowledgeSyncEvents(db, queued, ack, after);
-        this.repo.succeeded(merchantId, ack, keysJson, after, 0);
-      });
-      const lastSent = queued.at(-1)?.event.seq ?? ack;
-      if (outcome.response.waiting_for !== null && ack < (queued[0]?.event.seq ?? 1) - 1) {
-        // The cloud's cursor is behind events this counter already let go: nothing here can fill the gap.
-        this.deps.logger.error({ ack, first_sent: queued[0]?.event.seq }, 'the cloud waits for sync events this counter no longer holds');
-      }
-      this.deps.onChange?.(this.status());
-      if (ack >= lastSent && queued.length > 0) this.kick();
-      return;
+    if (!outcome.ok) return this.fail(outcome.error);
+    const ack = outcome.response.ack_seq;
+    // What this counter has numbered so far: a cloud cannot have acknowledged more.
+    const lastGiven = this.state()?.last_seq ?? 0;
+    if (ack > lastGiven) {
+      return this.fail(
+        `the cloud acknowledged event ${ack}, but this counter has numbered only ${lastGiven}: is the URL another shop's cloud?`,
+      );
     }
-    const failures = (this.state()?.failures ?? 0) + 1;
-    const base = Math.min(FIRST_BACKOFF_MS * 2 ** (failures - 1), config.maxBackoffSeconds * 1000);
-    const delay = Math.round(base * (0.8 + 0.4 * (this.deps.random ?? Math.random)()));
-    this.repo.failed(merchantId, outcome.error, after + delay);
-    this.deps.logger.warn({ error: outcome.error, retry_in_ms: delay, backlog: queued.length }, 'cloud sync failed; retrying later');
+    const firstSent = queued[0]?.event.seq ?? prepared.acked_seq + 1;
+    if (ack < firstSent - 1) {
+      // The cloud's cursor is behind events this counter already let go (a new or restored cloud): nothing here can fill the gap.
+      return this.fail(
+        `the cloud waits for event ${ack + 1}, which this counter already delivered and no longer holds (a new or restored cloud?); ` +
+          'see docs/sync.md "A cloud that lost events"',
+      );
+    }
+    writeTransaction(db, () => {
+      acknowledgeSyncEvents(db, queued, ack, after);
+      this.repo.succeeded(merchantId, ack, keysJson, after, 0);
+    });
     this.deps.onChange?.(this.status());
+    const lastSent = queued.at(-1)?.event.seq ?? ack;
+    if (ack >= lastSent && queued.length > 0) this.kick();
   }
 }
