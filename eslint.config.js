@@ -94,6 +94,10 @@ export default tseslint.config(
             { target: './src-shared', from: './src-main' },
             { target: './src-shared', from: './src-renderer' },
             { target: './src-renderer', from: './src-main', message: 'the renderer reaches the core over HTTP only' },
+            { target: './src-cloud', from: './src-main', message: 'the cloud shares only src-shared with the counter' },
+            { target: './src-cloud', from: './src-renderer', message: 'the cloud shares only src-shared with the counter' },
+            { target: './src-main', from: './src-cloud', message: 'the counter reaches the cloud over HTTP only' },
+            { target: './src-shared', from: './src-cloud' },
             ...DOMAIN_ZONES,
           ],
         },
@@ -102,8 +106,8 @@ export default tseslint.config(
   },
   ...REPO_OWNERSHIP,
   {
-    // Type-aware rules where a forgotten promise costs most: the core, the shells, the renderer.
-    files: ['src-main/**/*.ts', 'src-renderer/**/*.{ts,tsx}'],
+    // Type-aware rules where a forgotten promise costs most: the core, the shells, the renderer, the cloud.
+    files: ['src-main/**/*.ts', 'src-renderer/**/*.{ts,tsx}', 'src-cloud/**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: ROOT } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -118,8 +122,23 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src-main/**/*.ts'],
+    files: ['src-main/**/*.ts', 'src-cloud/**/*.ts'],
     rules: { 'no-console': 'error' },
+  },
+  {
+    // The cloud is its own server process (issue 13): PostgreSQL or PGlite, never the counter's natives.
+    files: ['src-cloud/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'src-cloud runs in plain Node.' },
+            { name: 'better-sqlite3', message: 'src-cloud stores into PostgreSQL (pg) or PGlite.' },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['src-shared/**/*.ts', 'src-renderer/**/*.{ts,tsx}'],

@@ -58,6 +58,8 @@ const LABELS: Record<string, string> = {
   'webhooks.delivered_per_s': 'Webhooks delivered (signed, POSTed, recorded) to a local receiver answering 200',
   'webhooks.outbox_per_change': 'Webhooks: the outbox rows one state change writes (webhook + sync), inside its transaction',
   'webhooks.state_change.p50': 'Webhooks: a whole state change (a cancel: IMMEDIATE transaction with its outbox rows, fsync), p50',
+  'cloud.apply_1shop': 'Cloud sync: events applied into PostgreSQL by a cloud process, one shop, batches of 200 over HTTP',
+  'cloud.apply_20shops': 'Cloud sync: events applied into PostgreSQL by a cloud process, 20 shops at once, batches of 200 over HTTP',
 };
 
 const fmt = (v: number | undefined, unit = ''): string => {

@@ -264,4 +264,13 @@ const COMMAND_SET: Record<AdminCommandName, true> = {
 };
 
 export const ADMIN_COMMAND_NAMES = Object.keys(COMMAND_SET) as readonly AdminCommandName[];
-export const ADMIN_EVENT_NAMES: readonly AdminEventName[] = ['status', 'sms', 'session', 'verifications', 'devices', 'modem', 'webhooks', 'sync'];
+export const ADMIN_EVENT_NAMES: readonly AdminEventName[] = [
+  'status',
+  'sms',
+  'session',
+  'verifications',
+  'devices',
+  'modem',
+  'webhooks',
+  'sync',
+];
