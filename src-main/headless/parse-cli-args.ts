@@ -143,6 +143,7 @@ Usage:
   counterpay sync set --url URL --token TOKEN     Send this shop's sessions to the merchant's cloud (docs/sync.md).
   counterpay sync status                       Cursor, backlog, last success and last error (JSON).
   counterpay sync remove                       Stop syncing (events keep waiting).
+  counterpay sync reseed                       A new stream from 1 with every session's current state (a cloud that lost events).
   counterpay sms parse < messages.jsonl        Parse JSON lines {"sender","body"}; one JSON parse per line.
 
 Every command takes --data-dir DIR (default: the OS's per-user app data folder, or COUNTERPAY_DATA_DIR).

@@ -10,6 +10,8 @@ import { anchorBalance } from '../core/balance';
 import { listForwarders, registerForwarder, removeForwarder } from '../core/devices';
 import type { RegisterForwarderInput } from '../../src-shared/contract/devices';
 import { SyncWorker, removeSyncSettings, writeSyncSettings } from '../core/sync';
+import { Payments } from '../core/payments';
+import { SmsIngestor } from '../core/sms';
 import { APP_VERSION } from '../../src-shared/version';
 import { listDeliveries, resendDelivery, setWebhookUrl, webhookSettings } from '../core/webhooks';
 import type { WebhookDeliveryView } from '../../src-shared/contract/webhooks';
@@ -166,6 +168,22 @@ export async function runToolCommand(args: CliArgs): Promise<number> {
       }
       if (verb === 'status') {
         printJson(worker.status());
+        return 0;
+      }
+      if (verb === 'reseed') {
+        const payments = new Payments({
+          db,
+          logger: logs.logger,
+          merchantId: shop.merchantId,
+          auditKey: shop.keys.audit_key,
+          config,
+          clock: Date.now,
+          sms: new SmsIngestor(db, shop.merchantId, logs.logger, Date.now).smsRepo,
+          defaultCurrency: 'BDT',
+          onSessionChange: () => undefined,
+          onVerificationsChange: () => undefined,
+        });
+        printJson({ ...worker.reseed(() => payments.queueAllForSync()), status: worker.status() });
         return 0;
       }
     }

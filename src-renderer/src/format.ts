@@ -72,3 +72,22 @@ export function webhookErrorWords(err: unknown): string {
       return text;
   }
 }
+
+/**
+ * Why the cloud sync settings were refused, in words: the core's `merchant_message`, whose field
+ * name (`url: …`, `token: …`) becomes the field's label on the form.
+ */
+export function syncErrorWords(err: unknown): string {
+  if (!(err instanceof CoreError)) return 'CounterPay did not answer. Check the connection and try again.';
+  const text = (err.detail ?? err.message).replace(/^url: /, 'Cloud URL: ').replace(/^token: /, 'Sync token: ');
+  switch (err.code) {
+    case 'unauthorized':
+      return 'Your staff sign-in is no longer accepted. Sign out and sign in again.';
+    case 'not_found':
+      return err.detail?.startsWith('No admin command') ? 'This CounterPay core cannot sync to a cloud yet: update it.' : text;
+    case 'shutting_down':
+      return 'CounterPay is restarting. Try again in a moment.';
+    default:
+      return text;
+  }
+}

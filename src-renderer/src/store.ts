@@ -4,12 +4,13 @@ import type { GatewayView } from '../../src-shared/contract/api';
 import type { DeviceHealthView, PairingPayload } from '../../src-shared/contract/devices';
 import type { CanaryView, ModemStatusView } from '../../src-shared/contract/modem';
 import type { SessionView, VerificationView } from '../../src-shared/contract/payments';
+import type { SyncStatusView } from '../../src-shared/contract/sync';
 import type { WebhookDeliveryView, WebhookSettingsView } from '../../src-shared/contract/webhooks';
 import type { SmsView } from '../../src-shared/sms';
 import { CoreClient, CoreError, type Connection } from './core-client';
 import { discoverConnection, forgetToken, rememberToken } from './connection';
 import { chime } from './chime';
-import { webhookErrorWords } from './format';
+import { syncErrorWords, webhookErrorWords } from './format';
 
 type Phase = 'starting' | 'login' | 'ready';
 export type Tab = 'overview' | 'queue' | 'sms' | 'devices' | 'settings';
@@ -52,6 +53,17 @@ interface CounterState {
   setDeliveryFilter(filter: DeliveryFilter): void;
   /** "Send again": the delivery goes out now with a fresh schedule; resolves to the refusal in words, or null. */
   resendDelivery(id: number): Promise<string | null>;
+  /** Cloud sync (issue 13): where to, the cursor, the backlog and how the last batch went; live from the `sync` event. Null until read. */
+  sync: SyncStatusView | null;
+  /** Why the sync status could not be read (an older core, say); null when it was. */
+  syncError: string | null;
+  /** Reads the sync status again (the Settings screen opening). */
+  loadSync(): Promise<void>;
+  /**
+   * Sets the cloud URL and token (a token left out keeps the saved one), or with null stops
+   * syncing; resolves to the refusal in words, or null when saved.
+   */
+  saveSync(url: string | null, token?: string): Promise<string | null>;
   start(): Promise<void>;
   login(token: string): Promise<void>;
   logout(): void;
@@ -82,6 +94,9 @@ function messageOf(err: unknown): string {
 /** At most one read of the deliveries list per this many ms, however fast sessions and deliveries change. */
 const DELIVERIES_THROTTLE_MS = 1_000;
 const DELIVERIES_SHOWN = 50;
+
+/** At most one read of the sync status per this many ms on `session` events (a rush of sales is one read). */
+const SYNC_THROTTLE_MS = 1_000;
 
 /** Newest event first; deliveries of one event (brand URL and notify_url) by id. */
 function newestFirst(list: WebhookDeliveryView[]): WebhookDeliveryView[] {
@@ -153,6 +168,45 @@ export const useCounter = create<CounterState>((set, get) => {
     deliveriesSeq += 1;
   }
 
+  // The `sync` event is the freshest word on sync: a read (or a save's answer) that started
+  // before one arrived may have been computed before that batch, so it is dropped, never shown
+  // over the event. `syncGeneration` counts the events.
+  let syncGeneration = 0;
+  let syncTimer: ReturnType<typeof setTimeout> | null = null;
+  let syncReadAt = 0;
+
+  async function readSync(c: CoreClient): Promise<void> {
+    const generation = syncGeneration;
+    syncReadAt = Date.now();
+    try {
+      const view = await c.invoke('sync.status', {});
+      if (generation === syncGeneration && client === c) set({ sync: view, syncError: null });
+    } catch (err) {
+      if (client === c) set({ syncError: syncErrorWords(err) });
+    }
+  }
+
+  /**
+   * A session changed (its `session` event) or was created (the status counts): its sync event
+   * waits in the backlog, and the core sends a `sync` event only after a batch (none while no
+   * cloud is set, or while it backs off). Read the status again, at most once a second, and only
+   * while the Settings screen shows it.
+   */
+  function syncSoon(): void {
+    if (get().tab !== 'settings' || syncTimer) return;
+    const wait = Math.max(0, syncReadAt + SYNC_THROTTLE_MS - Date.now());
+    syncTimer = setTimeout(() => {
+      syncTimer = null;
+      if (client && get().tab === 'settings') void readSync(client);
+    }, wait);
+  }
+
+  function stopSync(): void {
+    if (syncTimer) clearTimeout(syncTimer);
+    syncTimer = null;
+    syncGeneration += 1;
+  }
+
   async function refresh(c: CoreClient): Promise<void> {
     void c.invoke('balance.missing', {}).then(
       (r) => set({ missing: r.missing }),
@@ -193,11 +247,13 @@ export const useCounter = create<CounterState>((set, get) => {
       candidate.on(
         'status',
         (snapshot) => {
-          const before = get().status?.counts.gateways;
+          const before = get().status?.counts;
           set({ status: snapshot });
-          if (snapshot.counts.gateways !== before) {
+          if (snapshot.counts.gateways !== before?.gateways) {
             void candidate.invoke('gateways.list', {}).then((r) => set({ gateways: r.gateways }));
           }
+          // A new session is a sync event too, but its creation sends no `session` event: the count tells.
+          if (before && snapshot.counts.sessions !== before.sessions) syncSoon();
         },
         onState,
       ),
@@ -216,6 +272,11 @@ export const useCounter = create<CounterState>((set, get) => {
       candidate.on('session', (session) => {
         set({ sessions: [session, ...get().sessions.filter((s) => s.id !== session.id)].slice(0, 50) });
         deliveriesSoon();
+        syncSoon();
+      }),
+      candidate.on('sync', (view) => {
+        syncGeneration += 1;
+        set({ sync: view, syncError: null });
       }),
       candidate.on('webhooks', (backlog) => {
         set((state) => (state.webhooks ? { webhooks: { ...state.webhooks, backlog } } : {}));
@@ -269,6 +330,8 @@ export const useCounter = create<CounterState>((set, get) => {
     webhooksError: null,
     deliveries: [],
     deliveryFilter: 'all',
+    sync: null,
+    syncError: null,
     async start() {
       const connection = await discoverConnection();
       if (!connection) return set({ phase: 'login' });
@@ -283,6 +346,7 @@ export const useCounter = create<CounterState>((set, get) => {
       unsubscribers = [];
       client = null;
       stopDeliveries();
+      stopSync();
       forgetToken();
       set({
         phase: 'login',
@@ -296,6 +360,8 @@ export const useCounter = create<CounterState>((set, get) => {
         toCheck: [],
         webhooks: null,
         deliveries: [],
+        sync: null,
+        syncError: null,
       });
     },
     setTab(tab) {
@@ -424,6 +490,23 @@ export const useCounter = create<CounterState>((set, get) => {
         return null;
       } catch (err) {
         return webhookErrorWords(err);
+      }
+    },
+    async loadSync() {
+      if (client) await readSync(client);
+    },
+    async saveSync(url, token) {
+      if (!client) return 'Not connected to CounterPay.';
+      const c = client;
+      const generation = syncGeneration;
+      try {
+        const view = await c.invoke('sync.set', url === null ? { url: null } : { url, ...(token ? { token } : {}) });
+        // A batch answered meanwhile: its event may predate the new settings, so read them again.
+        if (generation === syncGeneration) set({ sync: view, syncError: null });
+        else void readSync(c);
+        return null;
+      } catch (err) {
+        return syncErrorWords(err);
       }
     },
     dismissBanner() {

@@ -1,3 +1,10 @@
 export { enqueueSessionChange, enqueueTransactionReversed, type ReversalReport, type SessionChangeCause } from './enqueue';
 export { dispatchPending, countUndispatched, type OutboxEvent } from './dispatch';
-export { numberSyncEvents, pendingSyncEvents, acknowledgeSyncEvents, syncBacklog, type QueuedSyncEvent } from './sync-queue';
+export {
+  numberSyncEvents,
+  pendingSyncEvents,
+  acknowledgeSyncEvents,
+  forgetSyncNumbers,
+  syncBacklog,
+  type QueuedSyncEvent,
+} from './sync-queue';

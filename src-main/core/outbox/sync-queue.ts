@@ -7,6 +7,7 @@ import {
   markOutboxRowDelivered,
   numberSyncRows,
   numberedSyncRows,
+  clearSyncNumbers,
   oldestPendingOutboxAt,
   type NumberedOutboxRow,
 } from '../db/repos/outbox-repo';
@@ -54,6 +55,11 @@ export function acknowledgeSyncEvents(db: Db, sent: readonly QueuedSyncEvent[], 
     n += 1;
   }
   return n;
+}
+
+/** Every number forgotten: the next pass numbers the waiting events from 1 again. Call in a write transaction. */
+export function forgetSyncNumbers(db: Db, merchantId: number): number {
+  return clearSyncNumbers(db, merchantId);
 }
 
 export function syncBacklog(db: Db): { count: number; oldestAt: number | null } {

@@ -8,6 +8,7 @@ import type {
   VerificationView,
 } from '../../../src-shared/contract/payments';
 import { writeTransaction } from '../db';
+import { enqueueSessionChange } from '../outbox';
 import type { SessionRow } from '../db/repos/session-repo';
 import type { SmsRow } from '../db/repos/sms-repo';
 import { listTransactions, type TransactionListRow } from '../db/repos/transaction-repo';
@@ -103,6 +104,27 @@ export class Payments {
   webhookRoute(sessionId: string): { brandId: number; isTest: boolean; notifyUrl: string | null; orderId: string } | null {
     const row = this.store.sessions.byId(sessionId);
     return row ? { brandId: row.brand_id, isTest: row.is_test === 1, notifyUrl: row.notify_url, orderId: row.order_id } : null;
+  }
+
+  /**
+   * Queues the current state of every session for the cloud (sync only, no webhook), a page per
+   * transaction: how a counter re-seeds a cloud that lost its events (`sync reseed`).
+   */
+  queueAllForSync(pageSize = 1_000): number {
+    let after = 0;
+    let total = 0;
+    for (;;) {
+      const now = this.store.now();
+      const page = writeTransaction(this.store.db, () => {
+        const rows = this.store.sessions.page(after, pageSize);
+        for (const row of rows) enqueueSessionChange(this.store.db, row.merchant_id, this.store.view(row), now, 'attempt');
+        return rows;
+      });
+      total += page.length;
+      const last = page.at(-1);
+      if (!last || page.length < pageSize) return total;
+      after = last._rowid;
+    }
   }
 
   /** Expires every session past its time, in rounds (a PC that was off for days catches up at once). */

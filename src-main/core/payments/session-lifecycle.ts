@@ -74,7 +74,11 @@ export class SessionLifecycle {
       enqueueSessionChange(this.store.db, caller.merchantId, this.view(created), now);
       return { row: created, existed: false };
     });
-    if (!existed) this.store.logger.info({ session_id: row.id, order_id: row.order_id, test: caller.isTest }, 'session created');
+    if (!existed) {
+      this.store.logger.info({ session_id: row.id, order_id: row.order_id, test: caller.isTest }, 'session created');
+      // The counter's lists and the sync worker hear of it now (its outbox row is committed).
+      this.store.deps.onSessionChange(this.view(row));
+    }
     const response: CreateSessionResponse = {
       session_id: row.id,
       checkout_url: checkoutUrlFor(row.id),

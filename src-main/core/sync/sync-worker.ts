@@ -3,7 +3,7 @@ import { MAX_SYNC_BATCH_EVENTS, type SyncBatchRequest, type SyncStatusView } fro
 import { writeTransaction, type Db } from '../db';
 import { prepareSyncRepo, type SyncRepo, type SyncStateRow } from '../db/repos/sync-repo';
 import type { Logger } from '../logging';
-import { acknowledgeSyncEvents, numberSyncEvents, pendingSyncEvents, syncBacklog } from '../outbox';
+import { acknowledgeSyncEvents, forgetSyncNumbers, numberSyncEvents, pendingSyncEvents, syncBacklog } from '../outbox';
 import { activeKeyDigests } from '../shop';
 import { postBatch } from './post-batch';
 import { readSyncSettings, tokenHint } from './sync-settings';
@@ -38,6 +38,8 @@ export class SyncWorker {
   private running: Promise<void> | null = null;
   private stopped = false;
   private kicked = false;
+  /** Settings just changed: the next pass reports in even with nothing to send, so a wrong token shows at once. */
+  private reportNow = false;
 
   constructor(private readonly deps: SyncWorkerDeps) {
     this.repo = prepareSyncRepo(deps.db);
@@ -112,9 +114,27 @@ export class SyncWorker {
     if (this.deps.db.open && this.state()) this.repo.resume(this.deps.merchantId);
   }
 
-  /** As resetBackoff, and a pass now (the running core). */
+  /**
+   * For a cloud that lost events (a new or restored cloud database): a new stream numbered from
+   * 1, carrying the current state of every session (`queueAll` puts them in the outbox). The
+   * cloud answers the new stream 409 until its operator runs `cloud shop reset-stream`; then it
+   * takes everything from 1. Returns the new stream and how many sessions were queued.
+   */
+  reseed(queueAll: () => number): { stream: string; sessions: number } {
+    const { db, merchantId } = this.deps;
+    const stream = `str_${crypto.randomBytes(12).toString('hex')}`;
+    writeTransaction(db, () => {
+      this.repo.ensure(merchantId, stream);
+      this.repo.restart(merchantId, stream);
+      forgetSyncNumbers(db, merchantId);
+    });
+    return { stream, sessions: queueAll() };
+  }
+
+  /** As resetBackoff, and a pass now that reports in even with nothing to send (the running core). */
   resume(): void {
     this.resetBackoff();
+    this.reportNow = true;
     this.kick();
   }
 
@@ -164,7 +184,9 @@ export class SyncWorker {
     const keys = activeKeyDigests(db, merchantId);
     const keysJson = JSON.stringify(keys);
     const heartbeatDue = prepared.last_success_at === null || now - prepared.last_success_at >= config.heartbeatSeconds * 1000;
-    if (queued.length === 0 && keysJson === prepared.keys_sent && !heartbeatDue) return;
+    const reportNow = this.reportNow;
+    this.reportNow = false;
+    if (queued.length === 0 && keysJson === prepared.keys_sent && !heartbeatDue && !reportNow) return;
     const batch: SyncBatchRequest = { stream: prepared.stream, app_version: this.deps.version, keys, events: queued.map((q) => q.event) };
     this.repo.attempted(merchantId, now);
     const outcome = await postBatch(settings.url, settings.token, batch, config.timeoutSeconds * 1000);

@@ -169,7 +169,8 @@ describe('sync review: a hostile or buggy cloud', () => {
     await pc.core.sync.runOnce();
     await pc.core.sync.runOnce();
     expect(fresh.applied).toHaveLength(0);
-    expect(fresh.batches.some((b) => b.events.length > 0)).toBe(true);
+    // The report right after `sync set` already finds the cloud behind (no batch needs to carry events to show it).
+    expect(fresh.batches.length).toBeGreaterThan(0);
     const st = await status(pc);
     expect({ last_error: st.last_error, next_attempt_at: st.next_attempt_at }).toEqual({
       last_error: expect.any(String),

@@ -193,3 +193,39 @@ describe('sync: after a restart', () => {
     await core.stop();
   });
 });
+
+describe('sync: a cloud that lost events', () => {
+  it('is a failure in words, and `sync reseed` sends the current state of every session as a new stream from 1', async () => {
+    const { pc, cloud } = await setup();
+    const a = await paid(pc);
+    const b = await pc.newSession({ amount: '20.00' });
+    await pc.core.sync.drain();
+    expect(cloud.cursor).toBeGreaterThanOrEqual(3);
+    // The cloud's database is replaced by an empty one (a new cloud, or a restore): it waits for 1.
+    const fresh = await startStandInCloud(cloud.token);
+    clouds.push(fresh);
+    await pc.rpc('sync.set', { url: fresh.url, token: fresh.token });
+    await pc.cancel(b);
+    await pc.core.sync.runOnce();
+    const st = await status(pc);
+    expect(st.last_error).toMatch(/waits for event 1/);
+    expect(fresh.applied).toHaveLength(0);
+
+    const reseeded = pc.core.sync.reseed(() => pc.core.payments.queueAllForSync());
+    expect(reseeded.sessions).toBe(2);
+    // The new stream is refused until the cloud's operator runs `cloud shop reset-stream`.
+    pc.advance(10 * 60_000);
+    await pc.core.sync.runOnce();
+    expect((await status(pc)).last_error).toMatch(/409/);
+    fresh.stream = null;
+    pc.advance(10 * 60_000);
+    await pc.core.sync.drain();
+    expectContiguous(fresh);
+    expect(fresh.stream).toBe(reseeded.stream);
+    const last = (id: string) => fresh.applied.filter((e) => e.session?.id === id).at(-1)?.session;
+    expect(last(a)).toEqual(await pc.view(a));
+    expect(last(b)).toEqual(await pc.view(b));
+    expect((await status(pc)).backlog).toBe(0);
+    expect((await status(pc)).last_error).toBeNull();
+  });
+});

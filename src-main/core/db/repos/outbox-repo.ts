@@ -109,3 +109,11 @@ export function oldestPendingOutboxAt(db: Db, channel: OutboxChannel): number | 
     .get() as { created_at: number } | undefined;
   return row?.created_at ?? null;
 }
+
+/**
+ * Forgets every number given to this shop's `sync` events (a reseed starts a new stream from 1):
+ * delivered rows no longer need theirs, and waiting ones are numbered again after the reseed.
+ */
+export function clearSyncNumbers(db: Db, merchantId: number): number {
+  return db.prepare('UPDATE outbox SET seq = NULL, event_id = NULL WHERE merchant_id = ? AND seq IS NOT NULL').run(merchantId).changes;
+}

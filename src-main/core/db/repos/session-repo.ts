@@ -39,6 +39,7 @@ export function prepareSessionRepo(db: Db) {
   const setStatus = db.prepare(`UPDATE sessions SET status = @status, updated_at = @now WHERE id = @id AND status = 'pending'`);
   const expireDue = db.prepare(`SELECT id FROM sessions WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?`);
   const recent = db.prepare('SELECT * FROM sessions WHERE merchant_id = ? ORDER BY created_at DESC, id LIMIT ?');
+  const afterRowid = db.prepare('SELECT rowid AS _rowid, * FROM sessions WHERE rowid > ? ORDER BY rowid LIMIT ?');
   const addGuess = db.prepare('UPDATE sessions SET failed_guesses = failed_guesses + 1, updated_at = ? WHERE id = ?');
   return {
     insert: (row: NewSessionRow) => insert.run(row),
@@ -50,6 +51,8 @@ export function prepareSessionRepo(db: Db) {
     addFailedGuess: (id: string, now: number) => addGuess.run(now, id),
     /** The newest sessions first, for the counter's list. */
     recent: (merchantId: number, limit: number) => recent.all(merchantId, limit) as SessionRow[],
+    /** Every session, a page at a time in storage order (a resync walks them all). */
+    page: (after: number, limit: number) => afterRowid.all(after, limit) as (SessionRow & { _rowid: number })[],
   };
 }
 

@@ -26,6 +26,10 @@ export function prepareSyncRepo(db: Db) {
   const failed = db.prepare(
     `UPDATE sync_state SET failures = failures + 1, last_error = @error, next_attempt_at = @next WHERE merchant_id = @merchant`,
   );
+  const restart = db.prepare(
+    `UPDATE sync_state SET stream = ?, last_seq = 0, acked_seq = 0, keys_sent = NULL, failures = 0, last_error = NULL,
+       next_attempt_at = 0 WHERE merchant_id = ?`,
+  );
   const resume = db.prepare('UPDATE sync_state SET failures = 0, next_attempt_at = 0 WHERE merchant_id = ?');
   return {
     get: (merchantId: number) => get.get(merchantId) as SyncStateRow | undefined,
@@ -39,6 +43,8 @@ export function prepareSyncRepo(db: Db) {
     succeeded: (merchantId: number, acked: number, keys: string, now: number, next: number) =>
       succeeded.run({ merchant: merchantId, acked, keys, now, next }),
     failed: (merchantId: number, error: string, next: number) => failed.run({ merchant: merchantId, error, next }),
+    /** A new stream, numbered from 1 again (`sync reseed`). */
+    restart: (merchantId: number, stream: string) => restart.run(stream, merchantId),
     /** Settings changed: try at once, with a fresh backoff. */
     resume: (merchantId: number) => resume.run(merchantId),
   };
