@@ -5,7 +5,7 @@ import { EVENT_HEADER, WEBHOOK_EVENTS, type WebhookBacklogView, type WebhookEven
 import { writeTransaction, type Db } from '../db';
 import type { WebhookDeliveryRow } from '../db/repos/webhook-repo';
 import type { Logger } from '../logging';
-import { dispatchPending, type OutboxEvent } from '../outbox';
+import { countUndispatched, dispatchPending, type OutboxEvent } from '../outbox';
 import { signingSecrets } from '../shop';
 import { createAgents, postWebhook, type PostOutcome } from './post';
 import { retryDelayMs } from './schedule';
@@ -91,7 +91,10 @@ export class WebhookDispatcher {
   async flush(): Promise<void> {
     for (let round = 0; round < 1_000_000; round += 1) {
       this.tick();
-      if (this.inFlight.size === 0) return;
+      if (this.inFlight.size === 0) {
+        if (this.stopped || !this.deps.db.open || countUndispatched(this.deps.db, 'webhook') === 0) return;
+        continue;
+      }
       // Each finished attempt refills its own URL's slots; the whole-queue pass runs once these are done.
       await Promise.all([...this.inFlight.values()].map((f) => f.done));
     }
@@ -119,12 +122,11 @@ export class WebhookDispatcher {
     if (this.stopped || !this.deps.db.open) return;
     try {
       const now = this.deps.clock();
-      let handed = 0;
-      for (let n = DISPATCH_BATCH; n === DISPATCH_BATCH;) {
-        n = dispatchPending(this.deps.db, 'webhook', DISPATCH_BATCH, now, (event) => this.fanOut(event, now));
-        handed += n;
-      }
+      // One batch per pass: a backlog of months (a shop that never had a URL) is handed on a
+      // batch at a time between requests, never in one loop that keeps the counter from answering.
+      const handed = dispatchPending(this.deps.db, 'webhook', DISPATCH_BATCH, now, (event) => this.fanOut(event, now));
       if (handed > 0) this.noticeBacklog();
+      if (handed === DISPATCH_BATCH) this.kick();
       this.startDue(now);
     } catch (err) {
       this.deps.logger.error({ err }, 'webhook pass failed; it runs again within a second');

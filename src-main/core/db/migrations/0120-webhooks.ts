@@ -62,6 +62,11 @@ CREATE INDEX webhook_attempts_delivery ON webhook_attempts (delivery_id, id);
 
 -- A channel's undelivered events in order, without reading the other channel's backlog.
 CREATE INDEX outbox_pending_channel ON outbox (channel, id) WHERE status = 'pending';
+
+-- Webhook events written before webhooks existed had no receiver: they are history, not news. A
+-- merchant who sets a URL today must not receive months of old events, and a shop's first start
+-- on this version must not spend minutes handing them to nobody.
+UPDATE outbox SET status = 'delivered', delivered_at = created_at WHERE channel = 'webhook' AND status = 'pending';
 `;
 
 export const webhooks: Migration = {
