@@ -6,7 +6,7 @@ import type { Config } from './config';
 import { closeDatabase, openDatabase, type Db } from './db';
 import { EventBus } from './events';
 import type { Logger } from './logging';
-import { ensureShop, type Shop } from './shop';
+import { PublicAddress, TunnelProbes, ensureShop, type Shop } from './shop';
 import { statusSnapshot } from './status/status-snapshot';
 import { createListenerApp } from './http/create-listener-app';
 import { ADMIN_CSP, adminRoutes } from './http/admin-routes';
@@ -155,7 +155,17 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     activity: () => activity,
     memory: Object.entries(limiters).map(([name, limiter]) => ({ name: `rateLimit.${name}`, prune: () => limiter.prune() })),
   });
-  const paymentsContext: PaymentsContext = { config, db, payments, sms, limiters, trusted: trustedProxies(config) };
+  const publicAddress = new PublicAddress(db, shop.merchantId, config.sessions.publicBaseUrl, clock);
+  const tunnelProbes = new TunnelProbes();
+  const paymentsContext: PaymentsContext = {
+    config,
+    db,
+    payments,
+    sms,
+    limiters,
+    trusted: trustedProxies(config),
+    publicUrl: () => publicAddress.url(),
+  };
   const offlineAfterMs = config.devices.offlineAfterSeconds * 1000;
   const deviceHealth = new DeviceHealthMonitor({
     db,
@@ -177,6 +187,11 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     webhooks: { allowPrivate: config.webhooks.allowPrivate, kick: () => webhooks.kick() },
     sync: { status: () => syncWorker.status(), resume: () => syncWorker.resume() },
     status,
+    tunnel: {
+      address: publicAddress,
+      probes: tunnelProbes,
+      localUrl: () => urls.public || `http://${config.public.host}:${config.public.port}`,
+    },
     devicePort: () => (urls.device ? Number(new URL(urls.device).port) : config.device.port),
     deviceHost: config.device.host,
     offlineAfterMs,
@@ -190,6 +205,9 @@ export function createCore(config: Config, deps: CoreDeps): Core {
       name: 'public',
       allowedHosts: config.public.allowedHosts,
       onRequest: busy,
+      healthProbe: (probe) => tunnelProbes.knows(probe),
+      // The address set on the counter is the tunnel's: its Host passes as if listed in allowedHosts.
+      extraAllowedHost: () => publicAddress.storedHostname(),
       routes: publicRoutes(paymentsContext),
     }),
     device: createListenerApp({

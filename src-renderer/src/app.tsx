@@ -6,6 +6,8 @@ import { SmsView } from './sms-view';
 import { DevicesView } from './devices-view';
 import { SettingsView } from './settings-view';
 import { CreditBanner } from './credit-banner';
+import { SetupFlow } from './setup-flow';
+import { useSetup } from './setup-store';
 
 export function App() {
   const phase = useCounter((s) => s.phase);
@@ -34,6 +36,29 @@ function Shell() {
   const waiting = useCounter((s) => s.verifications.length);
   const deadWebhooks = useCounter((s) => s.webhooks?.backlog.dead ?? 0);
   const notice = useCounter((s) => s.notice);
+  // A shop that is not set up (and did not skip it) starts in the setup flow.
+  const setupOpen = useSetup((s) => s.flowOpen);
+  const loadSetup = useSetup((s) => s.loadStatus);
+  useEffect(() => {
+    void loadSetup();
+  }, [loadSetup]);
+  if (setupOpen) {
+    return (
+      <main className="status">
+        <header>
+          <h1>CounterPay</h1>
+          <span className={live ? 'pill ok' : 'pill warn'} data-testid="live">
+            {live ? 'Live' : 'Reconnecting…'}
+          </span>
+          <button type="button" className="link" onClick={logout}>
+            Sign out
+          </button>
+        </header>
+        <CreditBanner />
+        <SetupFlow />
+      </main>
+    );
+  }
   return (
     <main className="status">
       <header>

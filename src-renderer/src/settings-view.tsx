@@ -1,13 +1,28 @@
+import { KeysSection, PhoneSection, ShopSection, TunnelSection, WalletsSection } from './setup-sections';
+import { useSetup } from './setup-store';
 import { SyncSettings } from './sync-settings';
 import { WebhooksSettings } from './webhooks-settings';
 
 /**
- * The shop's settings, one section each: webhooks, then cloud sync. The shop's name, its
- * gateways and its keys join them here later, each in its own file like webhooks-settings.tsx.
+ * The shop's settings, one section each: what the first-run setup asked (shop, wallets, phone and
+ * modem, tunnel, keys), then webhooks and cloud sync, each in its own file.
  */
 export function SettingsView() {
+  const openSetup = useSetup((s) => s.openFlow);
+  const status = useSetup((s) => s.status);
   return (
     <div className="settings">
+      <div className="setup-again" data-testid="setup-again">
+        <span>{status && !status.complete ? 'The setup is not finished yet.' : 'Everything the setup asked is below.'}</span>
+        <button type="button" className="secondary" onClick={() => openSetup('shop')}>
+          Run the setup again
+        </button>
+      </div>
+      <ShopSection />
+      <WalletsSection />
+      <PhoneSection />
+      <TunnelSection />
+      <KeysSection />
       <WebhooksSettings />
       <SyncSettings />
     </div>

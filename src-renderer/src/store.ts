@@ -87,6 +87,11 @@ interface CounterState {
 let client: CoreClient | null = null;
 let unsubscribers: (() => void)[] = [];
 
+/** The signed-in connection to the core, for the feature stores beside this one (setup-store.ts); null when signed out. */
+export function currentClient(): CoreClient | null {
+  return client;
+}
+
 function messageOf(err: unknown): string {
   return err instanceof CoreError ? err.message : 'Cannot reach the CounterPay core.';
 }

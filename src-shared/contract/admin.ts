@@ -2,6 +2,7 @@ import type { CanaryView, ModemStatusView } from './modem';
 import type { SyncStatusView } from './sync';
 import type { WebhookBacklogView, WebhookDeliveryStatus, WebhookDeliveryView, WebhookSettingsView } from './webhooks';
 import type { GatewayView, ListenerName } from './api';
+import type { KeysView, RevealableKeyKind, SetupStatusView, ShopView, TunnelCheckView, TunnelView } from './setup';
 import type { IngestResultView, SmsView } from '../sms';
 import type { ResultSource, ReviewReason, SessionView, VerificationView } from './payments';
 import type {
@@ -59,6 +60,36 @@ export interface AdminCommands {
     };
     result: GatewayView;
   };
+  /** A wallet account the shop receives on, with its sender IDs; audit-logged. Edit and disable with gateways.update. */
+  'gateways.add': {
+    arg: {
+      provider: string;
+      account: string;
+      variant?: string;
+      label?: string;
+      extra_sender_ids?: string[];
+      expected_smsc?: string[];
+      balance_check?: 'off' | 'warn' | 'review';
+    };
+    result: GatewayView;
+  };
+  /** The shop's name, shown to customers at the top of the hosted checkout. */
+  'shop.get': { arg: Record<string, never>; result: ShopView };
+  'shop.rename': { arg: { name: string }; result: ShopView };
+  /** The merchant's keys and the phone's device key as they work now (never the staff token or the audit key). */
+  'keys.reveal': { arg: Record<string, never>; result: { keys: KeysView } };
+  /** Replaces one key at once (audit-logged); the old one is refused from then on. */
+  'keys.rotate': { arg: { kind: RevealableKeyKind }; result: { rotated: RevealableKeyKind; keys: KeysView } };
+  /** The tunnel's public address for checkout links, and where it is set. */
+  'tunnel.get': { arg: Record<string, never>; result: TunnelView };
+  /** Stores the address (null or '' removes it); refused while --public-url or config.json sets one. */
+  'tunnel.set': { arg: { url: string | null }; result: TunnelView };
+  /** Fetches `<url>/api/health` (the stored address when no url is given) and says whether it reaches this core. */
+  'tunnel.check': { arg: { url?: string }; result: TunnelCheckView };
+  /** What the first-run setup still needs. */
+  'setup.status': { arg: Record<string, never>; result: SetupStatusView };
+  /** The shop finished or skipped the setup flow (true), or wants it again (false). */
+  'setup.dismiss': { arg: { dismissed: boolean }; result: SetupStatusView };
   'sms.import': { arg: SmsImportArg; result: SmsImportResult };
   'sms.recent': { arg: { limit?: number }; result: { sms: SmsView[] } };
   'sessions.recent': { arg: { limit?: number }; result: { sessions: SessionView[] } };
@@ -235,6 +266,16 @@ const COMMAND_SET: Record<AdminCommandName, true> = {
   'status.get': true,
   'gateways.list': true,
   'gateways.update': true,
+  'gateways.add': true,
+  'shop.get': true,
+  'shop.rename': true,
+  'keys.reveal': true,
+  'keys.rotate': true,
+  'tunnel.get': true,
+  'tunnel.set': true,
+  'tunnel.check': true,
+  'setup.status': true,
+  'setup.dismiss': true,
   'sms.import': true,
   'sms.recent': true,
   'sessions.recent': true,

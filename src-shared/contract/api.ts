@@ -5,6 +5,8 @@ export interface HealthResponse {
   ok: true;
   listener: ListenerName;
   version: string;
+  /** Public listener, asked with `?probe=…`: whether this core issued that probe (its own tunnel check). */
+  probe?: boolean;
 }
 
 export type ListenerName = 'public' | 'device' | 'admin';

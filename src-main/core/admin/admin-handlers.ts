@@ -5,7 +5,23 @@ import { buildPairingPayload, listDeviceHealth, listForwarders, registerForwarde
 import { parseOrThrow } from '../errors';
 import type { Payments } from '../payments';
 import type { CanaryView, ModemStatusView } from '../../../src-shared/contract/modem';
-import { gatewayViews, updateGatewaySettings, type Shop } from '../shop';
+import {
+  addGatewayWithSettings,
+  checkTunnel,
+  dismissSetup,
+  gatewayViews,
+  normalisePublicUrl,
+  renameShop,
+  revealKeys,
+  rotateShopKey,
+  setupStatus,
+  shopNameOf,
+  updateGatewaySettings,
+  type PublicAddress,
+  type Shop,
+  type TunnelProbes,
+} from '../shop';
+import { AppError } from '../errors';
 import { importStaffSms, toSmsView, type SmsIngestor } from '../sms';
 import type { StatusSnapshot } from '../../../src-shared/contract/admin';
 import { decisionResult, manualVerifyResult } from './verify-view';
@@ -27,6 +43,8 @@ export interface AdminHandlerDeps {
   webhooks: { allowPrivate: boolean; kick(): void };
   /** Cloud sync: its status, and a fresh start after the settings change. */
   sync: { status(): SyncStatusView; resume(): void };
+  /** The tunnel's public address (config's, else the counter's) and the probes its check sends. */
+  tunnel: { address: PublicAddress; probes: TunnelProbes; localUrl: () => string };
   devicePort: () => number;
   deviceHost: string;
   offlineAfterMs: number;
@@ -49,11 +67,46 @@ function objectArg(arg: unknown): Record<string, unknown> {
 export function buildAdminHandlers(deps: AdminHandlerDeps): AdminHandlers {
   const { db, shop } = deps;
   const staffActor = () => ({ brandId: shop.brandId, merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor: 'staff' });
+  const shopView = () => ({ name: shopNameOf(db, shop.merchantId) ?? '' });
+  const setupView = () =>
+    setupStatus(db, shop.merchantId, {
+      phoneOrModem:
+        listDeviceHealth(db, shop.merchantId, deps.clock(), deps.offlineAfterMs).some((d) => d.last_seen_at !== null) ||
+        deps.modems.status().some((m) => m.state === 'ready'),
+      publicAddress: deps.tunnel.address.url() !== null,
+    });
   return {
     'status.get': () => deps.status(),
     'gateways.list': () => ({ gateways: gatewayViews(db, shop.merchantId) }),
     'gateways.update': (arg) =>
       updateGatewaySettings(db, { merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor: 'staff' }, arg),
+    'gateways.add': (arg) => addGatewayWithSettings(db, staffActor(), arg),
+    'shop.get': () => shopView(),
+    'shop.rename': (arg) => {
+      renameShop(db, staffActor(), objectArg(arg).name);
+      return shopView();
+    },
+    'keys.reveal': () => ({ keys: revealKeys(db, deps.dataDir, shop.merchantId, deps.clock()) }),
+    'keys.rotate': (arg) => rotateShopKey(db, deps.dataDir, shop, arg, 'staff'),
+    'tunnel.get': () => deps.tunnel.address.view(deps.tunnel.localUrl()),
+    'tunnel.set': (arg) => {
+      deps.tunnel.address.set(staffActor(), objectArg(arg).url);
+      return deps.tunnel.address.view(deps.tunnel.localUrl());
+    },
+    'tunnel.check': (arg) => {
+      const given = objectArg(arg).url;
+      const url = given === undefined || given === '' ? deps.tunnel.address.url() : normalisePublicUrl(given);
+      if (!url)
+        throw new AppError('validation_failed', "url: no public address is set yet; type the tunnel's address to check it", {
+          hints: { field: 'url' },
+        });
+      return checkTunnel(url, deps.tunnel.probes, deps.clock);
+    },
+    'setup.status': () => setupView(),
+    'setup.dismiss': (arg) => {
+      dismissSetup(db, shop.merchantId, arg, deps.clock());
+      return setupView();
+    },
     'sms.import': (arg) => importStaffSms(deps.sms, arg, 'staff'),
     'sms.recent': (arg) => {
       const { limit = 50 } = parseOrThrow(limitSchema, arg);

@@ -2,7 +2,7 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import type { ListenerName } from '../../../src-shared/contract/api';
 import type { Logger } from '../logging';
 import { AppError } from '../errors';
-import { forbiddenHost, hostChecker } from './host-allowlist';
+import { forbiddenHost, hostChecker, hostnameOf } from './host-allowlist';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { captureRawBody } from '../devices';
 
@@ -60,6 +60,13 @@ export interface ListenerAppOptions {
   extraHeaders?: Record<string, string>;
   /** Told of every request, before any check (maintenance's idle clock); must be cheap. */
   onRequest?: () => void;
+  /**
+   * One more host name this listener answers to, read per request (cheap): the public address
+   * staff set on the counter, so its tunnel's Host passes without editing `allowedHosts`.
+   */
+  extraAllowedHost?: () => string | null;
+  /** `GET /api/health?probe=…` answers whether this core issued that probe (the tunnel check; public listener only). */
+  healthProbe?: (probe: string) => boolean;
 }
 
 /**
@@ -79,17 +86,28 @@ export function createListenerApp(options: ListenerAppOptions): Express {
   });
   const hostAllowed = hostChecker(options.allowedHosts);
   const onRequest = options.onRequest ?? (() => {});
+  const extraHost = options.extraAllowedHost;
+  const extraHostAllowed = (hostHeader: string | undefined): boolean => {
+    if (!extraHost || hostHeader === undefined) return false;
+    const allowed = extraHost();
+    return allowed !== null && hostnameOf(hostHeader) === allowed;
+  };
   // One middleware, not three: every request pays for each layer the router walks.
   app.use((req, res, next) => {
     onRequest();
     for (const [name, value] of headers) res.setHeader(name, value);
-    if (!hostAllowed(req.headers.host)) return next(forbiddenHost(req.headers.host));
+    if (!hostAllowed(req.headers.host) && !extraHostAllowed(req.headers.host)) return next(forbiddenHost(req.headers.host));
     if (!options.isDraining()) return next();
     res.setHeader('Connection', 'close');
     next(new AppError('shutting_down'));
   });
   app.use(jsonParser(options.jsonLimitBytes, largeJsonRoutes.get(options.routes) ?? []));
-  app.get('/api/health', (_req, res) => {
+  const healthProbe = options.healthProbe;
+  app.get('/api/health', (req, res) => {
+    const probe = req.query.probe;
+    if (healthProbe && typeof probe === 'string' && probe.length > 0 && probe.length <= 64) {
+      return res.json({ ok: true, listener: options.name, version: options.version, probe: healthProbe(probe) });
+    }
     res.json({ ok: true, listener: options.name, version: options.version });
   });
   app.use(options.routes);

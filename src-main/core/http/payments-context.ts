@@ -15,6 +15,11 @@ export interface PaymentsContext {
   sms: SmsIngestor;
   limiters: Limiters;
   trusted: ProxyMatcher;
+  /**
+   * The tunnel's public address: `--public-url`/config.json, else the one set on the counter
+   * (cached by the shop domain). Absent: config's alone.
+   */
+  publicUrl?: () => string | null;
 }
 
 export function trustedProxies(config: Config): ProxyMatcher {
@@ -26,11 +31,11 @@ export function realClient(req: Request, ctx: Pick<PaymentsContext, 'trusted'>):
 }
 
 /**
- * The origin customers reach us at: the configured public URL of the tunnel, else what the
- * request says (its scheme believed only from a trusted proxy).
+ * The origin customers reach us at: the public URL of the tunnel (config's, else the one set on
+ * the counter), else what the request says (its scheme believed only from a trusted proxy).
  */
-export function publicOrigin(req: Request, ctx: Pick<PaymentsContext, 'config' | 'trusted'>): string {
-  const configured = ctx.config.sessions.publicBaseUrl;
+export function publicOrigin(req: Request, ctx: Pick<PaymentsContext, 'config' | 'trusted' | 'publicUrl'>): string {
+  const configured = ctx.publicUrl ? ctx.publicUrl() : ctx.config.sessions.publicBaseUrl;
   if (configured) return configured.replace(/\/+$/, '');
   const forwardedProto = req.headers['x-forwarded-proto'];
   const viaProxy = !ctx.trusted.empty && ctx.trusted.has(socketAddress(req));

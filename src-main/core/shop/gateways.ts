@@ -145,3 +145,25 @@ export function updateGatewaySettings(db: Db, ctx: { merchantId: number; auditKe
     return toGatewayView(after);
   });
 }
+
+const gatewaySettingsSchema = gatewayUpdateSchema.pick({ extra_sender_ids: true, expected_smsc: true, balance_check: true });
+
+/**
+ * The counter's "Add wallet": a gateway with its sender IDs (and SMSC, balance check) in one go,
+ * as `gateway add --senders` does. Everything is checked before anything is written, and both
+ * writes commit together.
+ */
+export function addGatewayWithSettings(db: Db, ctx: { merchantId: number; auditKey: string; actor: string }, raw: unknown): GatewayView {
+  const fields = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : null;
+  if (!fields) return addGateway(db, ctx, raw);
+  const { extra_sender_ids, expected_smsc, balance_check, ...base } = fields;
+  const settings = Object.fromEntries(
+    Object.entries({ extra_sender_ids, expected_smsc, balance_check }).filter(([, v]) => v !== undefined),
+  );
+  parseOrThrow(gatewaySettingsSchema, settings);
+  parseOrThrow(gatewayInputSchema, base);
+  return writeTransaction(db, () => {
+    const added = addGateway(db, ctx, base);
+    return Object.keys(settings).length > 0 ? updateGatewaySettings(db, ctx, { id: added.id, ...settings }) : added;
+  });
+}

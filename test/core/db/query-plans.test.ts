@@ -70,6 +70,7 @@ const SMALL_TABLES: Record<string, string> = {
   schema_migrations: 'one row per migration',
   webhook_endpoints: "the brand's webhook URL for live and for test: two rows per brand",
   sync_state: 'one row per shop: the counter side of the sync protocol',
+  shop_settings: 'one row per shop: the public address set on the counter, and the setup flow',
 };
 
 /**

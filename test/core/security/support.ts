@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createCore, createLogger, loadConfig, type Core } from '../../../src-main/core';
 import type { LoggerHandle } from '../../../src-main/core/logging';
 import { silentLogger } from '../../../src-main/core/logging';
-import { addGateway } from '../../../src-main/core/shop';
+import { addGateway, dismissSetup } from '../../../src-main/core/shop';
 
 export interface RawResult {
   status: number;
@@ -91,6 +91,8 @@ export async function startSecCore(
     ? createLogger({ dataDir: dir, level: 'trace', fileMaxBytes: 10 * 1024 * 1024, fileCount: 2, console: 'none' })
     : null;
   const core = createCore(config, { logger: logs ? logs.logger : silentLogger(), rendererDir: options.rendererDir ?? null });
+  // The counter UI opens on its tabs, not on the first-run setup flow (test/e2e/counter-setup.test.ts covers that).
+  dismissSetup(core.db, core.shop.merchantId, { dismissed: true }, Date.now());
   const urls = await core.listen();
   let stopped = false;
   return {

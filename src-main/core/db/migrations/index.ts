@@ -12,6 +12,7 @@ import { modem } from './0100-modem';
 import { expectedSmsc } from './0110-expected-smsc';
 import { webhooks } from './0120-webhooks';
 import { sync } from './0130-sync';
+import { shopSettings } from './0140-shop-settings';
 
 export interface Migration {
   /** Numbered in tens so a fix can slot in between. */
@@ -40,4 +41,5 @@ export const MIGRATIONS: readonly Migration[] = [
   expectedSmsc,
   webhooks,
   sync,
+  shopSettings,
 ];

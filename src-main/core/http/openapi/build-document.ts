@@ -184,7 +184,18 @@ function paths(): Json {
         operationId: 'getHealth',
         tags: ['meta'],
         summary: 'Liveness of this listener',
+        description:
+          'With `probe`, the answer says whether this core issued that probe: the counter checks its tunnel this way, so it knows the address reaches this core and not another server.',
         security: NO_AUTH,
+        parameters: [
+          {
+            name: 'probe',
+            in: 'query',
+            required: false,
+            description: "A tunnel check's one-time value.",
+            schema: { type: 'string', maxLength: 64 },
+          },
+        ],
         responses: { '200': { description: 'Up.', content: json(ref('HealthResponse')) }, default: DEFAULT_ERROR },
       },
     },

@@ -51,7 +51,7 @@ export const transactionStateSchema = named(z.enum(TRANSACTION_STATES), 'Transac
 export const resultSourceSchema = named(z.enum(RESULT_SOURCES), 'ResultSource', 'How an attempt was resolved.');
 
 export const healthSchema = named(
-  z.strictObject({ ok: z.literal(true), listener: z.literal('public'), version: z.string() }),
+  z.strictObject({ ok: z.literal(true), listener: z.literal('public'), version: z.string(), probe: z.boolean().optional() }),
   'HealthResponse',
 );
 

@@ -341,6 +341,15 @@ CREATE TABLE sessions (
   CHECK (expires_at > created_at)
 ) STRICT;
 
+-- table shop_settings
+CREATE TABLE shop_settings (
+  merchant_id INTEGER PRIMARY KEY REFERENCES merchants(id),
+  public_url TEXT CHECK (public_url IS NULL OR (length(public_url) BETWEEN 8 AND 300 AND public_url GLOB 'http*://*')),
+  keys_shown_at INTEGER,
+  setup_dismissed_at INTEGER,
+  updated_at INTEGER NOT NULL
+) STRICT;
+
 -- table sms
 CREATE TABLE sms (
   id INTEGER PRIMARY KEY,
@@ -574,4 +583,4 @@ CREATE TRIGGER transactions_sms_must_be_credit_update BEFORE UPDATE OF sms_id, p
 WHEN NEW.sms_id IS NOT NULL AND NEW.status <> 'failed' AND NOT EXISTS (SELECT 1 FROM sms s WHERE s.id = NEW.sms_id AND s.kind = 'credit'
   AND s.provider = NEW.provider AND s.is_test = NEW.is_test)
 BEGIN SELECT RAISE(ABORT, 'only a credit SMS of the same wallet and mode can back a transaction'); END;
--- user_version 130
+-- user_version 140
