@@ -37,16 +37,48 @@ function electronBinary() {
   return { ok: true, binary };
 }
 
+const PARENT_POLL_MS = 250;
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+let child = null;
+let stopping = false;
+
+/**
+ * npm runs us through `sh -c`, and a signal sent to npm is passed to that shell only: the shell
+ * dies at once and we are re-parented, while the window or the core would run on with its ports
+ * bound. So every signal we get is passed on to the child, and the death of our parent counts
+ * as a SIGTERM; we exit when the child has stopped (the core drains and closes its database).
+ */
+function stopChild(signal) {
+  stopping = true;
+  // The core and the window stop cleanly on SIGINT and SIGTERM; a hang-up means the same.
+  const forwarded = signal === 'SIGHUP' ? 'SIGTERM' : signal;
+  if (child && child.exitCode === null && child.signalCode === null) child.kill(forwarded);
+}
+
+for (const signal of FORWARDED) {
+  // A Ctrl-C reaches the whole process group, the child included; the core takes a second
+  // copy within milliseconds as the same request, and a later one as "exit now".
+  process.on(signal, () => stopChild(signal));
+}
+
+const parent = process.ppid;
+const parentWatch = setInterval(() => {
+  if (process.ppid !== parent && !stopping) {
+    clearInterval(parentWatch);
+    stopChild('SIGTERM');
+  }
+}, PARENT_POLL_MS);
+parentWatch.unref();
+
 function run(command, args, env = process.env, onEarlyFailure = null) {
+  // Told to stop before the child was started (during the build): start nothing.
+  if (stopping) process.exit(1);
   const started = Date.now();
-  const child = spawn(command, args, { cwd: root, stdio: 'inherit', env });
-  // Ctrl-C reaches the child from the terminal itself; a SIGTERM sent to us must be passed on.
-  process.on('SIGINT', () => {});
-  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  child = spawn(command, args, { cwd: root, stdio: 'inherit', env });
   child.on('exit', (code, signal) => {
     // A window that dies within seconds never really started (a missing library, a native
     // module built for plain Node): fall back rather than leave the shop with nothing.
-    if (onEarlyFailure && code !== 0 && !signal && Date.now() - started < 20_000) return onEarlyFailure(code);
+    if (onEarlyFailure && !stopping && code !== 0 && !signal && Date.now() - started < 20_000) return onEarlyFailure(code);
     process.exit(code ?? (signal ? 1 : 0));
   });
 }

@@ -24,3 +24,9 @@ export const DESKTOP_CHANNELS = {
 export interface DesktopBridge {
   getConnection(): Promise<DesktopConnection | null>;
 }
+
+/**
+ * What the Electron main process posts to the core utility process. `stop` drains and closes
+ * the core as SIGTERM does (utilityProcess.kill() is no signal on Windows).
+ */
+export type ShellToCoreMessage = { type: 'stop' };
