@@ -22,7 +22,17 @@ export function adminRoutes(db: SqlClient, adminToken: string): Router {
   });
   router.use(ADMIN_PREFIX, express.json({ limit: 16 * 1024 }));
   router.post(`${ADMIN_PREFIX}/shops`, async (req, res) => {
-    const parsed = z.object({ name: z.string().trim().min(1).max(200) }).safeParse(req.body);
+    // PostgreSQL text holds no U+0000: refused here, not as a database error.
+    const parsed = z
+      .object({
+        name: z
+          .string()
+          .trim()
+          .min(1)
+          .max(200)
+          .refine((name) => !name.includes('\u0000')),
+      })
+      .safeParse(req.body);
     if (!parsed.success) throw new CloudError('validation_failed', 'name: give the shop a name', { field: 'name' });
     res.status(201).json(await addShop(db, parsed.data.name));
   });

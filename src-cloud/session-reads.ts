@@ -31,8 +31,16 @@ export async function readerOf(db: SqlRunner, presented: unknown): Promise<Merch
   return { shopId: row.shop_id, test: row.mode === 'test', syncedAt: isoOrNull(row.last_batch_at) };
 }
 
+/**
+ * PostgreSQL text cannot hold U+0000, so no stored id or order_id contains it (sync-schema refuses
+ * it); a value with one names nothing, and is answered as such instead of reaching the database
+ * (which would refuse the parameter: a 500 anyone with a key could cause at will).
+ */
+const unstorable = (value: string) => value.includes('\u0000');
+
 /** One session's stored view (JSON text), or 404 `session_not_found` (another shop's, the other mode's, or none). */
 export async function sessionText(db: SqlRunner, reader: MerchantReader, id: string): Promise<string> {
+  if (unstorable(id)) throw new CloudError('session_not_found');
   const [row] = await db.query<{ view: string }>('SELECT view FROM sessions WHERE shop_id = $1 AND id = $2 AND test = $3', [
     reader.shopId,
     id,
@@ -44,6 +52,7 @@ export async function sessionText(db: SqlRunner, reader: MerchantReader, id: str
 
 /** An order's sessions as the counter orders them: the paid one first, then newest first, then by id in byte order (SQLite's). */
 export async function orderSessionTexts(db: SqlRunner, reader: MerchantReader, orderId: string): Promise<string[]> {
+  if (unstorable(orderId)) throw new CloudError('session_not_found', 'No session for this order_id.');
   const rows = await db.query<{ view: string }>(
     `SELECT view FROM sessions WHERE shop_id = $1 AND test = $2 AND order_id = $3
      ORDER BY (status = 'success') DESC, created_at DESC, id COLLATE "C"`,

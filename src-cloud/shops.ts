@@ -1,4 +1,5 @@
 import type { SqlRunner } from './db/sql-client';
+import { streamNameOf } from './stream-key';
 import { digestOf, newShopId, newSyncToken } from './tokens';
 
 /**
@@ -35,7 +36,7 @@ export async function listShops(db: SqlRunner): Promise<ShopSummary[]> {
   return rows.map((r) => ({
     shop_id: r.id,
     name: r.name,
-    stream: r.stream,
+    stream: r.stream === null ? null : streamNameOf(r.stream),
     cursor: r.cursor,
     app_version: r.app_version,
     last_batch_at: isoOrNull(r.last_batch_at),
@@ -44,11 +45,15 @@ export async function listShops(db: SqlRunner): Promise<ShopSummary[]> {
 }
 
 /**
- * Forgets the shop's stream and its cursor, so the next batch's stream (a counter restored from a
- * backup, or a new counter database) is adopted and numbered from 1 again. The old stream's events
- * stay stored; sessions take whatever the new stream says next (docs/sync.md). False: no such shop.
+ * Forgets the shop's stream, its cursor and its numbering, so the next batch's stream (a counter
+ * restored from a backup, or a new counter database) is adopted and numbered from 1 again, even
+ * when it has the same name as the old one: its events are stored under a new generation of that
+ * name (src-cloud/stream-key.ts), so no number the old stream used is taken. The old stream's
+ * events stay stored; sessions take whatever the new stream says next (docs/sync.md). False: no
+ * such shop.
  */
 export async function resetStream(db: SqlRunner, shopId: string): Promise<boolean> {
+  if (shopId.includes('\u0000')) return false;
   const rows = await db.query<{ id: string }>('UPDATE shops SET stream = NULL, cursor = 0 WHERE id = $1 RETURNING id', [shopId]);
   return rows.length === 1;
 }

@@ -133,6 +133,12 @@ export const ERROR_TABLE = {
     merchant:
       'This shop already syncs from another counter database (a restored backup, or a second counter with the same token); reset the stream on the cloud (cloud shop reset-stream) or issue a new token.',
   },
+  sync_sequence_conflict: {
+    status: 409,
+    error: 'The request conflicts with the current state.',
+    merchant:
+      'The cloud already stored other events under these sequence numbers of this stream (a counter restored from a backup, or two counters sharing one database); run sync reseed on the counter, then cloud shop reset-stream on the cloud.',
+  },
   shutting_down: {
     status: 503,
     error: 'Services currently unavailable.',

@@ -12,9 +12,10 @@ import type { SessionView } from './payments';
  *
  * Every change the counter commits to a session becomes one event with the shop's next sequence
  * number (1, 2, 3, … with no gaps, assigned in commit order). The cloud applies events strictly
- * in sequence: `seq <= cursor` is a replay (acknowledged, ignored), `seq == cursor + 1` is applied
- * and advances the cursor, `seq > cursor + 1` waits for the missing ones (it is not stored; the
- * counter sends it again after them). The answer's `ack_seq` is the cursor after the batch: the
+ * in sequence: `seq <= cursor` with the id stored at that number is a replay (acknowledged,
+ * ignored) — with another id it is 409 `sync_sequence_conflict` (a forked counter: a restored
+ * backup); `seq == cursor + 1` is applied and advances the cursor; `seq > cursor + 1` waits for
+ * the missing ones (it is not stored; the counter sends it again after them). The answer's `ack_seq` is the cursor after the batch: the
  * counter forgets everything up to it and sends from `ack_seq + 1` next.
  */
 export const SYNC_BATCHES_PATH = '/api/sync/batches';
