@@ -196,6 +196,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     deviceHost: config.device.host,
     offlineAfterMs,
     clock,
+    utcOffsetMinutes: config.devices.utcOffsetMinutes,
   });
 
   const common = { jsonLimitBytes: config.http.jsonLimitBytes, logger, version: APP_VERSION, isDraining: () => draining };

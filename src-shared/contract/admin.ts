@@ -1,5 +1,6 @@
 import type { CanaryView, ModemStatusView } from './modem';
 import type { SyncStatusView } from './sync';
+import type { DayReport, ReportCsv, ReportCsvKind, ShiftCloseOut } from './reports';
 import type { WebhookBacklogView, WebhookDeliveryStatus, WebhookDeliveryView, WebhookSettingsView } from './webhooks';
 import type { GatewayView, ListenerName } from './api';
 import type { KeysView, RevealableKeyKind, SetupStatusView, ShopView, TunnelCheckView, TunnelView } from './setup';
@@ -131,6 +132,12 @@ export interface AdminCommands {
   'sync.status': { arg: Record<string, never>; result: SyncStatusView };
   /** Set the cloud's URL and this shop's token (from the cloud's `shop add`); null url stops syncing. */
   'sync.set': { arg: { url: string | null; token?: string }; result: SyncStatusView };
+  /** A shop day's totals per wallet and gateway, unclaimed credits, reversals and balance gaps; no date: today. */
+  'reports.day': { arg: { date?: string; test?: boolean }; result: DayReport };
+  /** One row per successful payment, or per credit SMS, of a shop day, as CSV. */
+  'reports.csv': { arg: { date: string; kind: ReportCsvKind; test?: boolean }; result: ReportCsv };
+  /** Counter sales per cashier from the last close-out (or the day's start) until now; audit-logged. */
+  'reports.closeShift': { arg: { from?: string; to?: string }; result: ShiftCloseOut };
 }
 
 export interface DecisionResult {
@@ -302,6 +309,9 @@ const COMMAND_SET: Record<AdminCommandName, true> = {
   'webhooks.resend': true,
   'sync.status': true,
   'sync.set': true,
+  'reports.day': true,
+  'reports.csv': true,
+  'reports.closeShift': true,
 };
 
 export const ADMIN_COMMAND_NAMES = Object.keys(COMMAND_SET) as readonly AdminCommandName[];

@@ -29,6 +29,7 @@ import { anchorChain, missingSms } from '../balance';
 import { readSyncSettings, removeSyncSettings, writeSyncSettings } from '../sync';
 import type { SyncStatusView } from '../../../src-shared/contract/sync';
 import { listDeliveries, resendDelivery, setWebhookUrl, webhookSettings } from '../webhooks';
+import { Reports } from '../reports';
 
 export interface AdminHandlerDeps {
   db: Db;
@@ -49,6 +50,8 @@ export interface AdminHandlerDeps {
   deviceHost: string;
   offlineAfterMs: number;
   clock: () => number;
+  /** The shop's day for reports: config devices.utcOffsetMinutes, else this computer's time zone. */
+  utcOffsetMinutes?: number;
 }
 
 const limitSchema = z.object({ limit: z.number().int().min(1).max(500).optional() }).passthrough();
@@ -68,6 +71,13 @@ export function buildAdminHandlers(deps: AdminHandlerDeps): AdminHandlers {
   const { db, shop } = deps;
   const staffActor = () => ({ brandId: shop.brandId, merchantId: shop.merchantId, auditKey: shop.keys.audit_key, actor: 'staff' });
   const shopView = () => ({ name: shopNameOf(db, shop.merchantId) ?? '' });
+  const reports = new Reports({
+    db,
+    merchantId: shop.merchantId,
+    auditKey: shop.keys.audit_key,
+    utcOffsetMinutes: deps.utcOffsetMinutes,
+    clock: deps.clock,
+  });
   const setupView = () =>
     setupStatus(db, shop.merchantId, {
       phoneOrModem:
@@ -179,5 +189,8 @@ export function buildAdminHandlers(deps: AdminHandlerDeps): AdminHandlers {
       deps.webhooks.kick();
       return { delivery };
     },
+    'reports.day': (arg) => reports.day(arg),
+    'reports.csv': (arg) => reports.csv(arg),
+    'reports.closeShift': (arg) => reports.closeShift(arg, 'staff'),
   };
 }

@@ -839,6 +839,14 @@ async function workload(pc: PayCore): Promise<void> {
   // The counter's lists and the balance tools.
   await ok(pc.rpc('balance.anchor', { provider: 'nagad', balance: taka(live.nagad.balance) }));
   await ok(pc.rpc('balance.missing'));
+  // The reports: a day's totals (live and test), its two CSV exports, and a shift's close-out.
+  const reportDay = new Date(pc.now() - 3 * DAY).toISOString().slice(0, 10);
+  await ok(pc.rpc('reports.day'));
+  await ok(pc.rpc('reports.day', { date: reportDay, test: true }));
+  await ok(pc.rpc('reports.csv', { date: reportDay, kind: 'payments' }));
+  await ok(pc.rpc('reports.csv', { date: reportDay, kind: 'credits' }));
+  await ok(pc.rpc('reports.closeShift'));
+  await ok(pc.rpc('reports.closeShift', { from: new Date(pc.now() - DAY).toISOString() }));
   await ok(pc.rpc('sms.recent', { limit: 50 }));
   await ok(pc.rpc('sessions.recent', { limit: 50 }));
   await ok(pc.rpc('verifications.list'));

@@ -13,6 +13,7 @@ import { expectedSmsc } from './0110-expected-smsc';
 import { webhooks } from './0120-webhooks';
 import { sync } from './0130-sync';
 import { shopSettings } from './0140-shop-settings';
+import { reportIndexes } from './0150-report-indexes';
 
 export interface Migration {
   /** Numbered in tens so a fix can slot in between. */
@@ -42,4 +43,5 @@ export const MIGRATIONS: readonly Migration[] = [
   webhooks,
   sync,
   shopSettings,
+  reportIndexes,
 ];

@@ -1,3 +1,6 @@
+-- index audit_log_action_at
+CREATE INDEX audit_log_action_at ON audit_log (action, at);
+
 -- index balance_anchors_latest
 CREATE INDEX balance_anchors_latest ON balance_anchors (merchant_id, provider, account_key, anchored_at);
 
@@ -74,6 +77,9 @@ CREATE INDEX sms_by_merchant ON sms (merchant_id);
 -- index sms_by_txnid
 CREATE INDEX sms_by_txnid ON sms (merchant_id, is_test, txnid_normalized) WHERE txnid_normalized IS NOT NULL;
 
+-- index sms_credits_received
+CREATE INDEX sms_credits_received ON sms (merchant_id, is_test, received_at) WHERE kind = 'credit';
+
 -- index sms_received
 CREATE INDEX sms_received ON sms (received_at);
 
@@ -82,6 +88,9 @@ CREATE INDEX sms_reversal_list ON sms (kind) WHERE kind = 'reversal';
 
 -- index sms_reversals
 CREATE INDEX sms_reversals ON sms (merchant_id, is_test, provider, txnid_normalized) WHERE kind = 'reversal';
+
+-- index sms_reversals_received
+CREATE INDEX sms_reversals_received ON sms (merchant_id, is_test, received_at) WHERE kind = 'reversal' AND received_at IS NOT NULL;
 
 -- index sms_unparsed
 CREATE INDEX sms_unparsed ON sms (kind) WHERE kind = 'unparsed';
@@ -112,6 +121,9 @@ CREATE UNIQUE INDEX transactions_one_success_per_session ON transactions (sessio
 
 -- index transactions_one_success_per_sms
 CREATE UNIQUE INDEX transactions_one_success_per_sms ON transactions (sms_id) WHERE status = 'success';
+
+-- index transactions_paid_at
+CREATE INDEX transactions_paid_at ON transactions (merchant_id, is_test, verified_at) WHERE status = 'success';
 
 -- index transactions_pending_by_sms
 CREATE INDEX transactions_pending_by_sms ON transactions (sms_id) WHERE status = 'pending';
@@ -583,4 +595,4 @@ CREATE TRIGGER transactions_sms_must_be_credit_update BEFORE UPDATE OF sms_id, p
 WHEN NEW.sms_id IS NOT NULL AND NEW.status <> 'failed' AND NOT EXISTS (SELECT 1 FROM sms s WHERE s.id = NEW.sms_id AND s.kind = 'credit'
   AND s.provider = NEW.provider AND s.is_test = NEW.is_test)
 BEGIN SELECT RAISE(ABORT, 'only a credit SMS of the same wallet and mode can back a transaction'); END;
--- user_version 140
+-- user_version 150
