@@ -179,6 +179,12 @@ export interface TxnidLookupResult {
   reasons: ReviewReason[];
   /** True when "Accept payment" may claim this credit for a counter sale now. */
   can_accept: boolean;
+  /**
+   * Additive, for NOT FOUND only: unclaimed credits staff may mean — a TxnID one character off
+   * (or with O/0, I/1, S/5… confused), or the same amount in the last minutes. Never matched by
+   * themselves: staff pick one, and it is checked as its own TxnID.
+   */
+  near_matches?: NearMatchView[];
   /** For ALREADY USED: what the credit paid. */
   used_by: {
     transaction_id: number;
@@ -199,6 +205,19 @@ export interface TxnidLookupResult {
 }
 
 /** A credit claimed for an in-person sale at the counter. */
+/** An unclaimed credit near a TxnID that was not found. */
+export interface NearMatchView {
+  sms_id: number;
+  txnid: string;
+  provider: string | null;
+  amount: string | null;
+  currency: string | null;
+  counterparty: string | null;
+  received_at: string;
+  /** `similar_txnid`: the TxnID differs by one character or a look-alike; `same_amount`: the amount typed, received lately. */
+  why: 'similar_txnid' | 'same_amount';
+}
+
 export interface CounterSaleResult {
   ok: true;
   transaction_id: number;

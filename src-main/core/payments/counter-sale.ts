@@ -10,6 +10,7 @@ import { judge, pickCredit } from './credit-facts';
 import { enabledGateways, gatewayForSms } from './gateway-lookup';
 import type { CreditVerdict } from './judge-credit';
 import type { PaymentsStore } from './payments-store';
+import { nearMatches } from './near-matches';
 import { insertAttempt, raiseWarnings } from './settle';
 import { parseReasons } from './verifications';
 import { normalizeSubmittedTxnid } from './txnid';
@@ -77,6 +78,7 @@ export class CounterSale {
         verdict: 'not_found',
         message: 'No wallet SMS with this TxnID has arrived yet. Ask the customer to wait a minute, or check the number.',
         sms: null,
+        near_matches: nearMatches(this.store, txnid, input.expectedMinor),
       };
     }
     const summary = smsSummary(sms);

@@ -16,6 +16,8 @@ export interface SmsReader {
   /** Every stored SMS carrying this TxnID (credits, spoofs, reversals, anything), oldest first. */
   byTxnid(merchantId: number, isTest: boolean, txnidNormalized: string): SmsRow[];
   deliveries(smsId: number): { source: string }[];
+  /** Credits received since `since`, newest first (the counter's near matches). */
+  creditsSince(merchantId: number, isTest: boolean, since: number, limit: number): SmsRow[];
 }
 
 export interface PaymentsDeps {

@@ -822,6 +822,8 @@ async function workload(pc: PayCore): Promise<void> {
   await ok(pc.rpc('txnid.accept', { txnid: walkIn, amount: '150.00' }), 200, 409);
   await ok(pc.rpc('txnid.verify', { txnid: early }), 200, 409);
   await ok(pc.rpc('txnid.lookup', { txnid: bkashTxnid() }));
+  // A miss with the amount typed: the near matches (look-alike TxnIDs, the same amount lately).
+  await ok(pc.rpc('txnid.lookup', { txnid: bkashTxnid(), amount: '150.00' }));
 
   // The phone: verify, poll, report, its history, a heartbeat.
   await ok(dev('/api/device/verify', { txnid: first }), 200, 409);

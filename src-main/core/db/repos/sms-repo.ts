@@ -60,6 +60,9 @@ export function prepareSmsRepo(db: Db) {
   );
   const unparsed = db.prepare("SELECT * FROM sms WHERE kind = 'unparsed' ORDER BY id LIMIT ?");
   const recent = db.prepare('SELECT * FROM sms WHERE merchant_id = ? ORDER BY id DESC LIMIT ?');
+  const creditsSince = db.prepare(
+    `SELECT * FROM sms WHERE merchant_id = ? AND is_test = ? AND kind = 'credit' AND received_at >= ? ORDER BY received_at DESC LIMIT ?`,
+  );
   const byTxnid = db.prepare(`SELECT * FROM sms WHERE merchant_id = ? AND is_test = ? AND txnid_normalized = ? ORDER BY received_at, id`);
   return {
     /** Returns the stored row and whether this call created it. */
@@ -80,6 +83,9 @@ export function prepareSmsRepo(db: Db) {
     ) => fillParse.run({ id, ...parse }).changes === 1,
     unparsed: (limit: number) => unparsed.all(limit) as SmsRow[],
     recent: (merchantId: number, limit: number) => recent.all(merchantId, limit) as SmsRow[],
+    /** Credits that arrived since `since`, newest first (the counter's near matches on a miss). */
+    creditsSince: (merchantId: number, isTest: boolean, since: number, limit: number) =>
+      creditsSince.all(merchantId, isTest ? 1 : 0, since, limit) as SmsRow[],
     /** Every stored SMS carrying this TxnID (credits, spoofs, anything), oldest first. */
     byTxnid: (merchantId: number, isTest: boolean, txnidNormalized: string) =>
       byTxnid.all(merchantId, isTest ? 1 : 0, txnidNormalized) as SmsRow[],
