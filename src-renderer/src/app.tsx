@@ -8,27 +8,29 @@ import { SettingsView } from './settings-view';
 import { CreditBanner } from './credit-banner';
 import { SetupFlow } from './setup-flow';
 import { useSetup } from './setup-store';
+import { ReportsView } from './reports-view';
+import { PaymentsView } from './payments-view';
+import { Trans } from 'react-i18next';
+import { useT } from './i18n';
+import { count } from './format';
+import { LanguageMenu } from './i18n/language-menu';
 
 export function App() {
   const phase = useCounter((s) => s.phase);
   const start = useCounter((s) => s.start);
+  const t = useT();
   useEffect(() => {
     void start();
   }, [start]);
-  if (phase === 'starting') return <p className="muted centered">Connecting to CounterPay…</p>;
+  if (phase === 'starting') return <p className="muted centered">{t('app.connecting')}</p>;
   if (phase === 'login') return <LoginScreen />;
   return <Shell />;
 }
 
-const TABS: [Tab, string][] = [
-  ['overview', 'Overview'],
-  ['queue', 'To check'],
-  ['sms', 'Wallet SMS'],
-  ['devices', 'Devices'],
-  ['settings', 'Settings'],
-];
+const TABS: Tab[] = ['overview', 'queue', 'payments', 'sms', 'reports', 'devices', 'settings'];
 
 function Shell() {
+  const t = useT();
   const tab = useCounter((s) => s.tab);
   const setTab = useCounter((s) => s.setTab);
   const live = useCounter((s) => s.live);
@@ -48,11 +50,12 @@ function Shell() {
         <header>
           <h1>CounterPay</h1>
           <span className={live ? 'pill ok' : 'pill warn'} data-testid="live">
-            {live ? 'Live' : 'Reconnecting…'}
+            {live ? t('app.live') : t('app.reconnecting')}
           </span>
           <button type="button" className="link" onClick={logout}>
-            Sign out
+            {t('app.signOut')}
           </button>
+          <LanguageMenu />
         </header>
         <CreditBanner />
         <SetupFlow />
@@ -64,15 +67,16 @@ function Shell() {
       <header>
         <h1>CounterPay</h1>
         <span className={live ? 'pill ok' : 'pill warn'} data-testid="live">
-          {live ? 'Live' : 'Reconnecting…'}
+          {live ? t('app.live') : t('app.reconnecting')}
         </span>
         <button type="button" className="link" onClick={logout}>
-          Sign out
+          {t('app.signOut')}
         </button>
+        <LanguageMenu />
       </header>
       <CreditBanner />
-      <nav className="tabs" aria-label="Sections">
-        {TABS.map(([id, label]) => (
+      <nav className="tabs" aria-label={t('app.sections')}>
+        {TABS.map((id) => (
           <button
             key={id}
             type="button"
@@ -80,15 +84,15 @@ function Shell() {
             aria-current={tab === id ? 'page' : undefined}
             onClick={() => setTab(id)}
           >
-            {label}
+            {id === 'payments' ? t('payments.tab') : t(`app.tab.${id}`)}
             {id === 'queue' && waiting > 0 ? (
               <span className="badge" data-testid="queue-count">
-                {waiting}
+                {count(waiting)}
               </span>
             ) : null}
             {id === 'settings' && deadWebhooks > 0 ? (
-              <span className="badge" data-testid="settings-count" title="Webhooks that failed for good">
-                {deadWebhooks}
+              <span className="badge" data-testid="settings-count" title={t('app.deadWebhooks')}>
+                {count(deadWebhooks)}
               </span>
             ) : null}
           </button>
@@ -102,6 +106,8 @@ function Shell() {
       {tab === 'overview' ? <StatusScreen /> : null}
       {tab === 'queue' ? <QueueView /> : null}
       {tab === 'sms' ? <SmsView /> : null}
+      {tab === 'payments' ? <PaymentsView /> : null}
+      {tab === 'reports' ? <ReportsView /> : null}
       {tab === 'devices' ? <DevicesView /> : null}
       {tab === 'settings' ? <SettingsView /> : null}
     </main>
@@ -109,6 +115,7 @@ function Shell() {
 }
 
 function LoginScreen() {
+  const t = useT();
   const login = useCounter((s) => s.login);
   const error = useCounter((s) => s.error);
   const [token, setToken] = useState('');
@@ -118,9 +125,10 @@ function LoginScreen() {
   };
   return (
     <main className="login">
+      <LanguageMenu />
       <h1>CounterPay</h1>
       <form onSubmit={submit}>
-        <label htmlFor="token">Staff token</label>
+        <label htmlFor="token">{t('app.login.staffToken')}</label>
         <input
           id="token"
           name="token"
@@ -130,14 +138,14 @@ function LoginScreen() {
           onChange={(e) => setToken(e.target.value)}
           placeholder="cpa_…"
         />
-        <button type="submit">Open the counter</button>
+        <button type="submit">{t('app.login.open')}</button>
         {error ? (
           <p role="alert" className="error">
             {error}
           </p>
         ) : null}
         <p className="muted">
-          Find it with <code>npm run cli -- keys</code> on the shop computer (admin_token).
+          <Trans i18nKey="app.login.findIt" components={{ code: <code /> }} />
         </p>
       </form>
     </main>

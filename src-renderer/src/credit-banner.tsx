@@ -1,6 +1,8 @@
 import type { SmsView } from '../../src-shared/sms';
-import { walletName } from './format';
+import { money, walletName } from './format';
+import { t as tr, useT } from './i18n';
 import { useCounter } from './store';
+import { ReasonItem } from './txnid-check';
 
 /**
  * The moment a wallet credit arrives, staff see it without looking for it: green (and a
@@ -8,6 +10,7 @@ import { useCounter } from './store';
  * that needs a person first. Spoofs and test SMS show nothing here.
  */
 export function CreditBanner() {
+  const t = useT();
   const banner = useCounter((s) => s.banner);
   const toCheck = useCounter((s) => s.toCheck);
   const dismiss = useCounter((s) => s.dismissBanner);
@@ -20,24 +23,23 @@ export function CreditBanner() {
           key={sms.id}
           className="banner to-check"
           role="alert"
-          aria-label={`Payment to check: ${describe(sms)}`}
+          aria-label={t('banner.toCheckLabel', { what: describe(sms) })}
           data-testid="check-banner"
         >
           <div className="banner-main">
             <span className="banner-word">
-              <span aria-hidden="true">⚠ </span>To check
+              <span aria-hidden="true">⚠ </span>
+              {t('banner.toCheck')}
             </span>
-            <span className="banner-amount">
-              {sms.amount} {sms.currency}
-            </span>
+            <span className="banner-amount">{money(sms.amount, sms.currency)}</span>
             <span className="banner-detail">
-              on {walletName(sms.provider)} · TxnID <code>{sms.txnid}</code>
-              {sms.counterparty ? <> · from {sms.counterparty}</> : null}
+              {t('banner.onWallet', { wallet: walletName(sms.provider) })} · {t('common.txnid')} <code>{sms.txnid}</code>
+              {sms.counterparty ? <> · {t('common.fromPayer', { payer: sms.counterparty })}</> : null}
             </span>
-            <span className="banner-hint">Do not hand over goods for it until you have checked:</span>
+            <span className="banner-hint">{t('banner.hint')}</span>
             <ul className="banner-reasons">
               {(sms.credit_check?.reasons ?? []).map((r) => (
-                <li key={r.code}>{r.message}</li>
+                <ReasonItem key={r.code} reason={r} />
               ))}
             </ul>
           </div>
@@ -45,27 +47,31 @@ export function CreditBanner() {
             type="button"
             className="link"
             onClick={() => dismissToCheck(sms.id)}
-            aria-label={`Hide the notice for TxnID ${sms.txnid ?? ''}`}
+            aria-label={t('banner.hide', { txnid: sms.txnid ?? '' })}
           >
             ✕
           </button>
         </div>
       ))}
       {banner ? (
-        <div className="banner pays" role="alert" aria-label={`Payment received: ${describe(banner)}`} data-testid="credit-banner">
+        <div
+          className="banner pays"
+          role="alert"
+          aria-label={t('banner.receivedLabel', { what: describe(banner) })}
+          data-testid="credit-banner"
+        >
           <div className="banner-main">
             <span className="banner-word">
-              <span aria-hidden="true">✓ </span>Received
+              <span aria-hidden="true">✓ </span>
+              {t('banner.received')}
             </span>
-            <span className="banner-amount">
-              {banner.amount} {banner.currency}
-            </span>
+            <span className="banner-amount">{money(banner.amount, banner.currency)}</span>
             <span className="banner-detail">
-              on {walletName(banner.provider)} · TxnID <code>{banner.txnid}</code>
-              {banner.counterparty ? <> · from {banner.counterparty}</> : null}
+              {t('banner.onWallet', { wallet: walletName(banner.provider) })} · {t('common.txnid')} <code>{banner.txnid}</code>
+              {banner.counterparty ? <> · {t('common.fromPayer', { payer: banner.counterparty })}</> : null}
             </span>
           </div>
-          <button type="button" className="link" onClick={dismiss} aria-label="Dismiss">
+          <button type="button" className="link" onClick={dismiss} aria-label={t('banner.dismiss')}>
             ✕
           </button>
         </div>
@@ -75,5 +81,5 @@ export function CreditBanner() {
 }
 
 function describe(sms: SmsView): string {
-  return `${sms.amount ?? '?'} ${sms.currency ?? ''} on ${walletName(sms.provider)}, TxnID ${sms.txnid ?? '?'}`.replace(/ {2,}/g, ' ');
+  return tr('banner.describe', { money: money(sms.amount, sms.currency), wallet: walletName(sms.provider), txnid: sms.txnid ?? '?' });
 }

@@ -1,23 +1,13 @@
 import { useEffect, useState } from 'react';
 import QRCode from 'qrcode';
-import type { ModemState } from '../../src-shared/contract/modem';
+import { clock, count, dateTime } from './format';
+import { currentLocale, useT } from './i18n';
+import { formatDecimal } from './i18n/locale-format';
 import { useCounter } from './store';
-
-/** What a modem's state means, in the shop's words. */
-const MODEM_STATE_WORDS: Record<ModemState, string> = {
-  connecting: 'connecting',
-  initialising: 'starting',
-  ready: 'reading SMS',
-  disconnected: 'unplugged',
-  sim_locked: 'SIM locked',
-  pin_rejected: 'wrong PIN',
-  sim_puk: 'SIM blocked',
-  no_sim: 'no SIM',
-  error: 'error',
-};
 
 /** Phones, forwarders and modems with their health, and the QR code that pairs a new phone. */
 export function DevicesView() {
+  const t = useT();
   const devices = useCounter((s) => s.devices);
   const modems = useCounter((s) => s.modems);
   const canary = useCounter((s) => s.canary);
@@ -35,35 +25,39 @@ export function DevicesView() {
   }, [pairing]);
   return (
     <>
-      <section aria-label="Devices">
-        <h2>Devices</h2>
-        {devices.length === 0 ? <p className="muted">No phone or forwarder is bound yet.</p> : null}
+      <section aria-label={t('devices.heading')}>
+        <h2>{t('devices.heading')}</h2>
+        {devices.length === 0 ? <p className="muted">{t('devices.noDevice')}</p> : null}
         <table>
           <tbody>
             {devices.map((d) => (
               <tr key={`${d.kind}:${d.device_id}`} data-testid="device-row">
                 <td>
-                  <span className={d.online ? 'pill ok' : 'pill warn'}>{d.online ? 'online' : 'offline'}</span>
+                  <span className={d.online ? 'pill ok' : 'pill warn'}>{d.online ? t('devices.online') : t('devices.offline')}</span>
                 </td>
                 <td>
-                  <strong>{d.label ?? d.device_id}</strong> <span className="muted">({d.kind})</span>
+                  <strong>{d.label ?? d.device_id}</strong> <span className="muted">({t(`devices.kind.${d.kind}`)})</span>
                 </td>
-                <td>{[d.manufacturer, d.model, d.os_version ? `Android ${d.os_version}` : null].filter(Boolean).join(' · ')}</td>
-                <td className="muted">last SMS {d.last_sms_at ? new Date(d.last_sms_at).toLocaleString() : 'never'}</td>
+                <td>
+                  {[d.manufacturer, d.model, d.os_version ? t('devices.android', { version: d.os_version }) : null]
+                    .filter(Boolean)
+                    .join(' · ')}
+                </td>
+                <td className="muted">{t('devices.lastSms', { when: d.last_sms_at ? dateTime(d.last_sms_at) : t('common.never') })}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </section>
-      <section aria-label="Modems">
-        <h2>Modems</h2>
-        {modems.length === 0 ? <p className="muted">No GSM modem is connected (config.json "modems", or serve --modem PATH).</p> : null}
+      <section aria-label={t('devices.modems')}>
+        <h2>{t('devices.modems')}</h2>
+        {modems.length === 0 ? <p className="muted">{t('devices.noModem')}</p> : null}
         <table>
           <tbody>
             {modems.map((m) => (
               <tr key={m.label} data-testid="modem-row">
                 <td>
-                  <span className={m.state === 'ready' ? 'pill ok' : 'pill warn'}>{MODEM_STATE_WORDS[m.state]}</span>
+                  <span className={m.state === 'ready' ? 'pill ok' : 'pill warn'}>{t(`devices.modemState.${m.state}`)}</span>
                 </td>
                 <td>
                   <strong>{m.label}</strong>{' '}
@@ -72,14 +66,14 @@ export function DevicesView() {
                 <td>
                   {[
                     m.operator,
-                    m.signal?.dbm != null ? `signal ${m.signal.dbm} dBm` : null,
-                    m.storage ? `SIM ${m.storage.used}/${m.storage.total}` : null,
+                    m.signal?.dbm != null ? t('devices.signal', { dbm: count(m.signal.dbm) }) : null,
+                    m.storage ? t('devices.simStorage', { used: count(m.storage.used), total: count(m.storage.total) }) : null,
                   ]
                     .filter(Boolean)
                     .join(' · ')}
                 </td>
                 <td className="muted">
-                  last SMS {m.last_message_at ? new Date(m.last_message_at).toLocaleString() : 'never'}
+                  {t('devices.lastSms', { when: m.last_message_at ? dateTime(m.last_message_at) : t('common.never') })}
                   {m.detail ? <div className="warn-text">{m.detail}</div> : null}
                 </td>
               </tr>
@@ -88,8 +82,8 @@ export function DevicesView() {
         </table>
       </section>
       {modems.some((m) => m.state === 'ready') ? (
-        <section aria-label="Test both paths">
-          <h2>Test both paths</h2>
+        <section aria-label={t('devices.testHeading')}>
+          <h2>{t('devices.testHeading')}</h2>
           <form
             onSubmit={(e) => {
               e.preventDefault();
@@ -97,39 +91,48 @@ export function DevicesView() {
             }}
           >
             <label>
-              The shop phone&apos;s number <input value={phone} onChange={(e) => setPhone(e.target.value)} placeholder="+8801…" />
+              {t('devices.phoneNumber')} <input value={phone} onChange={(e) => setPhone(e.target.value)} placeholder="+8801…" />
             </label>{' '}
-            <button type="submit">Test both paths</button>
+            <button type="submit">{t('devices.testHeading')}</button>
           </form>
           {canary ? (
             <p data-testid="canary-result">
               {canary.state === 'arrived'
-                ? `Modem → phone: arrived in ${((canary.delay_ms ?? 0) / 1000).toFixed(1)} s (via ${canary.arrived_via ?? 'the phone'}).`
+                ? t('devices.canaryArrived', {
+                    seconds: formatDecimal(((canary.delay_ms ?? 0) / 1000).toFixed(1), currentLocale()),
+                    // "apk:<device>": the phone, in words; the device's own label stays as it is.
+                    via: canary.arrived_via
+                      ? canary.arrived_via.replace(/^apk:?/, `${t('devices.canaryVia')} `).trim()
+                      : t('devices.canaryVia'),
+                  })
                 : canary.state === 'failed'
-                  ? `Modem → phone: ${canary.error ?? 'failed'}.`
-                  : `Modem → phone: sent at ${new Date(canary.sent_at).toLocaleTimeString()}, waiting for the phone to upload it…`}{' '}
-              <span className="muted">Phone → modem: the phone app cannot send SMS yet.</span>
+                  ? t('devices.canaryFailed', { error: canary.error ?? t('devices.canaryFailedPlain') })
+                  : t('devices.canaryWaiting', { time: clock(canary.sent_at) })}{' '}
+              <span className="muted">{t('devices.canaryPhoneToModem')}</span>
             </p>
           ) : null}
         </section>
       ) : null}
-      <section aria-label="Pair a phone">
-        <h2>Pair a phone</h2>
+      <section aria-label={t('devices.pairHeading')}>
+        <h2>{t('devices.pairHeading')}</h2>
         {pairing ? (
           <div className="pairing">
-            {qr ? <img src={qr} alt="Pairing QR code" width={240} height={240} data-testid="pairing-qr" /> : null}
+            {qr ? <img src={qr} alt={t('devices.qrAlt')} width={240} height={240} data-testid="pairing-qr" /> : null}
             <div>
-              <p>Scan with the forwarder app, or type:</p>
+              <p>{t('devices.scan')}</p>
               <p>
-                Address: <code>{pairing.base_urls[0] ?? 'no LAN address found'}</code>
+                {t('devices.address')} <code dir="ltr">{pairing.base_urls[0] ?? t('devices.noLan')}</code>
               </p>
               <p>
-                Device key: <code data-testid="pairing-key">{pairing.device_auth_key}</code>
+                {t('devices.deviceKey')}{' '}
+                <code dir="ltr" data-testid="pairing-key">
+                  {pairing.device_auth_key}
+                </code>
               </p>
             </div>
           </div>
         ) : (
-          <p className="muted">Loading…</p>
+          <p className="muted">{t('common.loading')}</p>
         )}
       </section>
     </>

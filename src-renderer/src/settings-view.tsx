@@ -1,5 +1,6 @@
 import { KeysSection, PhoneSection, ShopSection, TunnelSection, WalletsSection } from './setup-sections';
 import { useSetup } from './setup-store';
+import { useT } from './i18n';
 import { SyncSettings } from './sync-settings';
 import { WebhooksSettings } from './webhooks-settings';
 
@@ -8,14 +9,15 @@ import { WebhooksSettings } from './webhooks-settings';
  * modem, tunnel, keys), then webhooks and cloud sync, each in its own file.
  */
 export function SettingsView() {
+  const t = useT();
   const openSetup = useSetup((s) => s.openFlow);
   const status = useSetup((s) => s.status);
   return (
     <div className="settings">
       <div className="setup-again" data-testid="setup-again">
-        <span>{status && !status.complete ? 'The setup is not finished yet.' : 'Everything the setup asked is below.'}</span>
+        <span>{t(status && !status.complete ? 'settings.notFinished' : 'settings.allBelow')}</span>
         <button type="button" className="secondary" onClick={() => openSetup('shop')}>
-          Run the setup again
+          {t('settings.runAgain')}
         </button>
       </div>
       <ShopSection />

@@ -3,16 +3,10 @@ import type { SetupStatusView } from '../../src-shared/contract/setup';
 import { KeysSection, PhoneSection, ShopSection, TunnelSection, WalletsSection } from './setup-sections';
 import { SETUP_STEPS, useSetup, type SetupStep } from './setup-store';
 import { useCounter } from './store';
+import { Trans } from 'react-i18next';
+import { useT } from './i18n';
+import { count } from './format';
 import './setup.css';
-
-const STEP_TITLES: Record<SetupStep, string> = {
-  shop: 'Shop name',
-  wallets: 'Wallets',
-  phone: 'Phone or modem',
-  tunnel: 'Public address',
-  keys: 'Keys for the website',
-  done: 'Done',
-};
 
 /** Which of the core's setup steps a flow step completes. */
 const STEP_DONE: Partial<Record<SetupStep, keyof SetupStatusView['steps']>> = {
@@ -29,6 +23,7 @@ const STEP_DONE: Partial<Record<SetupStep, keyof SetupStatusView['steps']>> = {
  * again from Settings. Each step is the same section Settings shows.
  */
 export function SetupFlow() {
+  const t = useT();
   const step = useSetup((s) => s.step);
   const status = useSetup((s) => s.status);
   const setStep = useSetup((s) => s.setStep);
@@ -48,13 +43,13 @@ export function SetupFlow() {
     <section className="setup-flow" aria-labelledby="setup-title" data-testid="setup-flow">
       <div className="setup-top">
         <h2 id="setup-title" ref={heading} tabIndex={-1} data-testid="setup-step-title">
-          Set up CounterPay · {STEP_TITLES[step]}
+          {t('setup.title', { step: t(`setup.step.${step}`) })}
         </h2>
         <button type="button" className="link" onClick={() => void close()}>
-          {step === 'done' ? 'Close' : 'Skip setup for now'}
+          {t(step === 'done' ? 'setup.close' : 'setup.skipSetup')}
         </button>
       </div>
-      <ol className="setup-steps" aria-label="Setup steps">
+      <ol className="setup-steps" aria-label={t('setup.stepsLabel')}>
         {SETUP_STEPS.map((s, i) => {
           const key = STEP_DONE[s];
           const done = key ? (status?.steps[key] ?? false) : status?.complete === true;
@@ -62,10 +57,10 @@ export function SetupFlow() {
             <li key={s} className={[s === step ? 'current' : '', done ? 'done' : ''].join(' ').trim() || undefined}>
               <button type="button" aria-current={s === step ? 'step' : undefined} onClick={() => setStep(s)}>
                 <span className="setup-step-number" aria-hidden="true">
-                  {done ? '✓' : i + 1}
+                  {done ? '✓' : count(i + 1)}
                 </span>
-                {STEP_TITLES[s]}
-                {done && s !== 'done' ? <span className="sr-only"> (done)</span> : null}
+                {t(`setup.step.${s}`)}
+                {done && s !== 'done' ? <span className="sr-only"> {t('setup.stepDone')}</span> : null}
               </button>
             </li>
           );
@@ -82,16 +77,16 @@ export function SetupFlow() {
       <div className="actions setup-nav">
         {previous ? (
           <button type="button" className="secondary" onClick={() => setStep(previous)}>
-            ← Back
+            {t('setup.back')}
           </button>
         ) : null}
         {next ? (
           <button type="button" className={stepDone ? 'approve' : 'secondary'} onClick={() => setStep(next)} data-testid="setup-next">
-            {stepDone ? 'Next →' : 'Skip this step →'}
+            {t(stepDone ? 'setup.next' : 'setup.skipStep')}
           </button>
         ) : (
           <button type="button" className="approve" onClick={() => void close()} data-testid="setup-finish">
-            Open the counter
+            {t('setup.openCounter')}
           </button>
         )}
       </div>
@@ -100,6 +95,7 @@ export function SetupFlow() {
 }
 
 function SetupDone({ status }: { status: SetupStatusView | null }) {
+  const t = useT();
   const listeners = useCounter((s) => s.status?.listeners);
   const setStep = useSetup((s) => s.setStep);
   const missing = status
@@ -109,26 +105,28 @@ function SetupDone({ status }: { status: SetupStatusView | null }) {
     <div className="setup-section" data-testid="setup-done">
       {missing.length === 0 ? (
         <p className="sync-state ok" role="status">
-          CounterPay is set up. Payments to the shop&apos;s wallets are confirmed from their SMS.
+          {t('setup.allDone')}
         </p>
       ) : (
         <div className="sync-state warn" role="status">
-          Still to do:{' '}
+          {t('setup.stillToDo')}{' '}
           {missing.map(([step], i) => (
             <span key={step}>
-              {i > 0 ? ', ' : ''}
+              {i > 0 ? t('setup.listJoin') : ''}
               <button type="button" className="link" onClick={() => setStep(step)}>
-                {STEP_TITLES[step]}
+                {t(`setup.step.${step}`)}
               </button>
             </span>
           ))}
-          . You can finish later under Settings.
+          {t('setup.finishLater')}
         </div>
       )}
       <p>
-        The merchant site calls the merchant API at the public address (or, on this computer,{' '}
-        <code>{listeners?.public || 'http://127.0.0.1:8787'}</code>) with the API key. Everything here is also under{' '}
-        <strong>Settings</strong>.
+        <Trans
+          i18nKey="setup.merchantApi"
+          values={{ url: listeners?.public || 'http://127.0.0.1:8787' }}
+          components={{ code: <code />, b: <strong /> }}
+        />
       </p>
     </div>
   );

@@ -1,10 +1,11 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import QRCode from 'qrcode';
 import type { GatewayView } from '../../src-shared/contract/api';
-import type { ModemState } from '../../src-shared/contract/modem';
-import type { RevealableKeyKind } from '../../src-shared/contract/setup';
+import type { RevealableKeyKind, TunnelCheckView } from '../../src-shared/contract/setup';
 import { PROVIDERS, isProviderId, providerInfo } from '../../src-shared/providers';
-import { walletName } from './format';
+import { currencyName, variantName, walletName } from './format';
+import { Trans } from 'react-i18next';
+import { currentLocale, t as tr, useT } from './i18n';
 import { useSetup } from './setup-store';
 import { useCounter } from './store';
 
@@ -24,6 +25,19 @@ function listOf(text: string): string[] {
         .filter((s) => s.length > 0),
     ),
   ];
+}
+
+/** A word with its first letter in capitals ("Personal"), for the options of a menu. */
+function capitalised(word: string): string {
+  return word.charAt(0).toLocaleUpperCase(currentLocale()) + word.slice(1);
+}
+
+/**
+ * The tunnel check's finding: the core's own sentence in English (it names the network error),
+ * the table's words for it in the other languages.
+ */
+function checkWords(check: TunnelCheckView): string {
+  return currentLocale() === 'en-US' ? check.message : tr(`setup.tunnel.result.${check.result}`);
 }
 
 /** The error and done lines every form shows under its buttons. */
@@ -56,6 +70,7 @@ function Section({ id, title, intro, children }: { id: string; title: string; in
 
 /** The shop's name: customers read it at the top of the checkout page. */
 export function ShopSection({ autoFocus = false }: { autoFocus?: boolean }) {
+  const t = useT();
   const name = useSetup((s) => s.shopName);
   const load = useSetup((s) => s.loadShop);
   const rename = useSetup((s) => s.renameShop);
@@ -74,15 +89,15 @@ export function ShopSection({ autoFocus = false }: { autoFocus?: boolean }) {
     setDone(null);
     const r = await rename(value);
     setBusy(false);
-    if (!r.ok) return setError(`Not saved: ${r.error}`);
+    if (!r.ok) return setError(tr('setup.notSaved', { why: r.error }));
     setDraft(null);
-    setDone(`Saved. Customers see “${r.value}” at the top of the checkout page.`);
+    setDone(tr('setup.shop.saved', { name: r.value }));
   };
   return (
-    <Section id="shop" title="Shop" intro="The name customers see at the top of the payment page.">
+    <Section id="shop" title={t('setup.shop.title')} intro={t('setup.shop.intro')}>
       <form className="endpoint setup-form" onSubmit={(e) => void submit(e)} data-testid="shop-form">
         <label htmlFor="shop-name" className="endpoint-label">
-          Shop name
+          {t('setup.shop.label')}
         </label>
         <div className="actions">
           <input
@@ -92,7 +107,7 @@ export function ShopSection({ autoFocus = false }: { autoFocus?: boolean }) {
             autoFocus={autoFocus}
             maxLength={80}
             value={value}
-            placeholder="Rahim Telecom"
+            placeholder={t('setup.shop.placeholder')}
             aria-invalid={error ? true : undefined}
             onChange={(e) => {
               setDraft(e.target.value);
@@ -101,7 +116,7 @@ export function ShopSection({ autoFocus = false }: { autoFocus?: boolean }) {
             }}
           />
           <button type="submit" className="approve" disabled={busy}>
-            Save name
+            {t('setup.shop.save')}
           </button>
         </div>
         <FormResult error={error} done={done} testId="shop" />
@@ -112,6 +127,7 @@ export function ShopSection({ autoFocus = false }: { autoFocus?: boolean }) {
 
 /** One wallet account: its name, accounts and sender IDs, with Edit and Disable/Enable. */
 function WalletRow({ gateway }: { gateway: GatewayView }) {
+  const t = useT();
   const update = useSetup((s) => s.updateGateway);
   const [editing, setEditing] = useState(false);
   const [label, setLabel] = useState('');
@@ -146,8 +162,8 @@ function WalletRow({ gateway }: { gateway: GatewayView }) {
     setError(null);
     const r = await update({ id: gateway.id, label: label.trim() || null, account: accounts, extra_sender_ids: listOf(senders) });
     setBusy(false);
-    if (!r.ok) return setError(`Not saved: ${r.error}`);
-    setDone(`${name} saved.`);
+    if (!r.ok) return setError(tr('setup.notSaved', { why: r.error }));
+    setDone(tr('setup.wallets.saved', { wallet: name }));
     stopEdit();
   };
   const toggle = async () => {
@@ -156,11 +172,7 @@ function WalletRow({ gateway }: { gateway: GatewayView }) {
     const r = await update({ id: gateway.id, enabled: !gateway.enabled });
     setBusy(false);
     if (!r.ok) return setError(r.error);
-    setDone(
-      r.value.enabled
-        ? `${name} is enabled: its SMS pay again.`
-        : `${name} is disabled: its SMS are still stored, but pay nothing and it is not offered at checkout.`,
-    );
+    setDone(tr(r.value.enabled ? 'setup.wallets.enabledNote' : 'setup.wallets.disabledNote', { wallet: name }));
   };
   const onKey = (event: KeyboardEvent) => {
     if (event.key === 'Escape') stopEdit();
@@ -171,20 +183,27 @@ function WalletRow({ gateway }: { gateway: GatewayView }) {
       <div className="wallet-head">
         <strong className="wallet-name">{name}</strong>
         {gateway.label ? <span className="wallet-label">{gateway.label}</span> : null}
-        <span className={gateway.enabled ? 'pill ok' : 'pill warn'}>{gateway.enabled ? 'Receiving' : 'Disabled'}</span>
+        <span className={gateway.enabled ? 'pill ok' : 'pill warn'}>
+          {t(gateway.enabled ? 'setup.wallets.receiving' : 'setup.wallets.disabled')}
+        </span>
       </div>
       <p className="wallet-detail">
-        Account{gateway.account_identifiers.length === 1 ? '' : 's'}: <code>{gateway.account_identifiers.join(', ')}</code>
+        {t('setup.wallets.accounts', { count: gateway.account_identifiers.length })} <code>{gateway.account_identifiers.join(', ')}</code>
         {gateway.extra_sender_ids.length > 0 ? (
           <>
             {' '}
-            · also from <code>{gateway.extra_sender_ids.join(', ')}</code>
+            · {t('setup.wallets.alsoFrom')} <code>{gateway.extra_sender_ids.join(', ')}</code>
           </>
         ) : null}
       </p>
       {editing ? (
-        <form className="setup-grid" onSubmit={(e) => void save(e)} onKeyDown={onKey} aria-label={`Edit ${name}`}>
-          <label htmlFor={`${formId}-accounts`}>Account numbers</label>
+        <form
+          className="setup-grid"
+          onSubmit={(e) => void save(e)}
+          onKeyDown={onKey}
+          aria-label={t('setup.wallets.editLabel', { wallet: name })}
+        >
+          <label htmlFor={`${formId}-accounts`}>{t('setup.wallets.accountNumbers')}</label>
           <input
             ref={firstField}
             id={`${formId}-accounts`}
@@ -193,38 +212,44 @@ function WalletRow({ gateway }: { gateway: GatewayView }) {
             autoComplete="off"
             onChange={(e) => setAccounts(e.target.value)}
           />
-          <label htmlFor={`${formId}-label`}>Name on the counter</label>
+          <label htmlFor={`${formId}-label`}>{t('setup.wallets.nameOnCounter')}</label>
           <input id={`${formId}-label`} value={label} maxLength={100} autoComplete="off" onChange={(e) => setLabel(e.target.value)} />
-          <label htmlFor={`${formId}-senders`}>Extra sender IDs</label>
+          <label htmlFor={`${formId}-senders`}>{t('setup.wallets.senderIds')}</label>
           <input
             id={`${formId}-senders`}
             value={senders}
             autoComplete="off"
-            placeholder="none"
+            placeholder={t('setup.wallets.noSenders')}
             onChange={(e) => setSenders(e.target.value)}
           />
           <div className="actions setup-grid-actions">
             <button type="submit" className="approve" disabled={busy}>
-              Save
+              {t('common.save')}
             </button>
             <button type="button" className="secondary" onClick={stopEdit}>
-              Cancel
+              {t('setup.wallets.cancel')}
             </button>
           </div>
         </form>
       ) : (
         <div className="actions">
-          <button ref={editButton} type="button" className="secondary" onClick={startEdit} aria-label={`Edit ${name}`}>
-            Edit
+          <button
+            ref={editButton}
+            type="button"
+            className="secondary"
+            onClick={startEdit}
+            aria-label={t('setup.wallets.editLabel', { wallet: name })}
+          >
+            {t('setup.wallets.edit')}
           </button>
           <button
             type="button"
             className="secondary"
             disabled={busy}
             onClick={() => void toggle()}
-            aria-label={`${gateway.enabled ? 'Disable' : 'Enable'} ${name}`}
+            aria-label={t(gateway.enabled ? 'setup.wallets.disableLabel' : 'setup.wallets.enableLabel', { wallet: name })}
           >
-            {gateway.enabled ? 'Disable' : 'Enable'}
+            {t(gateway.enabled ? 'setup.wallets.disable' : 'setup.wallets.enable')}
           </button>
         </div>
       )}
@@ -235,6 +260,7 @@ function WalletRow({ gateway }: { gateway: GatewayView }) {
 
 /** The wallet accounts the shop receives on: add one, edit, disable. */
 export function WalletsSection({ autoFocus = false }: { autoFocus?: boolean }) {
+  const t = useT();
   const gateways = useCounter((s) => s.gateways);
   const add = useSetup((s) => s.addGateway);
   const [provider, setProvider] = useState<string>('bkash');
@@ -251,7 +277,7 @@ export function WalletsSection({ autoFocus = false }: { autoFocus?: boolean }) {
     event.preventDefault();
     setError(null);
     setDone(null);
-    if (!accounts.trim()) return setError('Type the account number this wallet receives on (several: separate them with commas).');
+    if (!accounts.trim()) return setError(tr('setup.wallets.typeAccount'));
     setBusy(true);
     const extra = listOf(senders);
     const r = await add({
@@ -262,25 +288,21 @@ export function WalletsSection({ autoFocus = false }: { autoFocus?: boolean }) {
       ...(extra.length > 0 ? { extra_sender_ids: extra } : {}),
     });
     setBusy(false);
-    if (!r.ok) return setError(`Not added: ${r.error}`);
+    if (!r.ok) return setError(tr('setup.notAdded', { why: r.error }));
     setAccounts('');
     setLabel('');
     setSenders('');
-    setDone(`${walletName(r.value.provider)} ${r.value.account_identifiers.join(', ')} added: its SMS pay from now on.`);
+    setDone(tr('setup.wallets.added', { wallet: walletName(r.value.provider), accounts: r.value.account_identifiers.join(', ') }));
     walletSelect.current?.focus();
   };
   return (
-    <Section
-      id="wallets"
-      title="Wallets"
-      intro="The wallet accounts the shop receives money on. CounterPay reads their SMS and only these accounts can pay."
-    >
+    <Section id="wallets" title={t('setup.wallets.title')} intro={t('setup.wallets.intro')}>
       {gateways.length === 0 ? (
         <p className="muted" data-testid="no-wallets">
-          No wallet yet: add the first one below.
+          {t('setup.wallets.none')}
         </p>
       ) : (
-        <ul className="wallets" aria-label="The shop's wallets">
+        <ul className="wallets" aria-label={t('setup.wallets.listLabel')}>
           {gateways.map((g) => (
             <WalletRow key={g.id} gateway={g} />
           ))}
@@ -288,9 +310,9 @@ export function WalletsSection({ autoFocus = false }: { autoFocus?: boolean }) {
       )}
       <form className="endpoint setup-grid" onSubmit={(e) => void submit(e)} data-testid="wallet-add" aria-labelledby="wallet-add-heading">
         <h3 id="wallet-add-heading" className="setup-grid-full">
-          Add a wallet
+          {t('setup.wallets.addHeading')}
         </h3>
-        <label htmlFor="wallet-provider">Wallet</label>
+        <label htmlFor="wallet-provider">{t('setup.wallets.wallet')}</label>
         <select
           ref={walletSelect}
           id="wallet-provider"
@@ -303,55 +325,54 @@ export function WalletsSection({ autoFocus = false }: { autoFocus?: boolean }) {
         >
           {PROVIDERS.map((p) => (
             <option key={p.id} value={p.id}>
-              {p.name} ({p.currency})
+              {t('setup.wallets.option', { wallet: walletName(p.id), currency: currencyName(p.currency) })}
             </option>
           ))}
         </select>
         {variants.length > 1 ? (
           <>
-            <label htmlFor="wallet-variant">Account type</label>
+            <label htmlFor="wallet-variant">{t('setup.wallets.accountType')}</label>
             <select id="wallet-variant" value={variant || variants[0]} onChange={(e) => setVariant(e.target.value)}>
               {variants.map((v) => (
                 <option key={v} value={v}>
-                  {v[0]?.toUpperCase()}
-                  {v.slice(1)}
+                  {capitalised(variantName(v))}
                 </option>
               ))}
             </select>
           </>
         ) : null}
-        <label htmlFor="wallet-accounts">Account numbers</label>
+        <label htmlFor="wallet-accounts">{t('setup.wallets.accountNumbers')}</label>
         <input
           id="wallet-accounts"
           value={accounts}
           autoComplete="off"
-          placeholder={provider === 'upi' ? 'XX1234 (the end of the bank account)' : '01711111111'}
+          placeholder={provider === 'upi' ? t('setup.wallets.upiPlaceholder') : '01711111111'}
           aria-describedby="wallet-accounts-help"
           onChange={(e) => setAccounts(e.target.value)}
         />
         <p id="wallet-accounts-help" className="muted small setup-grid-full">
-          The number customers send money to. Several? Separate them with commas.
+          {t('setup.wallets.accountsHelp')}
         </p>
-        <label htmlFor="wallet-label">Name on the counter</label>
+        <label htmlFor="wallet-label">{t('setup.wallets.nameOnCounter')}</label>
         <input
           id="wallet-label"
           value={label}
           maxLength={100}
           autoComplete="off"
-          placeholder="optional"
+          placeholder={t('setup.wallets.optional')}
           onChange={(e) => setLabel(e.target.value)}
         />
-        <label htmlFor="wallet-senders">Extra sender IDs</label>
+        <label htmlFor="wallet-senders">{t('setup.wallets.senderIds')}</label>
         <input
           id="wallet-senders"
           value={senders}
           autoComplete="off"
-          placeholder="optional: only if the wallet's SMS come from a name CounterPay does not know"
+          placeholder={t('setup.wallets.sendersPlaceholder')}
           onChange={(e) => setSenders(e.target.value)}
         />
         <div className="actions setup-grid-actions">
           <button type="submit" className="approve" disabled={busy}>
-            Add wallet
+            {t('setup.wallets.add')}
           </button>
         </div>
         <div className="setup-grid-full">
@@ -362,20 +383,9 @@ export function WalletsSection({ autoFocus = false }: { autoFocus?: boolean }) {
   );
 }
 
-const MODEM_WORDS: Record<ModemState, string> = {
-  connecting: 'connecting',
-  initialising: 'starting',
-  ready: 'reading SMS',
-  disconnected: 'unplugged',
-  sim_locked: 'SIM locked',
-  pin_rejected: 'wrong PIN',
-  sim_puk: 'SIM blocked',
-  no_sim: 'no SIM',
-  error: 'error',
-};
-
 /** Pair the shop's phone (QR) or see the modem: where the wallet SMS come from. */
 export function PhoneSection() {
+  const t = useT();
   const devices = useCounter((s) => s.devices);
   const modems = useCounter((s) => s.modems);
   const pairing = useCounter((s) => s.pairing);
@@ -390,49 +400,45 @@ export function PhoneSection() {
   }, [pairing]);
   const phones = devices.filter((d) => d.last_seen_at !== null);
   return (
-    <Section
-      id="phone"
-      title="Phone & modem"
-      intro="Where the wallet SMS come from: the shop's Android phone with the forwarder app, or a USB GSM modem with the wallet SIM."
-    >
+    <Section id="phone" title={t('setup.phone.title')} intro={t('setup.phone.intro')}>
       <div className="setup-pair">
         <div className="endpoint">
-          <h3>Pair the phone</h3>
+          <h3>{t('setup.phone.pairHeading')}</h3>
           {pairing ? (
             <div className="pairing">
-              {qr ? <img src={qr} alt="Pairing QR code" width={220} height={220} data-testid="setup-pairing-qr" /> : null}
+              {qr ? <img src={qr} alt={t('devices.qrAlt')} width={220} height={220} data-testid="setup-pairing-qr" /> : null}
               <div>
-                <p>In the forwarder app, scan this code. Or type:</p>
+                <p>{t('setup.phone.scan')}</p>
                 <p>
-                  Address: <code>{pairing.base_urls[0] ?? 'no LAN address found'}</code>
+                  {t('devices.address')} <code>{pairing.base_urls[0] ?? t('devices.noLan')}</code>
                 </p>
                 <p>
-                  Device key: <code data-testid="setup-pairing-key">{pairing.device_auth_key}</code>
+                  {t('devices.deviceKey')} <code data-testid="setup-pairing-key">{pairing.device_auth_key}</code>
                 </p>
               </div>
             </div>
           ) : (
-            <p className="muted">Loading…</p>
+            <p className="muted">{t('common.loading')}</p>
           )}
         </div>
         <div className="endpoint" data-testid="sources">
-          <h3>Seen so far</h3>
+          <h3>{t('setup.phone.seen')}</h3>
           {phones.length === 0 && modems.length === 0 ? (
             <p className="muted" data-testid="no-sources">
-              No phone or modem yet. Once the phone is paired (or a modem plugged in and set up), it shows here.
+              {t('setup.phone.none')}
             </p>
           ) : (
             <ul className="plain">
               {phones.map((d) => (
                 <li key={`${d.kind}:${d.device_id}`} data-testid="source-phone">
-                  <span className={d.online ? 'pill ok' : 'pill warn'}>{d.online ? 'online' : 'offline'}</span>{' '}
+                  <span className={d.online ? 'pill ok' : 'pill warn'}>{t(d.online ? 'devices.online' : 'devices.offline')}</span>{' '}
                   <strong>{d.label ?? ([d.manufacturer, d.model].filter(Boolean).join(' ') || d.device_id)}</strong>
                 </li>
               ))}
               {modems.map((m) => (
                 <li key={m.label} data-testid="source-modem">
-                  <span className={m.state === 'ready' ? 'pill ok' : 'pill warn'}>{MODEM_WORDS[m.state]}</span>{' '}
-                  <strong>Modem {m.label}</strong>
+                  <span className={m.state === 'ready' ? 'pill ok' : 'pill warn'}>{t(`devices.modemState.${m.state}`)}</span>{' '}
+                  <strong>{t('setup.phone.modem', { label: m.label })}</strong>
                   {m.detail ? <span className="muted"> · {m.detail}</span> : null}
                 </li>
               ))}
@@ -446,6 +452,7 @@ export function PhoneSection() {
 
 /** The tunnel's public address that checkout links use, next to this computer's own address, with a reachability check. */
 export function TunnelSection({ autoFocus = false }: { autoFocus?: boolean }) {
+  const t = useT();
   const tunnel = useSetup((s) => s.tunnel);
   const check = useSetup((s) => s.tunnelCheck);
   const load = useSetup((s) => s.loadTunnel);
@@ -460,8 +467,8 @@ export function TunnelSection({ autoFocus = false }: { autoFocus?: boolean }) {
   }, [load]);
   if (!tunnel) {
     return (
-      <Section id="tunnel" title="Tunnel" intro="The public address customers open checkout links at.">
-        <p className="muted">Loading…</p>
+      <Section id="tunnel" title={t('setup.tunnel.title')} intro={t('setup.tunnel.introShort')}>
+        <p className="muted">{t('common.loading')}</p>
       </Section>
     );
   }
@@ -470,18 +477,18 @@ export function TunnelSection({ autoFocus = false }: { autoFocus?: boolean }) {
     event.preventDefault();
     setError(null);
     setDone(null);
-    if (!value.trim()) return setError("Type the tunnel's public address first, e.g. https://pay.myshop.example");
+    if (!value.trim()) return setError(tr('setup.tunnel.typeFirst'));
     setBusy('save');
     const r = await save(value.trim());
     if (!r.ok) {
       setBusy(null);
-      return setError(`Not saved: ${r.error}`);
+      return setError(tr('setup.notSaved', { why: r.error }));
     }
     setDraft(null);
-    setDone('Saved: checkout links use this address now. Checking that it reaches this computer…');
+    setDone(tr('setup.tunnel.savedChecking'));
     const checked = await runCheck();
     setBusy(null);
-    setDone('Saved: checkout links use this address now.');
+    setDone(tr('setup.tunnel.saved'));
     if (!checked.ok) setError(checked.error);
   };
   const checkNow = async () => {
@@ -498,25 +505,21 @@ export function TunnelSection({ autoFocus = false }: { autoFocus?: boolean }) {
     setBusy('save');
     const r = await save(null);
     setBusy(null);
-    if (!r.ok) return setError(`Not removed: ${r.error}`);
+    if (!r.ok) return setError(tr('setup.notRemoved', { why: r.error }));
     setDraft(null);
-    setDone('Removed: checkout links follow the address the merchant site called.');
+    setDone(tr('setup.tunnel.removed'));
   };
   return (
-    <Section
-      id="tunnel"
-      title="Tunnel"
-      intro="Customers open checkout links on the internet; a tunnel (Cloudflare Tunnel, ngrok, Tailscale Funnel) carries them to this computer."
-    >
+    <Section id="tunnel" title={t('setup.tunnel.title')} intro={t('setup.tunnel.intro')}>
       <div className="endpoint">
         <p className="tunnel-local">
-          On this computer: <code data-testid="tunnel-local">{tunnel.local_url}</code>
-          <span className="muted small"> — the tunnel forwards to this address; the merchant API and checkout answer here.</span>
+          {t('setup.tunnel.onThisComputer')} <code data-testid="tunnel-local">{tunnel.local_url}</code>
+          <span className="muted small"> {t('setup.tunnel.forwards')}</span>
         </p>
         {tunnel.editable ? (
           <form onSubmit={(e) => void submit(e)} data-testid="tunnel-form">
             <label htmlFor="tunnel-url" className="endpoint-label">
-              Public address
+              {t('setup.tunnel.label')}
             </label>
             <div className="actions">
               <input
@@ -536,14 +539,14 @@ export function TunnelSection({ autoFocus = false }: { autoFocus?: boolean }) {
                 }}
               />
               <button type="submit" className="approve" disabled={busy !== null}>
-                Save
+                {t('common.save')}
               </button>
               <button type="button" className="secondary" disabled={busy !== null} onClick={() => void checkNow()}>
-                {busy === 'check' ? 'Checking…' : 'Check'}
+                {t(busy === 'check' ? 'setup.tunnel.checking' : 'setup.tunnel.check')}
               </button>
               {tunnel.url ? (
                 <button type="button" className="secondary" disabled={busy !== null} onClick={() => void remove()}>
-                  Remove
+                  {t('common.remove')}
                 </button>
               ) : null}
             </div>
@@ -551,21 +554,18 @@ export function TunnelSection({ autoFocus = false }: { autoFocus?: boolean }) {
         ) : (
           <div data-testid="tunnel-config">
             <p>
-              Public address: <code data-testid="tunnel-url-config">{tunnel.url}</code>
+              {t('setup.tunnel.fromConfig')} <code data-testid="tunnel-url-config">{tunnel.url}</code>
             </p>
             <p className="muted small">
-              Set by <code>--public-url</code> or config.json (<code>sessions.publicBaseUrl</code>), which win over this screen: change it
-              there.
+              <Trans i18nKey="setup.tunnel.setBy" components={{ code: <code /> }} />
             </p>
             <button type="button" className="secondary" disabled={busy !== null} onClick={() => void checkNow()}>
-              {busy === 'check' ? 'Checking…' : 'Check'}
+              {t(busy === 'check' ? 'setup.tunnel.checking' : 'setup.tunnel.check')}
             </button>
           </div>
         )}
         <p className="muted small endpoint-state" data-testid="tunnel-state">
-          {tunnel.url
-            ? `Checkout links start with ${tunnel.url}/pay/…`
-            : 'No public address yet: checkout links use the address the merchant site called, which customers may not reach.'}
+          {tunnel.url ? t('setup.tunnel.linksStart', { url: tunnel.url }) : t('setup.tunnel.noAddress')}
         </p>
         {check ? (
           <p
@@ -573,7 +573,7 @@ export function TunnelSection({ autoFocus = false }: { autoFocus?: boolean }) {
             role="status"
             data-testid="tunnel-check"
           >
-            {check.message} <span className="muted small">({check.url})</span>
+            {checkWords(check)} <span className="muted small">({check.url})</span>
           </p>
         ) : null}
         <FormResult error={error} done={done} testId="tunnel" />
@@ -582,38 +582,8 @@ export function TunnelSection({ autoFocus = false }: { autoFocus?: boolean }) {
   );
 }
 
-const KEY_ROWS: { kind: RevealableKeyKind; label: string; help: string; replace: string }[] = [
-  {
-    kind: 'api_key',
-    label: 'Live API key',
-    help: 'The merchant site sends it as X-API-Key for real orders.',
-    replace: "The merchant site's live orders stop working until it has the new key.",
-  },
-  {
-    kind: 'secret_key',
-    label: 'Live secret key',
-    help: 'Checks the signature of live webhooks.',
-    replace: 'Webhooks are signed with the old key too for a while, so the site can switch without a gap.',
-  },
-  {
-    kind: 'test_api_key',
-    label: 'Test API key',
-    help: 'For trying the integration: test sessions never take real money.',
-    replace: "The merchant site's test calls stop working until it has the new key.",
-  },
-  {
-    kind: 'test_secret_key',
-    label: 'Test secret key',
-    help: 'Checks the signature of test webhooks.',
-    replace: 'Test webhooks are signed with the old key too for a while.',
-  },
-  {
-    kind: 'device_auth_key',
-    label: 'Phone device key',
-    help: "The phone's forwarder app uses it (the pairing QR code carries it).",
-    replace: 'The phone stops sending SMS until it is paired again.',
-  },
-];
+/** The keys the counter shows, in this order; their words are `setup.keys.kind.<kind>` in the table. */
+const KEY_ROWS: readonly RevealableKeyKind[] = ['api_key', 'secret_key', 'test_api_key', 'test_secret_key', 'device_auth_key'];
 
 /** Copies a key: the Clipboard API, else the selected text of its box. */
 async function copyText(text: string, box: HTMLInputElement | null): Promise<boolean> {
@@ -628,7 +598,9 @@ async function copyText(text: string, box: HTMLInputElement | null): Promise<boo
   }
 }
 
-function KeyRow({ row, value }: { row: (typeof KEY_ROWS)[number]; value: string }) {
+function KeyRow({ kind, value }: { kind: RevealableKeyKind; value: string }) {
+  const t = useT();
+  const label = t(`setup.keys.kind.${kind}.label`);
   const rotate = useSetup((s) => s.rotateKey);
   const [confirming, setConfirming] = useState(false);
   const [note, setNote] = useState<string | null>(null);
@@ -642,7 +614,7 @@ function KeyRow({ row, value }: { row: (typeof KEY_ROWS)[number]; value: string 
   }, [confirming]);
   const copy = async () => {
     setError(null);
-    setNote((await copyText(value, box.current)) ? `${row.label} copied.` : 'Could not copy: select the key and copy it by hand.');
+    setNote((await copyText(value, box.current)) ? tr('setup.keys.copied', { key: label }) : tr('setup.keys.copyFailed'));
   };
   const cancel = () => {
     setConfirming(false);
@@ -651,18 +623,18 @@ function KeyRow({ row, value }: { row: (typeof KEY_ROWS)[number]; value: string 
   const replace = async () => {
     setBusy(true);
     setError(null);
-    const r = await rotate(row.kind);
+    const r = await rotate(kind);
     setBusy(false);
     setConfirming(false);
     replaceButton.current?.focus();
-    if (!r.ok) return setError(`Not replaced: ${r.error}`);
-    setNote(`${row.label} replaced: the old one is refused from now on. Give the new one to whoever needs it.`);
+    if (!r.ok) return setError(tr('setup.notReplaced', { why: r.error }));
+    setNote(tr('setup.keys.replaced', { key: label }));
   };
-  const id = `key-${row.kind}`;
+  const id = `key-${kind}`;
   return (
     <li className="key-row" data-testid={id}>
       <label htmlFor={id} className="endpoint-label">
-        {row.label}
+        {label}
       </label>
       <div className="actions">
         <input
@@ -674,8 +646,8 @@ function KeyRow({ row, value }: { row: (typeof KEY_ROWS)[number]; value: string 
           aria-describedby={`${id}-help`}
           onFocus={(e) => e.target.select()}
         />
-        <button type="button" className="secondary" onClick={() => void copy()} aria-label={`Copy ${row.label}`}>
-          Copy
+        <button type="button" className="secondary" onClick={() => void copy()} aria-label={t('setup.keys.copyLabel', { key: label })}>
+          {t('setup.keys.copy')}
         </button>
         <button
           ref={replaceButton}
@@ -686,13 +658,13 @@ function KeyRow({ row, value }: { row: (typeof KEY_ROWS)[number]; value: string 
             setNote(null);
             setConfirming(true);
           }}
-          aria-label={`Replace ${row.label}`}
+          aria-label={t('setup.keys.replaceLabel', { key: label })}
         >
-          Replace…
+          {t('setup.keys.replace')}
         </button>
       </div>
       <p id={`${id}-help`} className="muted small">
-        {row.help}
+        {t(`setup.keys.kind.${kind}.help`)}
       </p>
       {confirming ? (
         <div
@@ -704,14 +676,14 @@ function KeyRow({ row, value }: { row: (typeof KEY_ROWS)[number]; value: string 
           }}
         >
           <p id={`${id}-confirm`}>
-            Replace the {row.label.toLowerCase()}? The old one stops working at once. {row.replace}
+            {t('setup.keys.confirm', { key: label.toLocaleLowerCase(currentLocale()), why: t(`setup.keys.kind.${kind}.replace`) })}
           </p>
           <div className="actions">
             <button ref={confirmButton} type="button" className="reject" disabled={busy} onClick={() => void replace()}>
-              Yes, replace it
+              {t('setup.keys.yes')}
             </button>
             <button type="button" className="secondary" disabled={busy} onClick={cancel}>
-              Keep it
+              {t('setup.keys.keep')}
             </button>
           </div>
         </div>
@@ -732,6 +704,7 @@ function KeyRow({ row, value }: { row: (typeof KEY_ROWS)[number]; value: string 
 
 /** The keys to give the merchant's site: shown on request, copied, replaced after a confirmation. */
 export function KeysSection({ autoFocus = false }: { autoFocus?: boolean }) {
+  const t = useT();
   const keys = useSetup((s) => s.keys);
   const reveal = useSetup((s) => s.revealKeys);
   const hide = useSetup((s) => s.hideKeys);
@@ -743,17 +716,13 @@ export function KeysSection({ autoFocus = false }: { autoFocus?: boolean }) {
     if (!r.ok) setError(r.error);
   };
   return (
-    <Section
-      id="keys"
-      title="Keys"
-      intro="Give the API key and the secret key to whoever runs the merchant site, privately. Anyone holding the API key can create payments for this shop."
-    >
+    <Section id="keys" title={t('setup.keys.title')} intro={t('setup.keys.intro')}>
       <div className="endpoint">
         {keys ? (
           <>
             <ul className="plain keys-list">
-              {KEY_ROWS.map((row) => (
-                <KeyRow key={row.kind} row={row} value={keys[row.kind]} />
+              {KEY_ROWS.map((kind) => (
+                <KeyRow key={kind} kind={kind} value={keys[kind]} />
               ))}
             </ul>
             <button
@@ -764,12 +733,12 @@ export function KeysSection({ autoFocus = false }: { autoFocus?: boolean }) {
                 setTimeout(() => showButton.current?.focus(), 0);
               }}
             >
-              Hide keys
+              {t('setup.keys.hide')}
             </button>
           </>
         ) : (
           <button ref={showButton} type="button" className="approve" autoFocus={autoFocus} onClick={() => void show()}>
-            Show keys
+            {t('setup.keys.show')}
           </button>
         )}
         {error ? (

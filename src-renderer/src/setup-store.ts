@@ -4,39 +4,34 @@ import type { GatewayView } from '../../src-shared/contract/api';
 import type { KeysView, RevealableKeyKind, SetupStatusView, TunnelCheckView, TunnelView } from '../../src-shared/contract/setup';
 import { CoreError } from './core-client';
 import { currentClient, useCounter } from './store';
+import { t } from './i18n';
 
-/** The core's words for a field, as the forms label it. */
-const FIELD_WORDS: [RegExp, string][] = [
-  [/^name: /, 'Shop name: '],
-  [/^provider: /, 'Wallet: '],
-  [/^account: /, 'Account numbers: '],
-  [/^variant: /, 'Account type: '],
-  [/^label: /, 'Name on the counter: '],
-  [/^extra_sender_ids(\.\d+)?: /, 'Sender IDs: '],
-  [/^url: /, 'Public address: '],
-  [/^kind: /, 'Key: '],
-];
+/** The core's field names, which the forms label in the table's words (`setup.field.*`). */
+const FIELDS = ['name', 'provider', 'account', 'variant', 'label', 'extra_sender_ids', 'url', 'kind'] as const;
+/** `name: …`, `extra_sender_ids.2: …`: the field a core refusal starts with. */
+const FIELD_PREFIX = /^([a-z_]+)(?:\.\d+)?: /;
 
 /**
  * Why a setup command was refused, in words: the core's `merchant_message` with its field name
  * turned into the form's label, never a bare code.
  */
 export function setupErrorWords(err: unknown): string {
-  if (!(err instanceof CoreError)) return 'CounterPay did not answer. Check the connection and try again.';
+  if (!(err instanceof CoreError)) return t('error.noAnswer');
   switch (err.code) {
     case 'unauthorized':
-      return 'Your staff sign-in is no longer accepted. Sign out and sign in again.';
+      return t('error.signInAgain');
     case 'shutting_down':
-      return 'CounterPay is restarting. Try again in a moment.';
+      return t('error.restarting');
     case 'not_found':
-      if (err.detail?.startsWith('No admin command')) return 'This CounterPay core cannot do this yet: update it.';
+      if (err.detail?.startsWith('No admin command')) return t('setup.unsupported');
       break;
     default:
       break;
   }
-  let text = err.detail ?? err.message;
-  for (const [pattern, words] of FIELD_WORDS) text = text.replace(pattern, words);
-  return text;
+  const text = err.detail ?? err.message;
+  const field = FIELD_PREFIX.exec(text)?.[1];
+  if (!field || !(FIELDS as readonly string[]).includes(field)) return text;
+  return t(`setup.field.${field as (typeof FIELDS)[number]}`) + text.replace(FIELD_PREFIX, '');
 }
 
 /** The steps of the first-run flow, in order. */
@@ -78,8 +73,6 @@ interface SetupState {
   hideKeys(): void;
 }
 
-const NOT_CONNECTED: { ok: false; error: string } = { ok: false, error: 'Not connected to CounterPay.' };
-
 export const useSetup = create<SetupState>((set, get) => {
   // The flow opens by itself once per sign-in at most.
   let decided = false;
@@ -87,7 +80,7 @@ export const useSetup = create<SetupState>((set, get) => {
   /** Runs a command with the current client; the refusal comes back in words. */
   async function run<T>(call: (c: NonNullable<ReturnType<typeof currentClient>>) => Promise<T>): Promise<Outcome<T>> {
     const c = currentClient();
-    if (!c) return NOT_CONNECTED;
+    if (!c) return { ok: false, error: t('error.notConnected') };
     try {
       return { ok: true, value: await call(c) };
     } catch (err) {

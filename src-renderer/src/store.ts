@@ -10,10 +10,11 @@ import type { SmsView } from '../../src-shared/sms';
 import { CoreClient, CoreError, type Connection } from './core-client';
 import { discoverConnection, forgetToken, rememberToken } from './connection';
 import { chime } from './chime';
-import { syncErrorWords, webhookErrorWords } from './format';
+import { count, money, smsKindText, syncErrorWords, walletName, webhookErrorWords } from './format';
+import { t } from './i18n';
 
 type Phase = 'starting' | 'login' | 'ready';
-export type Tab = 'overview' | 'queue' | 'sms' | 'devices' | 'settings';
+export type Tab = 'overview' | 'queue' | 'payments' | 'sms' | 'reports' | 'devices' | 'settings';
 /** Which webhook deliveries the Settings screen lists: all, the ones not delivered after a failure, or those that gave up. */
 export type DeliveryFilter = 'all' | 'failing' | 'dead';
 
@@ -93,7 +94,7 @@ export function currentClient(): CoreClient | null {
 }
 
 function messageOf(err: unknown): string {
-  return err instanceof CoreError ? err.message : 'Cannot reach the CounterPay core.';
+  return err instanceof CoreError ? err.message : t('error.cannotReach');
 }
 
 /** At most one read of the deliveries list per this many ms, however fast sessions and deliveries change. */
@@ -309,7 +310,7 @@ export const useCounter = create<CounterState>((set, get) => {
   function failed(err: unknown): void {
     const unauthorized = err instanceof CoreError && err.code === 'unauthorized';
     if (unauthorized) forgetToken();
-    set({ phase: 'login', error: unauthorized ? 'That token was not accepted.' : 'Cannot reach the CounterPay core.' });
+    set({ phase: 'login', error: unauthorized ? t('app.login.notAccepted') : t('error.cannotReach') });
   }
 
   return {
@@ -376,7 +377,7 @@ export const useCounter = create<CounterState>((set, get) => {
       if (!client) return;
       try {
         await client.invoke('verifications.decide', { verification_id: id, result, failure_reason: reason });
-        set({ notice: result === 'success' ? 'Marked paid.' : 'Marked failed.' });
+        set({ notice: t(result === 'success' ? 'notice.markedPaid' : 'notice.markedFailed') });
       } catch (err) {
         set({ notice: messageOf(err) });
       }
@@ -389,7 +390,7 @@ export const useCounter = create<CounterState>((set, get) => {
         const r = await client.invoke('sms.import', { sender, body });
         const first = r.results[0];
         if (first && first.ok) {
-          set({ notice: first.is_new ? `Stored as ${first.sms.kind}.` : 'Already stored: the same SMS came before.' });
+          set({ notice: first.is_new ? t('notice.stored', { kind: smsKindText(first.sms.kind) }) : t('notice.alreadyStored') });
         } else if (first) set({ notice: first.message });
       } catch (err) {
         set({ notice: messageOf(err) });
@@ -399,7 +400,7 @@ export const useCounter = create<CounterState>((set, get) => {
       if (!client) return;
       try {
         const r = await client.invoke('sms.import', { format, content });
-        set({ notice: `Imported: ${r.stored} new, ${r.duplicates} already stored, ${r.rejected} refused.` });
+        set({ notice: t('notice.imported', { stored: count(r.stored), duplicates: count(r.duplicates), rejected: count(r.rejected) }) });
       } catch (err) {
         set({ notice: messageOf(err) });
       }
@@ -408,7 +409,8 @@ export const useCounter = create<CounterState>((set, get) => {
       if (!client) return;
       try {
         const r = await client.invoke('balance.anchor', { provider, balance, account: account || undefined });
-        set({ notice: `Balance of ${r.provider}${r.account ? ` ${r.account}` : ''} set to ${r.balance}; new SMS are checked against it.` });
+        const words = { wallet: walletName(r.provider), balance: money(r.balance) };
+        set({ notice: r.account ? t('notice.balanceSetAccount', { ...words, account: r.account }) : t('notice.balanceSet', words) });
         const missing = await client.invoke('balance.missing', {});
         set({ missing: missing.missing });
       } catch (err) {
@@ -475,7 +477,7 @@ export const useCounter = create<CounterState>((set, get) => {
       await loadDeliveries(c);
     },
     async saveWebhookUrl(url, test) {
-      if (!client) return 'Not connected to CounterPay.';
+      if (!client) return t('error.notConnected');
       try {
         set({ webhooks: await client.invoke('webhooks.set', { url, test }) });
         return null;
@@ -488,7 +490,7 @@ export const useCounter = create<CounterState>((set, get) => {
       if (client) void loadDeliveries(client);
     },
     async resendDelivery(id) {
-      if (!client) return 'Not connected to CounterPay.';
+      if (!client) return t('error.notConnected');
       try {
         const { delivery } = await client.invoke('webhooks.resend', { id });
         set((state) => ({ deliveries: state.deliveries.map((d) => (d.id === id ? delivery : d)) }));
@@ -501,7 +503,7 @@ export const useCounter = create<CounterState>((set, get) => {
       if (client) await readSync(client);
     },
     async saveSync(url, token) {
-      if (!client) return 'Not connected to CounterPay.';
+      if (!client) return t('error.notConnected');
       const c = client;
       const generation = syncGeneration;
       try {

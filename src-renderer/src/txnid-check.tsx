@@ -1,18 +1,9 @@
 import { useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import type { CounterSaleResult, TxnidLookupResult } from '../../src-shared/contract/admin';
-import { errorWords, walletName, when } from './format';
+import { Trans } from 'react-i18next';
+import type { CounterSaleResult, NearMatchView, TxnidLookupResult } from '../../src-shared/contract/admin';
+import { errorWords, money as moneyText, reasonDetail, reasonText, walletName, when } from './format';
+import { t as tr, useT } from './i18n';
 import { useCounter } from './store';
-
-/** The verdict words a cashier reads at arm's length. */
-const VERDICT_TEXT: Record<TxnidLookupResult['verdict'], string> = {
-  received: 'PAID',
-  held: 'CHECK FIRST',
-  wrong_amount: 'WRONG AMOUNT',
-  already_used: 'ALREADY USED',
-  not_found: 'NOT FOUND YET',
-  spoof: 'FAKE SMS',
-  reversed: 'REVERSED',
-};
 
 /** What the answer area shows: the last check (and what it was asked), or a sale just accepted. */
 type Answer =
@@ -36,6 +27,7 @@ function acceptable(answer: Answer | null, txnid: string, amount: string): answe
  * Esc clears. The TxnID box keeps the focus throughout, ready for the next customer.
  */
 export function TxnidCheck() {
+  const t = useT();
   const lookup = useCounter((s) => s.lookupTxnid);
   const accept = useCounter((s) => s.acceptTxnid);
   const [txnid, setTxnid] = useState('');
@@ -50,8 +42,8 @@ export function TxnidCheck() {
   const accepting = useRef(false);
   const focusBox = () => box.current?.focus();
 
-  const check = async (keepError = false) => {
-    const t = txnid.trim();
+  const check = async (keepError = false, chosen?: string) => {
+    const t = (chosen ?? txnid).trim();
     const a = amount.trim();
     if (!t) return focusBox();
     const seq = ++latest.current;
@@ -136,12 +128,12 @@ export function TxnidCheck() {
 
   const canAccept = acceptable(answer, txnid, amount);
   return (
-    <section aria-label="Check a TxnID" className="check">
+    <section aria-label={t('check.section')} className="check">
       <form className="actions check-form" onKeyDown={onKeyDown} onSubmit={(e) => e.preventDefault()}>
         <input
           ref={box}
-          aria-label="TxnID"
-          placeholder="TxnID the customer shows"
+          aria-label={t('check.txnidLabel')}
+          placeholder={t('check.txnidPlaceholder')}
           autoComplete="off"
           autoCapitalize="characters"
           spellCheck={false}
@@ -151,8 +143,8 @@ export function TxnidCheck() {
           autoFocus
         />
         <input
-          aria-label="Amount (optional)"
-          placeholder="Amount (optional)"
+          aria-label={t('check.amountLabel')}
+          placeholder={t('check.amountLabel')}
           inputMode="decimal"
           autoComplete="off"
           readOnly={busy === 'accept'}
@@ -160,21 +152,32 @@ export function TxnidCheck() {
           onChange={(e) => edit(setAmount)(e.target.value)}
         />
         <button type="button" className="approve" onClick={() => void check()} disabled={busy !== null}>
-          {busy === 'check' ? 'Checking…' : 'Check'}
+          {busy === 'check' ? t('check.checking') : t('check.check')}
         </button>
       </form>
-      <p className="muted small keys">Enter: check · Enter again on PAID: accept · Esc: clear</p>
+      <p className="muted small keys">{t('check.keys')}</p>
       {answer?.kind === 'verdict' ? (
         <VerdictPanel
           answer={answer}
           action={
             canAccept ? (
               <button type="button" className="accept" onClick={() => void acceptNow()} disabled={busy !== null}>
-                {busy === 'accept' ? 'Accepting…' : 'Accept payment'}
-                <span className="key-hint"> (Enter)</span>
+                {busy === 'accept' ? t('check.accepting') : t('check.accept')}
+                <span className="key-hint"> {t('check.enterHint')}</span>
               </button>
             ) : null
           }
+        />
+      ) : null}
+      {answer?.kind === 'verdict' && answer.result.verdict === 'not_found' && answer.result.near_matches?.length ? (
+        <NearMatches
+          matches={answer.result.near_matches}
+          disabled={busy !== null}
+          onPick={(m) => {
+            // Never matched by itself: the chosen TxnID is checked as its own, and the cashier accepts it explicitly.
+            setTxnid(m.txnid);
+            void check(false, m.txnid);
+          }}
         />
       ) : null}
       {answer?.kind === 'accepted' ? <AcceptedPanel answer={answer} /> : null}
@@ -187,37 +190,60 @@ export function TxnidCheck() {
   );
 }
 
+/** "Did you mean…": unclaimed credits near a TxnID that was not found, for the cashier to choose. */
+function NearMatches({ matches, disabled, onPick }: { matches: NearMatchView[]; disabled: boolean; onPick: (m: NearMatchView) => void }) {
+  const t = useT();
+  return (
+    <div className="near-matches" data-testid="near-matches">
+      <p className="verdict-advice">{t('near.heading')}</p>
+      <ul>
+        {matches.map((m) => (
+          <li key={m.sms_id} data-testid="near-match" data-why={m.why}>
+            <button type="button" onClick={() => onPick(m)} disabled={disabled}>
+              <code>{m.txnid}</code>
+              {m.amount ? <> · {moneyText(m.amount, m.currency)}</> : null}
+              {m.provider ? <> · {walletName(m.provider)}</> : null}
+              {m.counterparty ? <> · {t('near.from', { payer: m.counterparty })}</> : null} · {when(m.received_at)}
+            </button>{' '}
+            <span className="muted small">{t(`near.why.${m.why}`)}</span>
+          </li>
+        ))}
+      </ul>
+      <p className="muted small">{t('near.note')}</p>
+    </div>
+  );
+}
+
 function AcceptedPanel({ answer }: { answer: Extract<Answer, { kind: 'accepted' }> }) {
+  const t = useT();
   const { sale } = answer;
   return (
     <div className="verdict accepted" role="status" aria-live="polite" data-testid="txnid-verdict" data-verdict="accepted">
       <div className="verdict-head">
-        <strong className="verdict-word">ACCEPTED</strong>
-        <span className="verdict-amount">
-          {sale.amount} {sale.currency ?? ''}
-        </span>
+        <strong className="verdict-word">{t('verdict.accepted')}</strong>
+        <span className="verdict-amount">{moneyText(sale.amount, sale.currency)}</span>
       </div>
       <p className="verdict-detail">
-        {walletName(sale.provider)} · TxnID <code>{sale.txnid}</code>
-        {answer.payer ? <> · from {answer.payer}</> : null}
+        {walletName(sale.provider)} · {t('common.txnid')} <code>{sale.txnid}</code>
+        {answer.payer ? <> · {t('common.fromPayer', { payer: answer.payer })}</> : null}
       </p>
-      <p className="verdict-detail">
-        Paid {when(answer.paidAt)} · accepted {when(sale.accepted_at)}
-      </p>
-      <p className="verdict-advice">Hand over the goods. The TxnID box is ready for the next customer.</p>
+      <p className="verdict-detail">{t('check.paidAccepted', { paid: when(answer.paidAt), accepted: when(sale.accepted_at) })}</p>
+      <p className="verdict-advice">{t('check.handOver')}</p>
     </div>
   );
 }
 
 function VerdictPanel({ answer, action }: { answer: Extract<Answer, { kind: 'verdict' }>; action: ReactNode }) {
+  const t = useT();
   const { result } = answer;
   const { sms } = result;
   const reasons = result.reasons ?? [];
-  const money = sms?.amount ? `${sms.amount} ${sms.currency ?? ''}`.trim() : null;
+  const money = sms?.amount ? moneyText(sms.amount, sms.currency) : null;
   const credit = sms ? (
     <p className="verdict-detail">
       {walletName(sms.provider)}
-      {sms.counterparty ? <> · from {sms.counterparty}</> : null} · {when(sms.received_at)} · TxnID <code>{result.txnid}</code>
+      {sms.counterparty ? <> · {t('common.fromPayer', { payer: sms.counterparty })}</> : null} · {when(sms.received_at)} ·{' '}
+      {t('common.txnid')} <code>{result.txnid}</code>
     </p>
   ) : null;
 
@@ -227,7 +253,7 @@ function VerdictPanel({ answer, action }: { answer: Extract<Answer, { kind: 'ver
       body = (
         <>
           {credit}
-          {result.can_accept ? null : <p className="verdict-advice">{result.message}</p>}
+          {result.can_accept ? null : <p className="verdict-advice">{t('check.cannotAcceptYet')}</p>}
         </>
       );
       break;
@@ -235,10 +261,14 @@ function VerdictPanel({ answer, action }: { answer: Extract<Answer, { kind: 'ver
       body = (
         <>
           <p className="verdict-detail">
-            The wallet received <strong>{money ?? '?'}</strong>; the sale is <strong>{answer.amount || '?'}</strong>.
+            <Trans
+              i18nKey="check.wrongAmount"
+              values={{ got: money ?? '?', want: answer.amount ? moneyText(answer.amount, sms?.currency) : '?' }}
+              components={{ b: <strong /> }}
+            />
           </p>
           {credit}
-          <p className="verdict-advice">Ask the customer to pay the difference, or change the sale.</p>
+          <p className="verdict-advice">{t('check.payDifference')}</p>
         </>
       );
       break;
@@ -247,7 +277,7 @@ function VerdictPanel({ answer, action }: { answer: Extract<Answer, { kind: 'ver
         <>
           <p className="verdict-detail">{usedByText(result)}</p>
           {credit}
-          <p className="verdict-advice">One payment pays once: do not hand over goods for it again.</p>
+          <p className="verdict-advice">{t('check.payOnce')}</p>
         </>
       );
       break;
@@ -255,38 +285,43 @@ function VerdictPanel({ answer, action }: { answer: Extract<Answer, { kind: 'ver
       body = (
         <>
           {credit}
-          <ul className="verdict-reasons" aria-label="Why to check">
-            {reasons.length > 0 ? reasons.map((r) => <li key={r.code}>{r.message}</li>) : <li>{result.message}</li>}
+          <ul className="verdict-reasons" aria-label={t('check.whyCheck')}>
+            {reasons.length > 0 ? reasons.map((r) => <ReasonItem key={r.code} reason={r} />) : <li>{t('check.heldGeneric')}</li>}
           </ul>
-          <p className="verdict-advice">Do not hand over goods until you have looked in the wallet app.</p>
+          <p className="verdict-advice">{t('check.lookFirst')}</p>
         </>
       );
       break;
     case 'reversed':
       body = (
         <>
-          <p className="verdict-detail">The wallet took this money back{money ? ` (${money})` : ''}.</p>
+          <p className="verdict-detail">{money ? t('check.tookBackAmount', { money }) : t('check.tookBack')}</p>
           {credit}
-          <p className="verdict-advice">Do not hand over goods for it.</p>
+          <p className="verdict-advice">{t('check.noGoods')}</p>
         </>
       );
       break;
     case 'spoof':
       body = (
         <>
-          <p className="verdict-detail">{result.message}</p>
-          <p className="verdict-advice">The SMS did not come from the wallet. Do not hand over goods for it.</p>
+          <p className="verdict-detail">{t('check.notFromWallet')}</p>
+          <p className="verdict-advice">{t('check.spoofAdvice')}</p>
         </>
       );
       break;
     case 'not_found':
-      body = <p className="verdict-detail">{result.message}</p>;
+      body = (
+        <>
+          <p className="verdict-detail">{t('check.notFound')}</p>
+          <p className="verdict-advice">{t('check.notFoundAuto')}</p>
+        </>
+      );
       break;
   }
   return (
     <div className={`verdict ${result.verdict}`} role="status" aria-live="polite" data-testid="txnid-verdict" data-verdict={result.verdict}>
       <div className="verdict-head">
-        <strong className="verdict-word">{VERDICT_TEXT[result.verdict]}</strong>
+        <strong className="verdict-word">{t(`verdict.${result.verdict}`)}</strong>
         {money && result.verdict === 'received' ? <span className="verdict-amount">{money}</span> : null}
       </div>
       {body}
@@ -295,17 +330,33 @@ function VerdictPanel({ answer, action }: { answer: Extract<Answer, { kind: 'ver
   );
 }
 
+/** One review reason: the table's words, and for English readers the core's detail (amounts, accounts). */
+export function ReasonItem({ reason }: { reason: { code: string; message: string } }) {
+  const detail = reasonDetail(reason);
+  return (
+    <li data-reason={reason.code} title={reason.message}>
+      {reasonText(reason)}
+      {detail ? <span className="reason-detail"> {detail}</span> : null}
+    </li>
+  );
+}
+
+/** "Already used for order ORD-7 (500.00 BDT), 11:25 today" in the counter's language. */
 function usedByText(result: TxnidLookupResult): string {
   const u = result.used_by;
-  if (!u) return result.message;
+  if (!u) return tr('check.usedUnknown');
   const what =
     u.source === 'counter'
-      ? 'a sale at the counter'
+      ? tr('check.usedCounter')
       : u.order_id
-        ? `order ${u.order_id}`
+        ? tr('check.usedOrder', { order: u.order_id })
         : u.session_id
-          ? `payment session ${u.session_id}`
-          : 'another payment';
-  const amount = u.amount ? ` (${u.amount} ${result.sms?.currency ?? ''})`.replace(' )', ')') : '';
-  return `Already used for ${what}${amount}${u.at ? `, ${when(u.at)}` : ''}.`;
+          ? tr('check.usedSession')
+          : tr('check.usedOther');
+  const amount = u.amount ? moneyText(u.amount, result.sms?.currency) : null;
+  const at = u.at ? when(u.at) : null;
+  if (amount && at) return tr('check.usedForAmountAt', { what, amount, when: at });
+  if (amount) return tr('check.usedForAmount', { what, amount });
+  if (at) return tr('check.usedForAt', { what, when: at });
+  return tr('check.usedFor', { what });
 }

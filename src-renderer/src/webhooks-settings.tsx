@@ -1,40 +1,34 @@
 import { Fragment, useEffect, useState, type FormEvent } from 'react';
-import type { WebhookAttemptView, WebhookBacklogView, WebhookDeliveryView, WebhookEventName } from '../../src-shared/contract/webhooks';
-import { when } from './format';
+import { Trans } from 'react-i18next';
+import {
+  WEBHOOK_EVENTS,
+  type WebhookAttemptView,
+  type WebhookBacklogView,
+  type WebhookDeliveryView,
+} from '../../src-shared/contract/webhooks';
+import { clockTime, count, when } from './format';
+import { currentLocale, t as tr, useT } from './i18n';
+import { formatDecimal } from './i18n/locale-format';
 import { useCounter, type DeliveryFilter } from './store';
 
-/** Each webhook event in the shop's words. */
-export const EVENT_WORDS: Record<WebhookEventName, string> = {
-  'session.success': 'Paid',
-  'session.expired': 'Expired',
-  'session.cancelled': 'Cancelled',
-  'transaction.failed': 'Payment failed',
-  'transaction.reversed': 'Reversed',
-};
+const FILTERS: DeliveryFilter[] = ['all', 'failing', 'dead'];
 
-const FILTERS: [DeliveryFilter, string][] = [
-  ['all', 'All deliveries'],
-  ['failing', 'Not delivered (failing or failed for good)'],
-  ['dead', 'Failed for good only'],
-];
-
-/** "11:25:03" today, the date and time otherwise: attempts are seconds apart. */
-function clockTime(iso: string | null): string {
-  if (!iso) return '—';
-  const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) return iso;
-  const time = at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-  return at.toDateString() === new Date().toDateString() ? time : `${at.toLocaleDateString([], { dateStyle: 'medium' })} ${time}`;
+/** Each webhook event in the shop's words; an event this build does not know by its name. */
+function eventWords(event: string): string {
+  return (WEBHOOK_EVENTS as readonly string[]).includes(event) ? tr(`webhooks.event.${event as (typeof WEBHOOK_EVENTS)[number]}`) : event;
 }
 
 /** "HTTP 500", or why no answer came ("connection refused", "timed out after 15 s"). */
 function attemptResult(a: WebhookAttemptView): string {
-  if (a.http_status !== null) return a.ok ? `HTTP ${a.http_status} OK` : `HTTP ${a.http_status}`;
-  return a.error ?? 'no answer';
+  if (a.http_status !== null)
+    return a.ok ? tr('webhooks.httpOk', { status: a.http_status }) : tr('webhooks.http', { status: a.http_status });
+  return a.error ?? tr('webhooks.noAnswer');
 }
 
 function latency(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+  return ms < 1000
+    ? tr('webhooks.ms', { ms: count(ms) })
+    : tr('webhooks.seconds', { s: formatDecimal((ms / 1000).toFixed(1), currentLocale()) });
 }
 
 /**
@@ -42,6 +36,7 @@ function latency(ms: number): string {
  * are, and every delivery with its attempts, which staff can send again.
  */
 export function WebhooksSettings() {
+  const t = useT();
   const settings = useCounter((s) => s.webhooks);
   const failure = useCounter((s) => s.webhooksError);
   const load = useCounter((s) => s.loadWebhooks);
@@ -50,11 +45,8 @@ export function WebhooksSettings() {
   }, [load]);
   return (
     <section aria-labelledby="webhooks-heading" className="webhooks">
-      <h2 id="webhooks-heading">Webhooks</h2>
-      <p className="muted">
-        CounterPay tells the shop&apos;s website the moment a payment is paid, expires, is cancelled, fails or is reversed, by sending a
-        signed message to these addresses.
-      </p>
+      <h2 id="webhooks-heading">{t('webhooks.heading')}</h2>
+      <p className="muted">{t('webhooks.intro')}</p>
       {failure && !settings ? (
         <p role="alert" className="form-error">
           {failure}
@@ -64,13 +56,10 @@ export function WebhooksSettings() {
         <>
           {settings.allow_private ? (
             <p className="notice" data-testid="webhooks-private">
-              Private addresses are allowed: this counter also sends to loopback and shop-network (LAN) addresses, because it was started
-              with <code>--allow-private-webhooks</code>.
+              {t('webhooks.privateAllowed')} <code dir="ltr">--allow-private-webhooks</code>.
             </p>
           ) : (
-            <p className="muted small">
-              Only public internet addresses are accepted; loopback and shop-network (LAN) addresses are refused.
-            </p>
+            <p className="muted small">{t('webhooks.publicOnly')}</p>
           )}
           <EndpointForm mode="live" />
           <EndpointForm mode="test" />
@@ -78,7 +67,7 @@ export function WebhooksSettings() {
           <Deliveries />
         </>
       ) : failure ? null : (
-        <p className="muted">Loading…</p>
+        <p className="muted">{t('common.loading')}</p>
       )}
     </section>
   );
@@ -86,6 +75,7 @@ export function WebhooksSettings() {
 
 /** One mode's URL: type it, Save; Remove stops that mode's webhooks. The core's refusal shows in words. */
 function EndpointForm({ mode }: { mode: 'live' | 'test' }) {
+  const t = useT();
   const endpoint = useCounter((s) => s.webhooks?.[mode]);
   const save = useCounter((s) => s.saveWebhookUrl);
   // null: the box shows the saved URL; a string: what staff are typing.
@@ -95,7 +85,7 @@ function EndpointForm({ mode }: { mode: 'live' | 'test' }) {
   const [busy, setBusy] = useState(false);
   const saved = endpoint?.url ?? null;
   const value = draft ?? saved ?? '';
-  const name = mode === 'live' ? 'Live' : 'Test';
+  const name = mode === 'live' ? t('webhooks.live') : t('webhooks.test');
   const inputId = `webhook-url-${mode}`;
 
   const apply = async (url: string | null) => {
@@ -105,17 +95,18 @@ function EndpointForm({ mode }: { mode: 'live' | 'test' }) {
     const refused = await save(url, mode === 'test');
     setBusy(false);
     if (refused) {
-      setError(url === null ? `Not removed: ${refused}` : `Not saved: ${refused}`);
+      setError(url === null ? t('webhooks.notRemoved', { why: refused }) : t('webhooks.notSaved', { why: refused }));
       return;
     }
     setDraft(null);
-    setDone(url === null ? `Removed: ${mode} sessions send no webhooks now.` : `Saved: events of ${mode} sessions go to this address.`);
+    if (url === null) setDone(mode === 'live' ? t('webhooks.removedLive') : t('webhooks.removedTest'));
+    else setDone(mode === 'live' ? t('webhooks.savedLive') : t('webhooks.savedTest'));
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const url = value.trim();
     if (!url) {
-      setError('Type the address first, e.g. https://shop.example/counterpay/webhook');
+      setError(t('webhooks.typeFirst'));
       return;
     }
     void apply(url);
@@ -124,10 +115,8 @@ function EndpointForm({ mode }: { mode: 'live' | 'test' }) {
   return (
     <form className="endpoint" onSubmit={submit} data-testid={`webhook-endpoint-${mode}`}>
       <label id={`${inputId}-label`} htmlFor={inputId} className="endpoint-label">
-        {name} webhook URL{' '}
-        <span className="muted small">
-          ({mode} sessions, {mode === 'live' ? 'API key' : 'test API key'})
-        </span>
+        {t('webhooks.urlLabel', { mode: name })}{' '}
+        <span className="muted small">{mode === 'live' ? t('webhooks.liveHint') : t('webhooks.testHint')}</span>
       </label>
       <div className="actions">
         <input
@@ -147,16 +136,16 @@ function EndpointForm({ mode }: { mode: 'live' | 'test' }) {
           }}
         />
         <button type="submit" className="approve" disabled={busy}>
-          Save
+          {t('common.save')}
         </button>
         <button type="button" className="reject" disabled={busy || saved === null} onClick={() => void apply(null)}>
-          Remove
+          {t('common.remove')}
         </button>
       </div>
       <p id={`${inputId}-state`} className="muted small endpoint-state" data-testid={`webhook-state-${mode}`}>
         {saved
-          ? `Sending ${mode} events to ${saved} (set ${when(endpoint?.updated_at)}).`
-          : `No ${mode} URL: ${mode} sessions send no webhooks (a session's own notify_url still gets its events).`}
+          ? t(mode === 'live' ? 'webhooks.sendingLive' : 'webhooks.sendingTest', { url: saved, when: when(endpoint?.updated_at) })
+          : t(mode === 'live' ? 'webhooks.noLive' : 'webhooks.noTest')}
       </p>
       {error ? (
         <p role="alert" className="form-error" data-testid={`webhook-error-${mode}`}>
@@ -174,42 +163,42 @@ function EndpointForm({ mode }: { mode: 'live' | 'test' }) {
 
 /** How far behind the receivers are; it follows the core's `webhooks` event. */
 function Backlog({ backlog }: { backlog: WebhookBacklogView }) {
+  const t = useT();
   return (
     <>
-      <h3>Waiting to be delivered</h3>
-      <div className="counts backlog" aria-label="Webhook backlog" role="group">
+      <h3>{t('webhooks.backlogHeading')}</h3>
+      <div className="counts backlog" aria-label={t('webhooks.backlogLabel')} role="group">
         <div className="count" data-testid="backlog-pending">
-          <span className="value">{backlog.pending + backlog.undispatched}</span>
-          <span className="label">waiting (being sent or retried)</span>
+          <span className="value">{count(backlog.pending + backlog.undispatched)}</span>
+          <span className="label">{t('webhooks.waiting')}</span>
         </div>
         <div className={backlog.dead > 0 ? 'count bad' : 'count'} data-testid="backlog-dead">
-          <span className="value">{backlog.dead}</span>
-          <span className="label">failed for good</span>
+          <span className="value">{count(backlog.dead)}</span>
+          <span className="label">{t('webhooks.failedForGood')}</span>
         </div>
         <div className="count wide" data-testid="backlog-oldest">
-          <span className="value small-value">{backlog.oldest_pending_at ? when(backlog.oldest_pending_at) : 'nothing waits'}</span>
-          <span className="label">oldest waiting since</span>
+          <span className="value small-value">
+            {backlog.oldest_pending_at ? when(backlog.oldest_pending_at) : t('webhooks.nothingWaits')}
+          </span>
+          <span className="label">{t('webhooks.oldestSince')}</span>
         </div>
       </div>
-      {backlog.dead > 0 ? (
-        <p className="bad-text">
-          {backlog.dead === 1 ? 'One webhook' : `${backlog.dead} webhooks`} gave up after every retry: show &ldquo;Failed for good
-          only&rdquo; below, check the website, then send them again.
-        </p>
-      ) : null}
+      {backlog.dead > 0 ? <p className="bad-text">{t('webhooks.gaveUp', { count: backlog.dead, n: count(backlog.dead) })}</p> : null}
     </>
   );
 }
 
 function StatusPill({ d }: { d: WebhookDeliveryView }) {
-  if (d.status === 'delivered') return <span className="pill ok">Delivered</span>;
-  if (d.status === 'dead') return <span className="pill bad">Failed for good</span>;
-  if (d.attempts === 0) return <span className="pill warn">Sending…</span>;
-  return <span className="pill warn">Failing, retry at {clockTime(d.next_attempt_at)}</span>;
+  const t = useT();
+  if (d.status === 'delivered') return <span className="pill ok">{t('webhooks.delivered')}</span>;
+  if (d.status === 'dead') return <span className="pill bad">{t('webhooks.dead')}</span>;
+  if (d.attempts === 0) return <span className="pill warn">{t('webhooks.sending')}</span>;
+  return <span className="pill warn">{t('webhooks.failingRetry', { time: clockTime(d.next_attempt_at) })}</span>;
 }
 
 /** The newest deliveries (or only the failing ones); a row opens to show every attempt. */
 function Deliveries() {
+  const t = useT();
   const deliveries = useCounter((s) => s.deliveries);
   const filter = useCounter((s) => s.deliveryFilter);
   const setFilter = useCounter((s) => s.setDeliveryFilter);
@@ -224,13 +213,13 @@ function Deliveries() {
   return (
     <>
       <div className="deliveries-head">
-        <h3>Deliveries</h3>
+        <h3>{t('webhooks.deliveries')}</h3>
         <label>
-          Show{' '}
+          {t('webhooks.show')}{' '}
           <select value={filter} onChange={(e) => setFilter(e.target.value as DeliveryFilter)} data-testid="delivery-filter">
-            {FILTERS.map(([id, label]) => (
+            {FILTERS.map((id) => (
               <option key={id} value={id}>
-                {label}
+                {t(`webhooks.filter.${id}`)}
               </option>
             ))}
           </select>
@@ -238,20 +227,20 @@ function Deliveries() {
       </div>
       {deliveries.length === 0 ? (
         <p className="muted" data-testid="no-deliveries">
-          {filter === 'all' ? 'No webhook has been sent yet.' : 'None: every webhook got through or is on its way.'}
+          {filter === 'all' ? t('webhooks.noneSent') : t('webhooks.noneFailing')}
         </p>
       ) : (
         <table className="deliveries">
           <thead>
             <tr>
-              <th>Event</th>
-              <th>Order</th>
-              <th>Sent to</th>
-              <th>Status</th>
-              <th>Attempts</th>
-              <th>Last attempt</th>
+              <th>{t('webhooks.colEvent')}</th>
+              <th>{t('webhooks.colOrder')}</th>
+              <th>{t('webhooks.colSentTo')}</th>
+              <th>{t('webhooks.colStatus')}</th>
+              <th>{t('webhooks.colAttempts')}</th>
+              <th>{t('webhooks.colLast')}</th>
               <th>
-                <span className="sr-only">Actions</span>
+                <span className="sr-only">{t('webhooks.colActions')}</span>
               </th>
             </tr>
           </thead>
@@ -267,6 +256,7 @@ function Deliveries() {
 }
 
 function DeliveryRow({ d, open, onToggle }: { d: WebhookDeliveryView; open: boolean; onToggle: () => void }) {
+  const t = useT();
   const resend = useCounter((s) => s.resendDelivery);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
@@ -277,21 +267,25 @@ function DeliveryRow({ d, open, onToggle }: { d: WebhookDeliveryView; open: bool
     setMessage(null);
     const refused = await resend(d.id);
     setBusy(false);
-    setMessage(refused ? `Not sent: ${refused}` : null);
+    setMessage(refused ? t('webhooks.notSent', { why: refused }) : null);
   };
   return (
     <Fragment>
       <tr data-testid="delivery-row" data-delivery-id={d.id} data-status={d.status} className={open ? 'open' : undefined}>
         <td>
           <button type="button" className="disclosure" aria-expanded={open} aria-controls={detailsId} onClick={onToggle}>
-            <span aria-hidden="true">{open ? '▾' : '▸'}</span> {EVENT_WORDS[d.event] ?? d.event}
+            <span aria-hidden="true">{open ? '▾' : '▸'}</span> {eventWords(d.event)}
           </button>
-          {d.test ? <em className="muted"> (test)</em> : null}
+          {d.test ? <em className="muted"> {t('common.test')}</em> : null}
         </td>
         <td>{d.order_id ?? '—'}</td>
-        <td className="url" title={d.url}>
+        <td className="url" title={d.url} dir="ltr">
           {d.url}
-          {d.target === 'session' ? <div className="muted small">the order&apos;s own notify_url</div> : null}
+          {d.target === 'session' ? (
+            <div className="muted small" dir="auto">
+              {t('webhooks.ordersOwn')}
+            </div>
+          ) : null}
         </td>
         <td data-testid="delivery-status">
           <StatusPill d={d} />
@@ -306,12 +300,12 @@ function DeliveryRow({ d, open, onToggle }: { d: WebhookDeliveryView; open: bool
               </div>
             </>
           ) : (
-            <span className="muted">not yet</span>
+            <span className="muted">{t('webhooks.notYet')}</span>
           )}
         </td>
         <td>
           <button type="button" className="secondary" disabled={busy} onClick={() => void sendAgain()}>
-            Send again
+            {t('webhooks.sendAgain')}
           </button>
           {message ? (
             <div role="alert" className="form-error small">
@@ -324,25 +318,25 @@ function DeliveryRow({ d, open, onToggle }: { d: WebhookDeliveryView; open: bool
         <tr className="attempts-row" id={detailsId} data-testid="delivery-details">
           <td colSpan={7}>
             <p className="muted small">
-              Event <code>{d.event_id}</code> of {when(d.created_at)}
+              <Trans i18nKey="webhooks.eventOf" values={{ id: d.event_id, when: when(d.created_at) }} components={{ code: <code /> }} />
               {d.session_id ? (
                 <>
                   {' '}
-                  · session <code>{d.session_id}</code>
+                  · <Trans i18nKey="webhooks.sessionId" values={{ id: d.session_id }} components={{ code: <code /> }} />
                 </>
               ) : null}
-              {d.delivered_at ? <> · delivered {when(d.delivered_at)}</> : null}
+              {d.delivered_at ? <> · {t('webhooks.deliveredAt', { when: when(d.delivered_at) })}</> : null}
             </p>
             {d.recent_attempts.length === 0 ? (
-              <p className="muted">No attempt yet: it goes out within seconds.</p>
+              <p className="muted">{t('webhooks.noAttempt')}</p>
             ) : (
               <table className="attempts">
                 <thead>
                   <tr>
-                    <th>Time</th>
-                    <th>Result</th>
-                    <th>Took</th>
-                    <th>Receiver&apos;s answer</th>
+                    <th>{t('webhooks.colTime')}</th>
+                    <th>{t('webhooks.colResult')}</th>
+                    <th>{t('webhooks.colTook')}</th>
+                    <th>{t('webhooks.colAnswer')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -354,7 +348,11 @@ function DeliveryRow({ d, open, onToggle }: { d: WebhookDeliveryView; open: bool
                       </td>
                       <td>{latency(a.latency_ms)}</td>
                       <td>
-                        {a.response_excerpt ? <pre className="excerpt">{a.response_excerpt}</pre> : <span className="muted">nothing</span>}
+                        {a.response_excerpt ? (
+                          <pre className="excerpt">{a.response_excerpt}</pre>
+                        ) : (
+                          <span className="muted">{t('webhooks.nothing')}</span>
+                        )}
                       </td>
                     </tr>
                   ))}
@@ -362,9 +360,7 @@ function DeliveryRow({ d, open, onToggle }: { d: WebhookDeliveryView; open: bool
               </table>
             )}
             {d.attempts > d.recent_attempts.length ? (
-              <p className="muted small">
-                The latest {d.recent_attempts.length} of {d.attempts} attempts are shown.
-              </p>
+              <p className="muted small">{t('webhooks.latestOf', { shown: count(d.recent_attempts.length), total: count(d.attempts) })}</p>
             ) : null}
           </td>
         </tr>

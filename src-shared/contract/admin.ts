@@ -5,6 +5,7 @@ import type { WebhookBacklogView, WebhookDeliveryStatus, WebhookDeliveryView, We
 import type { GatewayView, ListenerName } from './api';
 import type { KeysView, RevealableKeyKind, SetupStatusView, ShopView, TunnelCheckView, TunnelView } from './setup';
 import type { IngestResultView, SmsView } from '../sms';
+import type { PaymentDetail, PaymentSearchArg, PaymentSearchResult, SmsFilter, SmsListResult } from './payment-search';
 import type { ResultSource, ReviewReason, SessionView, VerificationView } from './payments';
 import type {
   DeviceHealthView,
@@ -138,6 +139,12 @@ export interface AdminCommands {
   'reports.csv': { arg: { date: string; kind: ReportCsvKind; test?: boolean }; result: ReportCsv };
   /** Counter sales per cashier from the last close-out (or the day's start) until now; audit-logged. */
   'reports.closeShift': { arg: { from?: string; to?: string }; result: ShiftCloseOut };
+  /** Sessions and counter sales, newest first: search by TxnID, order id or phone; filter by status, wallet, date, mode. */
+  'payments.search': { arg: PaymentSearchArg; result: PaymentSearchResult };
+  /** One payment: its attempts, the SMS they matched, the timeline (who did what) and its audit entries. */
+  'payments.detail': { arg: { session_id: string } | { transaction_id: number }; result: PaymentDetail };
+  /** Every SMS with its text, parse, sources and claim; tabs for unclaimed credits, spoofs, unparsed. */
+  'sms.list': { arg: { filter?: SmsFilter; limit?: number; before?: number }; result: SmsListResult };
 }
 
 export interface DecisionResult {
@@ -331,6 +338,9 @@ const COMMAND_SET: Record<AdminCommandName, true> = {
   'reports.day': true,
   'reports.csv': true,
   'reports.closeShift': true,
+  'payments.search': true,
+  'payments.detail': true,
+  'sms.list': true,
 };
 
 export const ADMIN_COMMAND_NAMES = Object.keys(COMMAND_SET) as readonly AdminCommandName[];

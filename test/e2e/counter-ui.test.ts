@@ -127,7 +127,7 @@ describe('counter UI in Chromium', () => {
     await page.getByLabel('Sender', { exact: true }).fill('bKash');
     await page.getByLabel('Message', { exact: true }).fill(BKASH('700.00', 'BKPASTE001'));
     await page.getByRole('button', { name: 'Store SMS' }).click();
-    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 10_000 }).toContain('Stored as credit');
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 10_000 }).toContain('Stored as “Money in”');
     const csv = `address,body\nbKash,"${BKASH('800.00', 'BKCSV00001')}"\nbKash,"${BKASH('700.00', 'BKPASTE001')}"\n`;
     await page.getByTestId('sms-import').setInputFiles({ name: 'backup.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await expect
@@ -144,7 +144,9 @@ describe('counter UI in Chromium', () => {
     await page.getByRole('button', { name: /To check/ }).click();
     await page.getByLabel('Balance', { exact: true }).fill('12,345.60');
     await page.getByRole('button', { name: 'Set balance' }).click();
-    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 10_000 }).toContain('12345.60');
+    await expect
+      .poll(() => page.getByRole('status').textContent(), { timeout: 10_000 })
+      .toBe('Balance of bKash set to 12,345.60; new SMS are checked against it.');
     const row = core.db.prepare('SELECT provider, balance_minor, set_by FROM balance_anchors ORDER BY id DESC LIMIT 1').get();
     expect(row).toEqual({ provider: 'bkash', balance_minor: 1_234_560, set_by: 'staff' });
     const audit = core.db.prepare("SELECT actor, details FROM audit_log WHERE action = 'balance.anchored' ORDER BY seq DESC LIMIT 1").get();

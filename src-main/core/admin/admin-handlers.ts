@@ -30,6 +30,7 @@ import { readSyncSettings, removeSyncSettings, writeSyncSettings } from '../sync
 import type { SyncStatusView } from '../../../src-shared/contract/sync';
 import { listDeliveries, resendDelivery, setWebhookUrl, webhookSettings } from '../webhooks';
 import { Reports } from '../reports';
+import { PaymentScreens } from './payment-screens';
 
 export interface AdminHandlerDeps {
   db: Db;
@@ -77,6 +78,12 @@ export function buildAdminHandlers(deps: AdminHandlerDeps): AdminHandlers {
     auditKey: shop.keys.audit_key,
     utcOffsetMinutes: deps.utcOffsetMinutes,
     clock: deps.clock,
+  });
+  const screens = new PaymentScreens({
+    payments: deps.payments,
+    sms: deps.sms,
+    merchantId: shop.merchantId,
+    utcOffsetMinutes: deps.utcOffsetMinutes,
   });
   const setupView = () =>
     setupStatus(db, shop.merchantId, {
@@ -192,5 +199,8 @@ export function buildAdminHandlers(deps: AdminHandlerDeps): AdminHandlers {
     'reports.day': (arg) => reports.day(arg),
     'reports.csv': (arg) => reports.csv(arg),
     'reports.closeShift': (arg) => reports.closeShift(arg, 'staff'),
+    'payments.search': (arg) => screens.search(arg),
+    'payments.detail': (arg) => screens.detail(arg),
+    'sms.list': (arg) => screens.list(arg),
   };
 }

@@ -1,1 +1,2 @@
 export { appendAudit, verifyAudit, GENESIS_HASH, type AuditEntry, type AuditVerdict } from './audit-chain';
+export { auditEntriesAbout, type AuditEntryView } from './audit-read';

@@ -7,6 +7,8 @@ import type {
   TransactionState,
   VerificationView,
 } from '../../../src-shared/contract/payments';
+import type { PaymentDetail, PaymentSearchResult, SmsClaimView } from '../../../src-shared/contract/payment-search';
+import type { SmsView } from '../../../src-shared/sms';
 import { writeTransaction } from '../db';
 import { enqueueSessionChange } from '../outbox';
 import type { SessionRow } from '../db/repos/session-repo';
@@ -23,6 +25,7 @@ import { SessionLifecycle, type Caller } from './session-lifecycle';
 import { SmsArrival, type StoredSms } from './sms-arrival';
 import { catchUp, failNotFound } from './sweep';
 import { parseReasons, pendingVerifications } from './verifications';
+import { PaymentSearch, type PaymentQuery } from './payment-search';
 
 export type { Caller } from './session-lifecycle';
 export type { SubmitOutcome } from './checkout-submit';
@@ -36,6 +39,7 @@ export { checkoutSubmitSchema } from './submit-input';
 export { createSessionSchema } from './session-input';
 export { accountMatches, samePhone } from './account-match';
 export { iso } from './session-view';
+export type { PaymentQuery } from './payment-search';
 const REJECT_REASON_CODES: Record<RejectCode, ReviewReason['code']> = {
   spoof: 'spoofed_sender',
   not_credit: 'not_credit',
@@ -60,6 +64,7 @@ export class Payments {
   private readonly arrival: SmsArrival;
   private readonly counter: CounterSale;
   private readonly decisions: Decisions;
+  private readonly searcher: PaymentSearch;
 
   constructor(deps: PaymentsDeps & { defaultCurrency: string }) {
     this.store = new PaymentsStore(deps);
@@ -73,6 +78,24 @@ export class Payments {
     this.arrival = new SmsArrival(this.store, this.lifecycle, this.checkout);
     this.counter = new CounterSale(this.store);
     this.decisions = new Decisions(this.store, this.lifecycle);
+    this.searcher = new PaymentSearch(this.store);
+  }
+
+  // ---- the counter's Payments and SMS screens
+
+  /** Sessions and counter sales, newest first, searched and filtered. */
+  search(query: PaymentQuery): PaymentSearchResult {
+    return this.searcher.search(query);
+  }
+
+  /** One payment's attempts, SMS, timeline and audit entries; `smsView` shows a stored SMS. */
+  detail(key: { session_id: string } | { transaction_id: number }, smsView: (id: number) => SmsView | null): PaymentDetail {
+    return this.searcher.detail(key, smsView);
+  }
+
+  /** What a credit SMS paid (a session's attempt or a counter sale), or null. */
+  claimOf(smsId: number): SmsClaimView | null {
+    return this.searcher.claimOf(smsId);
   }
 
   // ---- sessions (the merchant API and the checkout)

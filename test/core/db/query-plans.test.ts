@@ -851,6 +851,22 @@ async function workload(pc: PayCore): Promise<void> {
   await ok(pc.rpc('reports.closeShift', { from: new Date(pc.now() - DAY).toISOString() }));
   await ok(pc.rpc('sms.recent', { limit: 50 }));
   await ok(pc.rpc('sessions.recent', { limit: 50 }));
+  // The Payments screen (issue 14 item 3): the list, each search key, the filters, a page on, one detail.
+  const listed = (await ok(pc.rpc('payments.search', { limit: 20 }))).json as {
+    result: { payments: { session_id: string | null; transaction_id: number | null }[]; next_before: string | null };
+  };
+  await ok(pc.rpc('payments.search', { q: early }));
+  await ok(pc.rpc('payments.search', { q: walkIn, kind: 'counter' }));
+  await ok(pc.rpc('payments.search', { q: 'ORD' }));
+  await ok(pc.rpc('payments.search', { q: '01712345678' }));
+  await ok(pc.rpc('payments.search', { status: 'paid', wallet: 'bkash', test: false, from: reportDay, to: reportDay }));
+  await ok(pc.rpc('payments.search', { kind: 'sessions', status: 'rejected', limit: 5 }));
+  if (listed.result.next_before) await ok(pc.rpc('payments.search', { before: listed.result.next_before }));
+  for (const p of listed.result.payments.slice(0, 3))
+    await ok(pc.rpc('payments.detail', p.session_id ? { session_id: p.session_id } : { transaction_id: p.transaction_id }));
+  // The SMS screen's tabs (issue 14 item 4).
+  for (const filter of ['all', 'unclaimed', 'spoofs', 'unparsed']) await ok(pc.rpc('sms.list', { filter, limit: 20 }));
+  await ok(pc.rpc('sms.list', { before: 100 }));
   await ok(pc.rpc('verifications.list'));
   const alerts = await pc.alerts();
   if (alerts[0]) await ok(pc.rpc('alerts.resolve', { id: alerts[0].id }));

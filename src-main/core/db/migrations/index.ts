@@ -14,6 +14,7 @@ import { webhooks } from './0120-webhooks';
 import { sync } from './0130-sync';
 import { shopSettings } from './0140-shop-settings';
 import { reportIndexes } from './0150-report-indexes';
+import { paymentSearch } from './0160-payment-search';
 
 export interface Migration {
   /** Numbered in tens so a fix can slot in between. */
@@ -44,4 +45,5 @@ export const MIGRATIONS: readonly Migration[] = [
   sync,
   shopSettings,
   reportIndexes,
+  paymentSearch,
 ];

@@ -27,3 +27,10 @@ export function insertAuditRow(db: Db, row: AuditRow): void {
 export function* iterateAudit(db: Db): Generator<AuditRow> {
   yield* db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as Iterable<AuditRow>;
 }
+
+/** The rows about one subject (a transaction, a gateway), oldest first: a payment's detail. */
+export function auditRowsAbout(db: Db, subjectType: string, subjectId: string): AuditRow[] {
+  return db
+    .prepare('SELECT * FROM audit_log WHERE subject_type = ? AND subject_id = ? ORDER BY seq')
+    .all(subjectType, subjectId) as AuditRow[];
+}

@@ -60,6 +60,7 @@ export function prepareSmsRepo(db: Db) {
   );
   const unparsed = db.prepare("SELECT * FROM sms WHERE kind = 'unparsed' ORDER BY id LIMIT ?");
   const recent = db.prepare('SELECT * FROM sms WHERE merchant_id = ? ORDER BY id DESC LIMIT ?');
+  const before = db.prepare('SELECT * FROM sms WHERE merchant_id = ? AND id < ? ORDER BY id DESC LIMIT ?');
   const creditsSince = db.prepare(
     `SELECT * FROM sms WHERE merchant_id = ? AND is_test = ? AND kind = 'credit' AND received_at >= ? ORDER BY received_at DESC LIMIT ?`,
   );
@@ -83,6 +84,8 @@ export function prepareSmsRepo(db: Db) {
     ) => fillParse.run({ id, ...parse }).changes === 1,
     unparsed: (limit: number) => unparsed.all(limit) as SmsRow[],
     recent: (merchantId: number, limit: number) => recent.all(merchantId, limit) as SmsRow[],
+    /** Newest first, stored before `beforeId`: the SMS screen's pages. */
+    before: (merchantId: number, beforeId: number, limit: number) => before.all(merchantId, beforeId, limit) as SmsRow[],
     /** Credits that arrived since `since`, newest first (the counter's near matches on a miss). */
     creditsSince: (merchantId: number, isTest: boolean, since: number, limit: number) =>
       creditsSince.all(merchantId, isTest ? 1 : 0, since, limit) as SmsRow[],

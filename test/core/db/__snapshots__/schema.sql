@@ -1,6 +1,9 @@
 -- index audit_log_action_at
 CREATE INDEX audit_log_action_at ON audit_log (action, at);
 
+-- index audit_log_subject
+CREATE INDEX audit_log_subject ON audit_log (subject_type, subject_id);
+
 -- index balance_anchors_latest
 CREATE INDEX balance_anchors_latest ON balance_anchors (merchant_id, provider, account_key, anchored_at);
 
@@ -36,8 +39,14 @@ CREATE INDEX outbox_pending_channel ON outbox (channel, id) WHERE status = 'pend
 -- index outbox_seq
 CREATE UNIQUE INDEX outbox_seq ON outbox (merchant_id, seq) WHERE seq IS NOT NULL;
 
+-- index sessions_by_merchant_order
+CREATE INDEX sessions_by_merchant_order ON sessions (merchant_id, order_id);
+
 -- index sessions_by_order
 CREATE INDEX sessions_by_order ON sessions (brand_id, is_test, order_id);
+
+-- index sessions_by_phone
+CREATE INDEX sessions_by_phone ON sessions (merchant_id, customer_phone);
 
 -- index sessions_one_paid_per_order
 CREATE UNIQUE INDEX sessions_one_paid_per_order ON sessions (brand_id, is_test, order_id) WHERE status = 'success';
@@ -115,6 +124,9 @@ CREATE INDEX transactions_by_state ON transactions (merchant_id, is_test, status
 
 -- index transactions_by_txnid
 CREATE INDEX transactions_by_txnid ON transactions (merchant_id, is_test, txnid_normalized);
+
+-- index transactions_counter_sales
+CREATE INDEX transactions_counter_sales ON transactions (merchant_id, created_at) WHERE result_source = 'counter';
 
 -- index transactions_one_success_per_session
 CREATE UNIQUE INDEX transactions_one_success_per_session ON transactions (session_id) WHERE status = 'success';
@@ -595,4 +607,4 @@ CREATE TRIGGER transactions_sms_must_be_credit_update BEFORE UPDATE OF sms_id, p
 WHEN NEW.sms_id IS NOT NULL AND NEW.status <> 'failed' AND NOT EXISTS (SELECT 1 FROM sms s WHERE s.id = NEW.sms_id AND s.kind = 'credit'
   AND s.provider = NEW.provider AND s.is_test = NEW.is_test)
 BEGIN SELECT RAISE(ABORT, 'only a credit SMS of the same wallet and mode can back a transaction'); END;
--- user_version 150
+-- user_version 160
