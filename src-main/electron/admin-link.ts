@@ -7,6 +7,7 @@
 import type { AdminCommandName, AdminCommands, AdminEventName, AdminEvents } from '../../src-shared/contract/admin';
 import { ADMIN_EVENT_NAMES } from '../../src-shared/contract/admin';
 import type { DesktopConnection } from '../../src-shared/contract/desktop';
+import { AdminRpcError, invokeAdminRpc } from '../../src-shared/client/admin-rpc';
 
 export interface SseMessage {
   event: string;
@@ -50,23 +51,24 @@ export class AdminLinkError extends Error {
   }
 }
 
+/** The shared typed client (src-shared/client), with the shell's timeout and its error type. */
 export async function invokeAdmin<N extends AdminCommandName>(
   connection: DesktopConnection,
   name: N,
   arg: AdminCommands[N]['arg'],
   signal?: AbortSignal,
 ): Promise<AdminCommands[N]['result']> {
-  const response = await fetch(`${connection.adminUrl}/api/admin/rpc/${encodeURIComponent(name)}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${connection.token}` },
-    body: JSON.stringify(arg),
-    signal: signal ?? AbortSignal.timeout(10_000),
-  });
-  const body = (await response.json().catch(() => null)) as { result?: unknown; code?: unknown; error?: unknown } | null;
-  if (!response.ok) {
-    throw new AdminLinkError(response.status, String(body?.code ?? 'internal'), String(body?.error ?? response.statusText));
+  try {
+    return await invokeAdminRpc(
+      { baseUrl: connection.adminUrl, token: connection.token },
+      name,
+      arg,
+      signal ?? AbortSignal.timeout(10_000),
+    );
+  } catch (err) {
+    if (err instanceof AdminRpcError) throw new AdminLinkError(err.status, err.code, err.message);
+    throw err;
   }
-  return body?.result as AdminCommands[N]['result'];
 }
 
 export type AdminEventHandler = <E extends AdminEventName>(event: E, payload: AdminEvents[E]) => void;

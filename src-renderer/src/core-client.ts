@@ -1,18 +1,9 @@
 import type { AdminCommandName, AdminCommands, AdminEventName, AdminEvents } from '../../src-shared/contract/admin';
-import type { ErrorBody } from '../../src-shared/contract/errors';
+import { AdminRpcError, invokeAdminRpc } from '../../src-shared/client/admin-rpc';
 
-/** A failure from the core, carrying its stable code for the UI to switch on. */
-export class CoreError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status: number,
-    /** The core's operator-facing text (`merchant_message`), more specific than `message`. */
-    readonly detail: string | null = null,
-  ) {
-    super(message);
-  }
-}
+/** A failure from the core, carrying its stable code for the UI to switch on (the shared client's error). */
+export const CoreError = AdminRpcError;
+export type CoreError = AdminRpcError;
 
 export interface Connection {
   /** Origin of the admin listener; '' means this page's own origin. */
@@ -27,23 +18,9 @@ export interface Connection {
 export class CoreClient {
   constructor(private readonly connection: Connection) {}
 
-  async invoke<N extends AdminCommandName>(name: N, arg: AdminCommands[N]['arg']): Promise<AdminCommands[N]['result']> {
-    const response = await fetch(`${this.connection.baseUrl}/api/admin/rpc/${encodeURIComponent(name)}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${this.connection.token}` },
-      body: JSON.stringify(arg),
-    });
-    const body: unknown = await response.json().catch(() => null);
-    if (!response.ok) {
-      const err = body as Partial<ErrorBody> | null;
-      throw new CoreError(
-        String(err?.code ?? 'internal'),
-        String(err?.error ?? response.statusText),
-        response.status,
-        typeof err?.merchant_message === 'string' ? err.merchant_message : null,
-      );
-    }
-    return (body as { result: AdminCommands[N]['result'] }).result;
+  /** Every command goes through the one typed client in src-shared. */
+  invoke<N extends AdminCommandName>(name: N, arg: AdminCommands[N]['arg']): Promise<AdminCommands[N]['result']> {
+    return invokeAdminRpc(this.connection, name, arg);
   }
 
   /**
