@@ -14,6 +14,7 @@ import { Trans } from 'react-i18next';
 import { useT } from './i18n';
 import { count } from './format';
 import { LanguageMenu } from './i18n/language-menu';
+import { CashierPicker } from './cashier-picker';
 
 export function App() {
   const phase = useCounter((s) => s.phase);
@@ -69,6 +70,7 @@ function Shell() {
         <span className={live ? 'pill ok' : 'pill warn'} data-testid="live">
           {live ? t('app.live') : t('app.reconnecting')}
         </span>
+        <CashierPicker />
         <button type="button" className="link" onClick={logout}>
           {t('app.signOut')}
         </button>

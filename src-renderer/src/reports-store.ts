@@ -40,7 +40,8 @@ interface ReportsState {
   setTest(test: boolean): Promise<void>;
   /** The CSV of the day shown; null (and `error` set) when the core refused. */
   csv(kind: ReportCsvKind): Promise<ReportCsv | null>;
-  closeShift(): Promise<void>;
+  /** Closes every cashier's shift, or with a name that cashier's alone. */
+  closeShift(cashier?: string): Promise<void>;
   dismissCloseOut(): void;
 }
 
@@ -98,12 +99,12 @@ export const useReports = create<ReportsState>((set, get) => ({
     }
   },
 
-  async closeShift() {
+  async closeShift(cashier) {
     const client = currentClient();
     if (!client) return;
     set({ closing: true, closeError: null });
     try {
-      const closeOut = await client.invoke('reports.closeShift', {});
+      const closeOut = await client.invoke('reports.closeShift', cashier ? { cashier } : {});
       set({ closeOut, closing: false });
     } catch (err) {
       set({ closing: false, closeError: reportErrorWords(err) });

@@ -10,6 +10,7 @@ import type {
   ShiftCloseOut,
 } from '../../src-shared/contract/reports';
 import { useReports } from './reports-store';
+import { useCashier } from './cashier-store';
 import { currentClient } from './store';
 import { count, money, walletName } from './format';
 import { currentLocale, t as tr, useT } from './i18n';
@@ -379,7 +380,10 @@ function ShiftClose() {
   const closing = useReports((s) => s.closing);
   const closeError = useReports((s) => s.closeError);
   const closeShift = useReports((s) => s.closeShift);
-  const [confirming, setConfirming] = useState(false);
+  const cashier = useCashier((s) => s.name);
+  // Whose shift the confirmation closes: everyone's ('all') or the named cashier's.
+  const [confirming, setConfirming] = useState<false | 'all' | 'mine'>(false);
+  const mine = confirming === 'mine' && cashier !== null ? cashier : undefined;
   const confirmRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     if (confirming) confirmRef.current?.focus();
@@ -391,22 +395,32 @@ function ShiftClose() {
     <section aria-label={t('reports.shiftHeading')} className="reports-shift">
       <h3>{t('reports.shiftHeading')}</h3>
       {!confirming ? (
-        <button type="button" onClick={() => setConfirming(true)} disabled={closing}>
-          {t('reports.closeShift')}
-        </button>
+        <>
+          <button type="button" onClick={() => setConfirming('all')} disabled={closing}>
+            {t('reports.closeShift')}
+          </button>
+          {cashier !== null ? (
+            <>
+              {' '}
+              <button type="button" onClick={() => setConfirming('mine')} disabled={closing}>
+                {t('reports.closeMine', { name: cashier })}
+              </button>
+            </>
+          ) : null}
+        </>
       ) : (
         <div role="alertdialog" aria-modal="false" aria-labelledby="close-shift-title" className="reports-confirm" onKeyDown={onKey}>
           <p id="close-shift-title">
             <strong>{t('reports.confirmTitle')}</strong>
           </p>
-          <p>{t('reports.confirmText')}</p>
+          <p>{mine ? t('reports.confirmMineText', { name: mine }) : t('reports.confirmText')}</p>
           <button
             ref={confirmRef}
             type="button"
             className="approve"
             disabled={closing}
             onClick={() => {
-              void closeShift().then(() => setConfirming(false));
+              void closeShift(mine).then(() => setConfirming(false));
             }}
           >
             {t(closing ? 'reports.closing' : 'reports.confirm')}
@@ -441,6 +455,12 @@ function WalletLines({ wallets }: { wallets: ShiftCloseOut['wallets'] }) {
   );
 }
 
+/** An actor as the cashier reads it: `staff:<name>` is the name, the shared `staff` "Staff (no name)". */
+function actorWords(actor: string): string {
+  if (actor.startsWith('staff:')) return actor.slice('staff:'.length);
+  return actor === 'staff' ? tr('reports.noName') : actor;
+}
+
 function CloseOutSummary({ closeOut }: { closeOut: ShiftCloseOut }) {
   const t = useT();
   const dismiss = useReports((s) => s.dismissCloseOut);
@@ -449,8 +469,9 @@ function CloseOutSummary({ closeOut }: { closeOut: ShiftCloseOut }) {
   return (
     <article className="reports-closeout" data-testid="closeout" aria-label={t('reports.closeOutHeading')}>
       <h3>{t('reports.closeOutHeading')}</h3>
+      {closeOut.cashier ? <p data-testid="closeout-of">{t('reports.shiftOf', { name: closeOut.cashier })}</p> : null}
       <p>{t('reports.closeOutRange', { from: full(closeOut.from), to: full(closeOut.to) })}</p>
-      <p className="muted small">{t('reports.closedBy', { who: closeOut.closed_by, at: when(closeOut.closed_at, day) })}</p>
+      <p className="muted small">{t('reports.closedBy', { who: actorWords(closeOut.closed_by), at: when(closeOut.closed_at, day) })}</p>
       <p className="small" data-testid="closeout-note">
         {closeOut.note}
       </p>
@@ -469,7 +490,7 @@ function CloseOutSummary({ closeOut }: { closeOut: ShiftCloseOut }) {
             <tbody key={c.actor} data-testid="closeout-cashier">
               <tr>
                 <th scope="rowgroup" colSpan={3}>
-                  {t('reports.cashier', { who: c.actor })}
+                  {t('reports.cashier', { who: c.cashier ?? (c.actor === 'staff' ? t('reports.noName') : c.actor) })}
                 </th>
               </tr>
               <WalletLines wallets={c.wallets} />

@@ -12,6 +12,7 @@ import { discoverConnection, forgetToken, rememberToken } from './connection';
 import { chime } from './chime';
 import { count, money, smsKindText, syncErrorWords, walletName, webhookErrorWords } from './format';
 import { t } from './i18n';
+import { cashierArg } from './cashier-store';
 
 type Phase = 'starting' | 'login' | 'ready';
 export type Tab = 'overview' | 'queue' | 'payments' | 'sms' | 'reports' | 'devices' | 'settings';
@@ -376,7 +377,7 @@ export const useCounter = create<CounterState>((set, get) => {
     async decide(id, result, reason) {
       if (!client) return;
       try {
-        await client.invoke('verifications.decide', { verification_id: id, result, failure_reason: reason });
+        await client.invoke('verifications.decide', { verification_id: id, result, failure_reason: reason, ...cashierArg() });
         set({ notice: t(result === 'success' ? 'notice.markedPaid' : 'notice.markedFailed') });
       } catch (err) {
         set({ notice: messageOf(err) });
@@ -427,6 +428,7 @@ export const useCounter = create<CounterState>((set, get) => {
         txnid,
         ...(amount ? { amount } : {}),
         ...(smsId !== null ? { sms_id: smsId } : {}),
+        ...cashierArg(),
       });
       // The credit is spent: its green or amber notice has done its job.
       const { banner, toCheck } = get();

@@ -97,13 +97,13 @@ export interface AdminCommands {
   'sessions.recent': { arg: { limit?: number }; result: { sessions: SessionView[] } };
   'verifications.list': { arg: Record<string, never>; result: { verifications: VerificationView[] } };
   'verifications.decide': {
-    arg: { verification_id: number; result: 'success' | 'failed'; failure_reason?: string };
+    arg: { verification_id: number; result: 'success' | 'failed'; failure_reason?: string; cashier?: string };
     result: DecisionResult;
   };
   'txnid.verify': { arg: { txnid: string }; result: ManualVerifyResult };
   'txnid.lookup': { arg: { txnid: string; amount?: string }; result: TxnidLookupResult };
-  /** Claims a credit the check answered PAID for an in-person sale; from then on it is ALREADY USED everywhere. */
-  'txnid.accept': { arg: { txnid: string; amount?: string; sms_id?: number }; result: CounterSaleResult };
+  /** Claims a credit the check answered PAID for an in-person sale; from then on it is ALREADY USED everywhere. `cashier`: who is at the counter (recorded as `staff:<name>`). */
+  'txnid.accept': { arg: { txnid: string; amount?: string; sms_id?: number; cashier?: string }; result: CounterSaleResult };
   'alerts.list': { arg: Record<string, never>; result: { alerts: StaffAlertView[] } };
   'alerts.resolve': { arg: { id: number }; result: { resolved: boolean } };
   'balance.anchor': {
@@ -138,7 +138,7 @@ export interface AdminCommands {
   /** One row per successful payment, or per credit SMS, of a shop day, as CSV. */
   'reports.csv': { arg: { date: string; kind: ReportCsvKind; test?: boolean }; result: ReportCsv };
   /** Counter sales per cashier from the last close-out (or the day's start) until now; audit-logged. */
-  'reports.closeShift': { arg: { from?: string; to?: string }; result: ShiftCloseOut };
+  'reports.closeShift': { arg: { from?: string; to?: string; cashier?: string }; result: ShiftCloseOut };
   /** Sessions and counter sales, newest first: search by TxnID, order id or phone; filter by status, wallet, date, mode. */
   'payments.search': { arg: PaymentSearchArg; result: PaymentSearchResult };
   /** One payment: its attempts, the SMS they matched, the timeline (who did what) and its audit entries. */

@@ -108,6 +108,8 @@ export interface ReportCsv {
 export interface ShiftCashierTotals {
   /** Who accepted the sales, as the audit log records it. */
   actor: string;
+  /** The cashier's name the counter gave (the actor `staff:<name>`); null for the shared `staff` ("Staff (no name)"). */
+  cashier: string | null;
   count: number;
   wallets: ({ provider: string; currency: string; reversed: MoneyTotal } & MoneyTotal)[];
 }
@@ -122,6 +124,8 @@ export interface ShiftCloseOut {
    * the totals are then per actor that exists, and say so.
    */
   per_cashier: boolean;
+  /** The one cashier whose shift this closed (their sales since their last close-out); null: every cashier's. */
+  cashier: string | null;
   note: string;
   cashiers: ShiftCashierTotals[];
   /** Counter sales of the shift per wallet, every cashier together. */

@@ -208,7 +208,7 @@ describe('Reports in Chromium', () => {
     await expect.poll(() => summary.count()).toBe(1);
     const words = await summary.innerText();
     expect(words).toContain(`From ${dayWords(today)} 00:00 to ${dayWords(today)} 12:0`);
-    expect(words).toContain('Cashier: staff');
+    expect(words).toContain('Cashier: Staff (no name)');
     expect(await summary.locator('tbody tr').nth(1).locator('td').allTextContents()).toEqual(['bKash', '1 · 500.00 BDT', '–']);
     expect(await page.getByTestId('closeout-note').textContent()).toContain('staff sign-in is shared');
     await shot(page, '3-close-out');

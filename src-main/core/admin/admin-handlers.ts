@@ -30,6 +30,7 @@ import { readSyncSettings, removeSyncSettings, writeSyncSettings } from '../sync
 import type { SyncStatusView } from '../../../src-shared/contract/sync';
 import { listDeliveries, resendDelivery, setWebhookUrl, webhookSettings } from '../webhooks';
 import { Reports } from '../reports';
+import { cashierActor } from '../audit';
 import { PaymentScreens } from './payment-screens';
 
 export interface AdminHandlerDeps {
@@ -140,17 +141,18 @@ export function buildAdminHandlers(deps: AdminHandlerDeps): AdminHandlers {
     'verifications.list': () => ({ verifications: deps.payments.pendingVerifications() }),
     'verifications.decide': (arg) => {
       const input = parseOrThrow(decideSchema, arg);
+      const actor = cashierActor(objectArg(arg).cashier);
       return decisionResult(
         deps.payments.decide(input.verification_id, {
           result: input.result,
           source: 'manual',
-          actor: 'staff',
+          actor,
           failureReason: input.failure_reason ?? null,
         }),
       );
     },
     'txnid.lookup': (arg) => deps.payments.check(objectArg(arg)),
-    'txnid.accept': (arg) => deps.payments.accept(objectArg(arg), 'staff'),
+    'txnid.accept': (arg) => deps.payments.accept(objectArg(arg), cashierActor(objectArg(arg).cashier)),
     'txnid.verify': (arg) => manualVerifyResult(deps.payments.verify(objectArg(arg).txnid, 'staff')),
     'alerts.list': () => ({ alerts: deps.payments.openAlerts() }),
     'alerts.resolve': (arg) => {
@@ -198,7 +200,7 @@ export function buildAdminHandlers(deps: AdminHandlerDeps): AdminHandlers {
     },
     'reports.day': (arg) => reports.day(arg),
     'reports.csv': (arg) => reports.csv(arg),
-    'reports.closeShift': (arg) => reports.closeShift(arg, 'staff'),
+    'reports.closeShift': (arg) => reports.closeShift(arg),
     'payments.search': (arg) => screens.search(arg),
     'payments.detail': (arg) => screens.detail(arg),
     'sms.list': (arg) => screens.list(arg),

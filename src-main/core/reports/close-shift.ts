@@ -1,5 +1,5 @@
 import type { ShiftCloseOut } from '../../../src-shared/contract/reports';
-import { appendAudit } from '../audit';
+import { appendAudit, cashierOf, SHARED_ACTOR } from '../audit';
 import { writeTransaction, type Db } from '../db';
 import type { ReportRepo } from '../db/repos/report-repo';
 import { currencyOf, money, walletOrder } from './day-report';
@@ -14,8 +14,8 @@ export interface CloseShiftContext {
   now: number;
 }
 
-/** The actor every staff command records while the staff token is shared (admin-handlers.ts). */
-const SHARED_ACTOR = 'staff';
+/** How many recent close-outs are searched for where a shift starts. */
+const RECENT_CLOSES = 500;
 
 interface Sums {
   count: number;
@@ -46,9 +46,16 @@ function addTo(sums: Map<string, Sums>, provider: string, row: { n: number; mino
   sums.set(provider, s);
 }
 
-/** Where a shift starts when staff do not say: where the last close-out ended, else the start of the shop day. */
-function defaultStart(repo: ReportRepo, to: number, zone: ShopZone): number {
-  const last = repo.lastShiftClose();
+/**
+ * Where a shift starts when staff do not say: where the last close-out that covered it ended,
+ * else the start of the shop day. Every cashier's close-out ends every shift; one cashier's
+ * close-out ends only that cashier's (the others' shifts stay open).
+ */
+function defaultStart(repo: ReportRepo, to: number, zone: ShopZone, cashier: string | null): number {
+  const last = repo.recentShiftCloses(RECENT_CLOSES).find((row) => {
+    const closed = (JSON.parse(row.details) as { cashier?: unknown }).cashier ?? null;
+    return closed === null || closed === cashier;
+  });
   const lastEnd = last ? (JSON.parse(last.details) as { to_ms?: unknown }).to_ms : undefined;
   if (typeof lastEnd === 'number' && lastEnd < to && to - lastEnd <= MAX_SHIFT_MS) return lastEnd;
   return dayRange(shopDateOf(to - 1, zone), zone).from;
@@ -59,14 +66,17 @@ function defaultStart(repo: ReportRepo, to: number, zone: ShopZone): number {
  * the audit log recorded with each `counter.sale_accepted`) and wallet, written to the audit
  * log as `shift.closed` in the same transaction as the read, so the record is what was shown.
  */
-export function closeShift(ctx: CloseShiftContext, range: { from?: number; to: number }, actor: string): ShiftCloseOut {
+export function closeShift(ctx: CloseShiftContext, range: { from?: number; to: number; cashier: string | null }): ShiftCloseOut {
   const { db, repo, zone, now } = ctx;
+  const { cashier } = range;
+  const actor = cashier === null ? SHARED_ACTOR : `${SHARED_ACTOR}:${cashier}`;
   return writeTransaction(db, () => {
     const to = range.to;
-    const from = range.from ?? defaultStart(repo, to, zone);
+    const from = range.from ?? defaultStart(repo, to, zone, cashier);
     const byActor = new Map<string, Map<string, Sums>>();
     const all = new Map<string, Sums>();
     for (const row of repo.shiftTotals(from, to)) {
+      if (cashier !== null && row.actor !== actor) continue;
       let wallets = byActor.get(row.actor);
       if (!wallets) byActor.set(row.actor, (wallets = new Map()));
       addTo(wallets, row.provider, row);
@@ -76,14 +86,18 @@ export function closeShift(ctx: CloseShiftContext, range: { from?: number; to: n
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([who, wallets]) => ({
         actor: who,
+        cashier: cashierOf(who),
         count: [...wallets.values()].reduce((n, s) => n + s.count, 0),
         wallets: walletLines(wallets),
       }));
     const perCashier = cashiers.some((c) => c.actor !== SHARED_ACTOR);
-    const note = perCashier
-      ? 'Totals per cashier, as each sale was recorded.'
-      : `Every counter sale is recorded as "${SHARED_ACTOR}": the counter's staff sign-in is shared, so CounterPay cannot tell ` +
-        'cashiers apart. These totals are for everyone who used the counter during the shift.';
+    const note =
+      cashier !== null
+        ? `The counter sales ${cashier} accepted since their last close-out; the other cashiers' shifts stay open.`
+        : perCashier
+          ? 'Totals per cashier, as each sale was recorded. Sales recorded before the counter named its cashier are under "Staff (no name)".'
+          : `Every counter sale is recorded as "${SHARED_ACTOR}": the counter's staff sign-in is shared, so CounterPay cannot tell ` +
+            'cashiers apart. These totals are for everyone who used the counter during the shift.';
     const wallets = walletLines(all);
     const row = appendAudit(
       db,
@@ -98,6 +112,7 @@ export function closeShift(ctx: CloseShiftContext, range: { from?: number; to: n
           to: shopIso(to, zone),
           from_ms: from,
           to_ms: to,
+          cashier,
           wallets: wallets.map((w) => ({ provider: w.provider, count: w.count, amount: w.amount, reversed: w.reversed })),
           cashiers: cashiers.map((c) => ({
             actor: c.actor,
@@ -114,6 +129,7 @@ export function closeShift(ctx: CloseShiftContext, range: { from?: number; to: n
       closed_at: shopIso(now, zone),
       closed_by: actor,
       per_cashier: perCashier,
+      cashier,
       note,
       cashiers,
       wallets,

@@ -67,9 +67,10 @@ export class Reports {
     );
   }
 
-  closeShift(arg: unknown, actor: string): ShiftCloseOut {
+  /** Closes the shift of every cashier, or of the one `cashier` names (recorded as `staff:<name>`). */
+  closeShift(arg: unknown): ShiftCloseOut {
     const now = this.deps.clock();
     const range = parseShiftArg(arg, now);
-    return closeShift({ db: this.deps.db, repo: this.repo, auditKey: this.deps.auditKey, zone: this.zone, now }, range, actor);
+    return closeShift({ db: this.deps.db, repo: this.repo, auditKey: this.deps.auditKey, zone: this.zone, now }, range);
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseCashier } from '../audit';
 import { AppError, parseOrThrow } from '../errors';
 import { parseShopDate } from './shop-day';
 
@@ -19,7 +20,7 @@ const instant = z
     message: 'a time in ISO 8601 with its zone, like 2026-05-12T18:00:00+06:00',
   })
   .transform((text) => Date.parse(text));
-const shiftSchema = z.object({ from: instant.optional(), to: instant.optional() }).strict();
+const shiftSchema = z.object({ from: instant.optional(), to: instant.optional(), cashier: z.unknown().optional() }).strict();
 
 /** A command's argument: a missing or null body is an empty one. */
 function argOf(arg: unknown): unknown {
@@ -39,8 +40,9 @@ export function parseCsvArg(arg: unknown): { date: string; kind: 'payments' | 'c
 /** The longest shift a close-out may cover: a shop that never closed one still gets an answer. */
 export const MAX_SHIFT_MS = 45 * 86_400_000;
 
-export function parseShiftArg(arg: unknown, now: number): { from?: number; to: number } {
+export function parseShiftArg(arg: unknown, now: number): { from?: number; to: number; cashier: string | null } {
   const input = parseOrThrow(shiftSchema, argOf(arg));
+  const cashier = parseCashier(input.cashier);
   const to = input.to ?? now;
   if (to > now + 60_000) throw new AppError('validation_failed', 'to: a shift cannot end in the future', { hints: { field: 'to' } });
   if (input.from !== undefined && input.from >= to) {
@@ -49,5 +51,5 @@ export function parseShiftArg(arg: unknown, now: number): { from?: number; to: n
   if (input.from !== undefined && to - input.from > MAX_SHIFT_MS) {
     throw new AppError('validation_failed', 'from: a shift covers at most 45 days', { hints: { field: 'from' } });
   }
-  return { from: input.from, to };
+  return { from: input.from, to, cashier };
 }

@@ -476,6 +476,15 @@ export const bn: Translation = {
     balanceSet: '{{wallet}}-এর ব্যালান্স {{balance}} সেট হয়েছে; নতুন এসএমএস এর সাথে মিলিয়ে দেখা হবে।',
     balanceSetAccount: '{{wallet}} {{account}}-এর ব্যালান্স {{balance}} সেট হয়েছে; নতুন এসএমএস এর সাথে মিলিয়ে দেখা হবে।',
   },
+  cashier: {
+    ask: 'কাউন্টারে কে আছেন?',
+    name: 'ক্যাশিয়ারের নাম',
+    start: 'শুরু করুন',
+    current: 'ক্যাশিয়ার: {{name}}',
+    change: 'বদলান',
+    cancel: 'বাতিল',
+    tooLong: '১ থেকে ৪০ অক্ষরের একটি নাম।',
+  },
   reports: {
     heading: 'রিপোর্ট',
     previousDay: 'আগের দিন',
@@ -546,6 +555,11 @@ export const bn: Translation = {
     sales: 'বিক্রি',
     noSales: 'এই শিফটে কাউন্টারে কোনো বিক্রি নেই।',
     allCashiers: 'সব ক্যাশিয়ার',
+    noName: 'স্টাফ (নাম নেই)',
+    closeMine: '{{name}}-এর শিফট বন্ধ করুন…',
+    confirmMineText:
+      'শেষ ক্লোজ-আউটের পর থেকে {{name}} যে কাউন্টার বিক্রি গ্রহণ করেছেন তা যোগ করে অডিট লগে লেখা হবে। অন্য ক্যাশিয়ারদের শিফট খোলা থাকবে। এটি ফেরানো যাবে না।',
+    shiftOf: '{{name}}-এর শিফট',
     print: 'প্রিন্ট',
     unsupported: 'এই CounterPay কোর এখনো রিপোর্ট তৈরি করতে পারে না: এটি আপডেট করুন।',
   },

@@ -483,6 +483,15 @@ export const en = {
     balanceSet: 'Balance of {{wallet}} set to {{balance}}; new SMS are checked against it.',
     balanceSetAccount: 'Balance of {{wallet}} {{account}} set to {{balance}}; new SMS are checked against it.',
   },
+  cashier: {
+    ask: 'Who is at the counter?',
+    name: 'Cashier name',
+    start: 'Start',
+    current: 'Cashier: {{name}}',
+    change: 'Change',
+    cancel: 'Cancel',
+    tooLong: 'A name of 1 to 40 characters.',
+  },
   reports: {
     heading: 'Reports',
     previousDay: 'Previous day',
@@ -555,6 +564,11 @@ export const en = {
     sales: 'Sales',
     noSales: 'No counter sales in this shift.',
     allCashiers: 'All cashiers',
+    noName: 'Staff (no name)',
+    closeMine: 'Close the shift of {{name}}…',
+    confirmMineText:
+      "The counter sales {{name}} accepted since their last close-out are added up and recorded in the audit log. The other cashiers' shifts stay open. This cannot be undone.",
+    shiftOf: 'Shift of {{name}}',
     print: 'Print',
     unsupported: 'This CounterPay core cannot make reports yet: update it.',
   },

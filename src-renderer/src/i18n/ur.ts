@@ -352,6 +352,15 @@ export const ur: PartialTranslation = {
     balanceSet: '{{wallet}} کا بیلنس {{balance}} مقرر ہو گیا؛ نئے SMS اس سے ملا کر جانچے جائیں گے۔',
     balanceSetAccount: '{{wallet}} {{account}} کا بیلنس {{balance}} مقرر ہو گیا؛ نئے SMS اس سے ملا کر جانچے جائیں گے۔',
   },
+  cashier: {
+    ask: 'کاؤنٹر پر کون ہے؟',
+    name: 'کیشیئر کا نام',
+    start: 'شروع کریں',
+    current: 'کیشیئر: {{name}}',
+    change: 'بدلیں',
+    cancel: 'منسوخ',
+    tooLong: '1 سے 40 حروف کا نام۔',
+  },
   reports: {
     heading: 'رپورٹیں',
     previousDay: 'پچھلا دن',
@@ -422,6 +431,11 @@ export const ur: PartialTranslation = {
     sales: 'فروخت',
     noSales: 'اس شفٹ میں کاؤنٹر پر کوئی فروخت نہیں۔',
     allCashiers: 'تمام کیشیئر',
+    noName: 'عملہ (نام نہیں)',
+    closeMine: '{{name}} کی شفٹ بند کریں…',
+    confirmMineText:
+      'پچھلے کلوز آؤٹ کے بعد سے {{name}} کی قبول کی گئی کاؤنٹر فروخت جمع کر کے آڈٹ لاگ میں درج کی جائے گی۔ باقی کیشیئرز کی شفٹیں کھلی رہیں گی۔ یہ واپس نہیں ہو سکتا۔',
+    shiftOf: '{{name}} کی شفٹ',
     print: 'پرنٹ',
     unsupported: 'یہ CounterPay کور ابھی رپورٹیں نہیں بنا سکتا: اسے اپ ڈیٹ کریں۔',
   },

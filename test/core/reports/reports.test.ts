@@ -255,7 +255,7 @@ describe('reports: a shop day, its CSV, and the end-of-shift close-out', () => {
     expect(closed.note).toContain('staff sign-in is shared');
     const bkash = { provider: 'bkash', currency: 'BDT', count: 1, amount: '300.00', reversed: { count: 1, amount: '300.00' } };
     const upi = { provider: 'upi', currency: 'INR', count: 1, amount: '1000.00', reversed: { count: 0, amount: '0.00' } };
-    expect(closed.cashiers).toEqual([{ actor: 'staff', count: 2, wallets: [bkash, upi] }]);
+    expect(closed.cashiers).toEqual([{ actor: 'staff', cashier: null, count: 2, wallets: [bkash, upi] }]);
     expect(closed.wallets).toEqual([bkash, upi]);
 
     const [audit] = pc.sql<{ seq: number; actor: string; subject_type: string; subject_id: string; details: string }>(

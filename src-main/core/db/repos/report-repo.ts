@@ -133,8 +133,8 @@ export function prepareReportRepo(db: Db) {
     `SELECT CAST(subject_id AS INTEGER) AS transaction_id, actor FROM audit_log
      WHERE action = 'counter.sale_accepted' AND at >= ? AND at < ?`,
   );
-  const lastShiftClose = db.prepare(
-    `SELECT seq, at, actor, details FROM audit_log WHERE action = 'shift.closed' ORDER BY at DESC, seq DESC LIMIT 1`,
+  const recentShiftCloses = db.prepare(
+    `SELECT seq, at, actor, details FROM audit_log WHERE action = 'shift.closed' ORDER BY at DESC, seq DESC LIMIT ?`,
   );
   const live = (isTest: boolean) => (isTest ? 1 : 0);
   return {
@@ -149,7 +149,8 @@ export function prepareReportRepo(db: Db) {
     shiftTotals: (from: number, to: number) => shiftTotals.all(from, to) as ShiftTotalsRow[],
     /** Who accepted each counter sale of the range (the audit log is the only place that says). */
     saleActors: (from: number, to: number) => saleActors.all(from, to) as { transaction_id: number; actor: string }[],
-    lastShiftClose: () => lastShiftClose.get() as { seq: number; at: number; actor: string; details: string } | undefined,
+    /** The latest close-outs, newest first (every cashier's and one cashier's alike). */
+    recentShiftCloses: (limit: number) => recentShiftCloses.all(limit) as { seq: number; at: number; actor: string; details: string }[],
   };
 }
 
