@@ -28,14 +28,32 @@ export function App() {
   return <Shell />;
 }
 
+/** The header of every screen: the stream's health, who is at the counter (not during setup), sign out, the language. */
+function ShellHeader({ cashier = false }: { cashier?: boolean }) {
+  const t = useT();
+  const live = useCounter((s) => s.live);
+  const logout = useCounter((s) => s.logout);
+  return (
+    <header>
+      <h1>CounterPay</h1>
+      <span className={live ? 'pill ok' : 'pill warn'} data-testid="live">
+        {live ? t('app.live') : t('app.reconnecting')}
+      </span>
+      {cashier ? <CashierPicker /> : null}
+      <button type="button" className="link" onClick={logout}>
+        {t('app.signOut')}
+      </button>
+      <LanguageMenu />
+    </header>
+  );
+}
+
 const TABS: Tab[] = ['overview', 'queue', 'payments', 'sms', 'reports', 'devices', 'settings'];
 
 function Shell() {
   const t = useT();
   const tab = useCounter((s) => s.tab);
   const setTab = useCounter((s) => s.setTab);
-  const live = useCounter((s) => s.live);
-  const logout = useCounter((s) => s.logout);
   const waiting = useCounter((s) => s.verifications.length);
   const deadWebhooks = useCounter((s) => s.webhooks?.backlog.dead ?? 0);
   const notice = useCounter((s) => s.notice);
@@ -48,16 +66,7 @@ function Shell() {
   if (setupOpen) {
     return (
       <main className="status">
-        <header>
-          <h1>CounterPay</h1>
-          <span className={live ? 'pill ok' : 'pill warn'} data-testid="live">
-            {live ? t('app.live') : t('app.reconnecting')}
-          </span>
-          <button type="button" className="link" onClick={logout}>
-            {t('app.signOut')}
-          </button>
-          <LanguageMenu />
-        </header>
+        <ShellHeader />
         <CreditBanner />
         <SetupFlow />
       </main>
@@ -65,17 +74,7 @@ function Shell() {
   }
   return (
     <main className="status">
-      <header>
-        <h1>CounterPay</h1>
-        <span className={live ? 'pill ok' : 'pill warn'} data-testid="live">
-          {live ? t('app.live') : t('app.reconnecting')}
-        </span>
-        <CashierPicker />
-        <button type="button" className="link" onClick={logout}>
-          {t('app.signOut')}
-        </button>
-        <LanguageMenu />
-      </header>
+      <ShellHeader cashier />
       <CreditBanner />
       <nav className="tabs" aria-label={t('app.sections')}>
         {TABS.map((id) => (

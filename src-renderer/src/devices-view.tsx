@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import QRCode from 'qrcode';
+import { useState } from 'react';
+import { usePairingQr } from './pairing-qr';
 import { clock, count, dateTime } from './format';
 import { currentLocale, useT } from './i18n';
 import { formatDecimal } from './i18n/locale-format';
@@ -14,15 +14,7 @@ export function DevicesView() {
   const testPaths = useCounter((s) => s.testPaths);
   const [phone, setPhone] = useState('');
   const pairing = useCounter((s) => s.pairing);
-  const loadPairing = useCounter((s) => s.loadPairing);
-  const [qr, setQr] = useState<string | null>(null);
-  useEffect(() => {
-    void loadPairing();
-  }, [loadPairing]);
-  useEffect(() => {
-    if (!pairing) return;
-    void QRCode.toDataURL(JSON.stringify(pairing), { margin: 1, width: 240 }).then(setQr);
-  }, [pairing]);
+  const qr = usePairingQr(240);
   return (
     <>
       <section aria-label={t('devices.heading')}>

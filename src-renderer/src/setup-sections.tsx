@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
-import QRCode from 'qrcode';
+import { usePairingQr } from './pairing-qr';
 import type { GatewayView } from '../../src-shared/contract/api';
 import type { RevealableKeyKind, TunnelCheckView } from '../../src-shared/contract/setup';
 import { PROVIDERS, isProviderId, providerInfo } from '../../src-shared/providers';
@@ -389,15 +389,7 @@ export function PhoneSection() {
   const devices = useCounter((s) => s.devices);
   const modems = useCounter((s) => s.modems);
   const pairing = useCounter((s) => s.pairing);
-  const loadPairing = useCounter((s) => s.loadPairing);
-  const [qr, setQr] = useState<string | null>(null);
-  useEffect(() => {
-    void loadPairing();
-  }, [loadPairing]);
-  useEffect(() => {
-    if (!pairing) return;
-    void QRCode.toDataURL(JSON.stringify(pairing), { margin: 1, width: 220 }).then(setQr);
-  }, [pairing]);
+  const qr = usePairingQr(220);
   const phones = devices.filter((d) => d.last_seen_at !== null);
   return (
     <Section id="phone" title={t('setup.phone.title')} intro={t('setup.phone.intro')}>

@@ -1,6 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { ensureShop } from '../../src-main/core/shop';
 import { httpRequest } from '../support/http-client';
 import { makeTempDir, removeTempDirs } from '../support/temp-dir';
 import { BACKENDS, freshTarget, killCloudChildren, spawnCloud, type BackendName, type CloudProcess } from './helpers';
+import { freePort } from '../support/free-port';
 
 /**
  * Issue 13, end to end: a real counter core (its sync worker, over real HTTP) and a real cloud
@@ -34,14 +34,6 @@ afterAll(async () => {
   await Promise.all(drops.map((d) => d()));
   removeTempDirs();
 });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface Setup {
   target: Awaited<ReturnType<typeof freshTarget>>['target'];

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -8,6 +7,7 @@ import { startCounterCore } from '../support/counter-core';
 import type { Core } from '../../src-main/core';
 import type { GatewayView } from '../../src-shared/contract/api';
 import type { SetupStatusView } from '../../src-shared/contract/setup';
+import { freePort } from '../support/free-port';
 
 /** Where the browser tests leave their screenshots (test-results/ is ignored by git). */
 const ARTIFACTS = path.resolve(process.env.COUNTERPAY_E2E_ARTIFACTS ?? 'test-results/e2e', 'setup');
@@ -32,15 +32,6 @@ async function post(
 ): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
-}
-
-/** A port nothing listens on (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -182,7 +173,7 @@ describe('First-run setup in Chromium', () => {
     await expect.poll(() => title(page)).toBe('Set up CounterPay · Public address');
     expect(await page.getByTestId('tunnel-local').textContent()).toBe(publicUrl);
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('tunnel-url');
-    const closed = `http://127.0.0.1:${await closedPort()}`;
+    const closed = `http://127.0.0.1:${await freePort()}`;
     await page.keyboard.type(closed);
     await page.getByRole('button', { name: 'Check', exact: true }).click();
     await expect.poll(() => page.getByTestId('tunnel-check').textContent(), { timeout: 15_000 }).toContain('Not reachable');
@@ -298,7 +289,7 @@ describe('First-run setup in Chromium', () => {
     expect(accepted.status).toBe(201);
 
     // The same check from Settings: another port is unreachable, the stored address reachable.
-    const closed = `http://127.0.0.1:${await closedPort()}`;
+    const closed = `http://127.0.0.1:${await freePort()}`;
     await page.getByRole('textbox', { name: 'Public address' }).fill(closed);
     await page.getByRole('button', { name: 'Check', exact: true }).click();
     await expect.poll(() => page.getByTestId('tunnel-check').textContent(), { timeout: 15_000 }).toContain('Not reachable');

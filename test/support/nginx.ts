@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { makeTempDir } from './temp-dir';
+import { freePort } from './free-port';
 
 /**
  * Debian's nginx as a tunnel's stand-in: a reverse proxy on 127.0.0.1 in front of a core's public
@@ -38,18 +38,6 @@ export function requireNginx(): void {
         'reverse proxy: install it with `sudo apt-get install -y nginx` (.ci/run does), or set NGINX_PATH.',
     );
   }
-}
-
-/** A port nothing listens on right now (nginx binds it a moment later; a lost race is retried). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -1,15 +1,9 @@
+import type { PaymentAuditEntry } from '../../../src-shared/contract/payment-search';
 import type { Db } from '../db';
 import { auditRowsAbout } from '../db/repos/audit-repo';
 
-export interface AuditEntryView {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  subject_type: string;
-  subject_id: string;
-  details: Record<string, unknown>;
-}
+/** An audit row as staff read it: the shape the Payments detail contract already names. */
+export type AuditEntryView = PaymentAuditEntry;
 
 /** The audit rows about one subject, oldest first, with their details parsed. */
 export function auditEntriesAbout(db: Db, subjectType: string, subjectId: string): AuditEntryView[] {

@@ -19,6 +19,8 @@ export interface OutboxEvent {
  * Returns how many were handled.
  */
 export function dispatchPending(db: Db, channel: OutboxChannel, limit: number, now: number, handle: (event: OutboxEvent) => void): number {
+  // The worker asks every second: with nothing waiting, no write transaction is opened at all.
+  if (pendingOutboxRows(db, channel, 1).length === 0) return 0;
   return writeTransaction(db, () => {
     const rows = pendingOutboxRows(db, channel, limit);
     for (const row of rows) {

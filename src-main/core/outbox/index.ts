@@ -5,6 +5,7 @@ export {
   pendingSyncEvents,
   acknowledgeSyncEvents,
   forgetSyncNumbers,
+  hasUnnumberedSyncEvents,
   syncBacklog,
   type QueuedSyncEvent,
 } from './sync-queue';

@@ -8,6 +8,7 @@ import {
   numberSyncRows,
   numberedSyncRows,
   clearSyncNumbers,
+  hasUnnumberedSyncRows,
   oldestPendingOutboxAt,
   type NumberedOutboxRow,
 } from '../db/repos/outbox-repo';
@@ -21,6 +22,11 @@ import {
 /** Numbers what waits unnumbered, from `lastSeq + 1`; call in a write transaction. Returns the last number given. */
 export function numberSyncEvents(db: Db, lastSeq: number, limit: number): number {
   return numberSyncRows(db, lastSeq, limit, () => `sev_${crypto.randomBytes(12).toString('hex')}`);
+}
+
+/** Whether anything waits to be numbered (the worker's poll skips its write transaction when not). */
+export function hasUnnumberedSyncEvents(db: Db): boolean {
+  return hasUnnumberedSyncRows(db);
 }
 
 /** A numbered event in the protocol's shape, with its outbox row id. */

@@ -1,3 +1,4 @@
+import { readBodyCapped } from '../../../src-shared/read-body';
 import crypto from 'node:crypto';
 import type { TunnelCheckView } from '../../../src-shared/contract/setup';
 
@@ -44,24 +45,6 @@ function networkWords(err: unknown): string {
   return `the connection failed (${code || error?.cause?.message || 'network error'})`;
 }
 
-async function readSmall(response: Response): Promise<string> {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_ANSWER_BYTES) {
-      await reader.cancel();
-      break;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 function parseHealth(text: string): { ok?: unknown; listener?: unknown; probe?: unknown } | null {
   try {
     const parsed: unknown = JSON.parse(text);
@@ -97,7 +80,7 @@ export async function checkTunnel(url: string, probes: TunnelProbes, clock: () =
       return answer('unreachable', `Not reachable: ${networkWords(err)}.`);
     }
     const status = response.status;
-    const text = await readSmall(response).catch(() => '');
+    const text = (await readBodyCapped(response, MAX_ANSWER_BYTES).catch(() => '')) ?? '';
     if ([502, 503, 504, 521, 522, 523, 530].includes(status)) {
       return answer(
         'unreachable',

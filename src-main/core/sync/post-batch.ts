@@ -1,3 +1,4 @@
+import { readBodyCapped } from '../../../src-shared/read-body';
 import { SYNC_BATCHES_PATH, type SyncBatchRequest, type SyncBatchResponse } from '../../../src-shared/contract/sync';
 
 export type PostBatchOutcome = { ok: true; response: SyncBatchResponse } | { ok: false; error: string; status: number | null };
@@ -9,24 +10,6 @@ function isBatchResponse(v: unknown): v is SyncBatchResponse {
 
 /** A cloud's answer is a few hundred bytes; more is read no further (memory, and JSON.parse blocking the counter). */
 const MAX_ANSWER_BYTES = 64 * 1024;
-
-async function readCapped(res: Response): Promise<string | null> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_ANSWER_BYTES) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /** `<base>/api/sync/batches`, keeping a base path (a cloud behind a prefix). */
 export function batchesUrl(baseUrl: string): string {
@@ -59,7 +42,7 @@ export async function postBatch(baseUrl: string, token: string, batch: SyncBatch
   }
   let body: unknown = null;
   try {
-    const text = await readCapped(res);
+    const text = await readBodyCapped(res, MAX_ANSWER_BYTES);
     if (text === null) return { ok: false, status: res.status, error: `the cloud's answer is larger than ${MAX_ANSWER_BYTES / 1024} KiB` };
     body = JSON.parse(text) as unknown;
   } catch (err) {

@@ -3,7 +3,14 @@ import { MAX_SYNC_BATCH_EVENTS, type SyncBatchRequest, type SyncStatusView } fro
 import { writeTransaction, type Db } from '../db';
 import { prepareSyncRepo, type SyncRepo, type SyncStateRow } from '../db/repos/sync-repo';
 import type { Logger } from '../logging';
-import { acknowledgeSyncEvents, forgetSyncNumbers, numberSyncEvents, pendingSyncEvents, syncBacklog } from '../outbox';
+import {
+  acknowledgeSyncEvents,
+  forgetSyncNumbers,
+  hasUnnumberedSyncEvents,
+  numberSyncEvents,
+  pendingSyncEvents,
+  syncBacklog,
+} from '../outbox';
 import { activeKeyDigests } from '../shop';
 import { postBatch } from './post-batch';
 import { readSyncSettings, tokenHint } from './sync-settings';
@@ -171,14 +178,20 @@ export class SyncWorker {
     const settings = readSyncSettings(this.deps.dataDir);
     if (!settings) return;
     const now = clock();
-    const prepared = writeTransaction(db, () => {
-      const st = this.repo.ensure(merchantId, `str_${crypto.randomBytes(12).toString('hex')}`);
-      if (st.next_attempt_at > now) return null;
-      // Numbers are given in commit order before anything is sent, and never change after.
-      const last = numberSyncEvents(db, st.last_seq, config.batchSize * 4);
-      if (last !== st.last_seq) this.repo.setLastSeq(merchantId, last);
-      return st;
-    });
+    // Polled every second: a write transaction only when there is a first row to make or numbers to give.
+    const known = this.state();
+    if (known && known.next_attempt_at > now) return;
+    const prepared =
+      known && !hasUnnumberedSyncEvents(db)
+        ? known
+        : writeTransaction(db, () => {
+            const st = this.repo.ensure(merchantId, `str_${crypto.randomBytes(12).toString('hex')}`);
+            if (st.next_attempt_at > now) return null;
+            // Numbers are given in commit order before anything is sent, and never change after.
+            const last = numberSyncEvents(db, st.last_seq, config.batchSize * 4);
+            if (last !== st.last_seq) this.repo.setLastSeq(merchantId, last);
+            return st;
+          });
     if (!prepared) return;
     const queued = pendingSyncEvents(db, Math.min(config.batchSize, MAX_SYNC_BATCH_EVENTS));
     const keys = activeKeyDigests(db, merchantId);

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bkashCreditBody, body, orderId, startPayCore, type PayCore } from '../payments/helpers';
@@ -7,6 +6,7 @@ import { readKeyFile } from '../../../src-main/core/secrets';
 import { removeTempDirs } from '../../support/temp-dir';
 import { httpRequest, type HttpResult } from '../../support/http-client';
 import type { KeysView } from '../../../src-shared/contract/setup';
+import { freePort } from '../../support/free-port';
 
 /** The admin RPC's result, with a 200 asserted. */
 function result<T = Record<string, unknown>>(r: HttpResult): T {
@@ -23,15 +23,6 @@ function refused(r: HttpResult, field?: string): string {
   expect(typeof b.merchant_message).toBe('string');
   if (field) expect(b.field).toBe(field);
   return b.merchant_message as string;
-}
-
-/** A port nothing listens on (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 interface Setup {
@@ -186,7 +177,7 @@ describe('the first-run setup commands', () => {
     expect(own).toMatchObject({ url: pc.urls.public, result: 'reachable', http_status: 200 });
     expect(own.message).toMatch(/^Reachable/);
 
-    const port = await closedPort();
+    const port = await freePort();
     const closed = result<Record<string, unknown>>(await pc.rpc('tunnel.check', { url: `http://127.0.0.1:${port}` }));
     expect(closed).toMatchObject({ result: 'unreachable', http_status: null });
     expect(closed.message).toMatch(/connection refused/);

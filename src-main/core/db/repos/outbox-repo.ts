@@ -84,6 +84,11 @@ export function numberSyncRows(db: Db, lastSeq: number, limit: number, eventId: 
   return seq;
 }
 
+/** Whether some waiting `sync` event has no number yet. */
+export function hasUnnumberedSyncRows(db: Db): boolean {
+  return db.prepare(`SELECT 1 FROM outbox WHERE channel = 'sync' AND status = 'pending' AND seq IS NULL LIMIT 1`).get() !== undefined;
+}
+
 /** The numbered `sync` events still to be acknowledged, lowest number first. */
 export function numberedSyncRows(db: Db, limit: number): NumberedOutboxRow[] {
   return db
