@@ -115,14 +115,15 @@ export function ingestForDevice(
   context: DeliveryContext,
   now: number,
 ): SmsUploadResponse {
-  const outcomes = ingestor.ingestBatch(messages, context);
+  const outcomes = ingestor.ingestBatch(messages, context, (stored) =>
+    stored > 0 ? touchSms(db, device.id, now) : touchSeen(db, device.id, now),
+  );
   const results: SmsUploadItem[] = outcomes.map((o, index) => {
     if (o.ok) return { index, ok: true, sms_id: o.result.sms.id, is_new: o.result.is_new, kind: o.result.sms.kind };
     const field = typeof o.error.hints.field === 'string' ? o.error.hints.field : undefined;
     return { index, ok: false, code: o.error.code, message: o.error.message, ...(field ? { field } : {}) };
   });
   const accepted = results.filter((r) => r.ok).length;
-  writeTransaction(db, () => (accepted > 0 ? touchSms(db, device.id, now) : touchSeen(db, device.id, now)));
   const fresh = results.filter((r) => r.ok && r.is_new).length;
   return { ok: true, accepted, new: fresh, duplicates: accepted - fresh, rejected: results.length - accepted, results };
 }

@@ -30,6 +30,8 @@ export interface SyncWorkerDeps {
 }
 
 const POLL_MS = 1_000;
+/** See kick(). */
+const KICK_DELAY_MS = 20;
 const FIRST_BACKOFF_MS = 2_000;
 
 /**
@@ -59,14 +61,18 @@ export class SyncWorker {
     this.kick();
   }
 
-  /** A session changed: send soon rather than at the next poll. */
+  /**
+   * A session changed: send soon rather than at the next poll. Soon is KICK_DELAY_MS, so a burst
+   * of changes goes up as one batch and the request that caused them is answered first (as the
+   * webhook dispatcher does).
+   */
   kick(): void {
     if (this.kicked || this.stopped) return;
     this.kicked = true;
-    setImmediate(() => {
+    setTimeout(() => {
       this.kicked = false;
       this.runOnce().catch((err: unknown) => this.deps.logger.error({ err }, 'sync pass failed'));
-    });
+    }, KICK_DELAY_MS).unref();
   }
 
   /** One pass (tests and the CLI-free harness): resolves when its batch, if any, is answered. */

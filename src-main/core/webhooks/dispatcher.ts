@@ -40,6 +40,8 @@ export interface WebhookDispatcherDeps {
 }
 
 const POLL_MS = 1_000;
+/** See kick(). */
+const KICK_DELAY_MS = 20;
 const DISPATCH_BATCH = 200;
 const DUE_BATCH = 64;
 const BACKLOG_NOTICE_MS = 500;
@@ -77,14 +79,19 @@ export class WebhookDispatcher {
     this.kick();
   }
 
-  /** Something committed (a session changed): look now rather than at the next poll. */
+  /**
+   * Something committed (a session changed): look soon rather than at the next poll. Soon is
+   * KICK_DELAY_MS, not the next turn of the loop: the changes of a burst (a batch of SMS that
+   * settles many checkouts) are handed on in one commit, and the request that caused the change
+   * (the merchant's GET right after a push) is answered before this worker's fsync, not after it.
+   */
   kick(): void {
     if (this.kicked || this.stopped) return;
     this.kicked = true;
-    setImmediate(() => {
+    setTimeout(() => {
       this.kicked = false;
       this.tick();
-    });
+    }, KICK_DELAY_MS).unref();
   }
 
   /** Runs until nothing is due and nothing is in flight (tests and the benchmark; the clock stays where it is). */
