@@ -24,7 +24,7 @@ import { buildAdminHandlers } from './admin/admin-handlers';
 import { Maintenance } from './maintenance';
 import { Modems } from './modem';
 import { WebhookDispatcher } from './webhooks';
-import { SyncWorker } from './sync';
+import { SyncWorker, isSyncSetUp } from './sync';
 
 export interface CoreDeps {
   logger: Logger;
@@ -131,6 +131,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     version: APP_VERSION,
     config: config.sync,
     onChange: (view) => bus.emit('sync', view),
+    sessions: { oldestAt: () => payments.oldestSessionAt(), queueAfter: (after) => payments.queueForSyncAfter(after) },
   });
   sms.onIngested((ingested) => {
     busy();
@@ -154,6 +155,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     logger: logger.child({ module: 'maintenance' }),
     activity: () => activity,
     memory: Object.entries(limiters).map(([name, limiter]) => ({ name: `rateLimit.${name}`, prune: () => limiter.prune() })),
+    syncConfigured: () => isSyncSetUp(config.dataDir),
   });
   const publicAddress = new PublicAddress(db, shop.merchantId, config.sessions.publicBaseUrl, clock);
   const tunnelProbes = new TunnelProbes();

@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import { writeTransaction, type Db } from '../db';
 import {
   deleteDeliveredOutbox,
+  deleteUnsentSyncOutbox,
   deleteFinishedWebhookDeliveries,
   deleteResolvedAlerts,
   deleteSpentSigns,
@@ -38,6 +39,12 @@ export interface MaintenanceDeps {
    */
   activity: () => number;
   memory?: readonly Prunable[];
+  /**
+   * Whether a cloud is set up (sync.json). Without one, `sync` events older than
+   * outboxDeliveredDays are purged too: nothing will ever send them, and they were the largest
+   * table of a year's database. Setting up a cloud later queues every session's current state.
+   */
+  syncConfigured?: () => boolean;
 }
 
 export interface PurgeReport {
@@ -45,6 +52,8 @@ export interface PurgeReport {
   deliveredOutbox: number;
   finishedWebhooks: number;
   resolvedAlerts: number;
+  /** `sync` events dropped because no cloud is set up (see MaintenanceDeps.syncConfigured). */
+  unsentSync: number;
   /** Entries dropped from in-memory maps, by name. */
   memory: Record<string, number>;
   /** A batch came back full: more is due, and the next tick purges again. */
@@ -113,18 +122,22 @@ export class Maintenance {
   /** Deletes what is past its age (the outbox in bounded batches); never evidence. */
   purge(now: number = this.deps.clock()): PurgeReport {
     const { db, config } = this.deps;
+    const outboxCutoff = now - config.outboxDeliveredDays * DAY_MS;
+    const noCloud = this.deps.syncConfigured ? !this.deps.syncConfigured() : false;
     const report = writeTransaction(db, () => ({
       spentSigns: deleteSpentSigns(db, now),
-      deliveredOutbox: deleteDeliveredOutbox(db, now - config.outboxDeliveredDays * DAY_MS, PURGE_BATCH_ROWS),
+      deliveredOutbox: deleteDeliveredOutbox(db, outboxCutoff, PURGE_BATCH_ROWS),
       finishedWebhooks: deleteFinishedWebhookDeliveries(db, now - config.webhookDeliveryDays * DAY_MS, PURGE_BATCH_ROWS),
       resolvedAlerts: deleteResolvedAlerts(db, now - config.resolvedAlertDays * DAY_MS),
+      unsentSync: noCloud ? deleteUnsentSyncOutbox(db, outboxCutoff, PURGE_BATCH_ROWS) : 0,
     }));
     const memory: Record<string, number> = {};
     for (const item of this.deps.memory ?? []) memory[item.name] = item.prune();
-    const more = report.deliveredOutbox >= PURGE_BATCH_ROWS || report.finishedWebhooks >= PURGE_BATCH_ROWS;
+    const more =
+      report.deliveredOutbox >= PURGE_BATCH_ROWS || report.finishedWebhooks >= PURGE_BATCH_ROWS || report.unsentSync >= PURGE_BATCH_ROWS;
     this.lastPurgeAt = now;
     this.purgeBacklog = more;
-    const deleted = report.spentSigns + report.deliveredOutbox + report.finishedWebhooks + report.resolvedAlerts;
+    const deleted = report.spentSigns + report.deliveredOutbox + report.finishedWebhooks + report.resolvedAlerts + report.unsentSync;
     if (deleted > 0) this.deps.logger.info({ ...report, more }, 'purged old rows');
     return { ...report, memory, more };
   }

@@ -134,20 +134,35 @@ export class Payments {
    * transaction: how a counter re-seeds a cloud that lost its events (`sync reseed`).
    */
   queueAllForSync(pageSize = 1_000): number {
-    let after = 0;
+    let after: number | null = 0;
     let total = 0;
-    for (;;) {
-      const now = this.store.now();
-      const page = writeTransaction(this.store.db, () => {
-        const rows = this.store.sessions.page(after, pageSize);
-        for (const row of rows) enqueueSessionChange(this.store.db, row.merchant_id, this.store.view(row), now, 'attempt');
-        return rows;
-      });
-      total += page.length;
-      const last = page.at(-1);
-      if (!last || page.length < pageSize) return total;
-      after = last._rowid;
+    while (after !== null) {
+      const page = this.queueForSyncAfter(after, pageSize);
+      total += page.queued;
+      after = page.next;
     }
+    return total;
+  }
+
+  /** When the shop's first session (still stored) was created; null when there is none. */
+  oldestSessionAt(): number | null {
+    return this.store.sessions.page(0, 1)[0]?.created_at ?? null;
+  }
+
+  /**
+   * One page of queueAllForSync, in one transaction: the sessions after `after` (a position it
+   * returned, 0 to begin). `next` is null at the end. A caller that must not hold the counter up
+   * (the sync worker's first pass on a year of sessions) yields between pages.
+   */
+  queueForSyncAfter(after: number, pageSize = 1_000): { queued: number; next: number | null } {
+    const now = this.store.now();
+    const page = writeTransaction(this.store.db, () => {
+      const rows = this.store.sessions.page(after, pageSize);
+      for (const row of rows) enqueueSessionChange(this.store.db, row.merchant_id, this.store.view(row), now, 'attempt');
+      return rows;
+    });
+    const last = page.at(-1);
+    return { queued: page.length, next: last && page.length === pageSize ? last._rowid : null };
   }
 
   /** Expires every session past its time, in rounds (a PC that was off for days catches up at once). */

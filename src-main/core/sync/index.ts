@@ -3,4 +3,12 @@
  * outbox events to the merchant's cloud, and the settings that say where.
  */
 export { SyncWorker, type SyncWorkerDeps } from './sync-worker';
-export { readSyncSettings, writeSyncSettings, removeSyncSettings, tokenHint, SYNC_FILE_NAME, type SyncSettings } from './sync-settings';
+export {
+  isSyncSetUp,
+  readSyncSettings,
+  writeSyncSettings,
+  removeSyncSettings,
+  tokenHint,
+  SYNC_FILE_NAME,
+  type SyncSettings,
+} from './sync-settings';

@@ -23,6 +23,15 @@ function stampOf(file: string): string {
 }
 
 /**
+ * Whether a cloud has been set up here: a sync.json exists, readable or not. What may be thrown
+ * away because no cloud will ever ask for it is decided on this, never on a file that failed to
+ * parse (an operator's typo must not cost the cloud its history).
+ */
+export function isSyncSetUp(dataDir: string): boolean {
+  return stampOf(path.join(dataDir, SYNC_FILE_NAME)) !== 'absent';
+}
+
+/**
  * The data dir's sync settings, or null when sync is not set up. Re-read when the file changes,
  * so `sync set` from the CLI (another process) takes effect at the worker's next pass.
  */

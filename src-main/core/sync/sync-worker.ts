@@ -27,6 +27,18 @@ export interface SyncWorkerDeps {
   random?: () => number;
   /** The status changed (a batch went, or failed): the counter's settings listen. */
   onChange?: (status: SyncStatusView) => void;
+  /**
+   * The shop's sessions, for the first pass to a cloud. A shop that sets up its cloud after
+   * months without one had its old `sync` events purged (nothing would have sent them): when the
+   * oldest session is older than the oldest waiting event, the first pass queues every session's
+   * current state, so the cloud still learns them all.
+   */
+  sessions?: {
+    /** When the oldest session was created (null: none yet). */
+    oldestAt(): number | null;
+    /** Queues the sessions after `after` (one page, one transaction; `next` null at the end). */
+    queueAfter(after: number): { queued: number; next: number | null };
+  };
 }
 
 const POLL_MS = 1_000;
@@ -168,6 +180,30 @@ export class SyncWorker {
     }
   }
 
+  /**
+   * The first pass to a cloud, when events were purged: every session's current state, a page at a time with the loop
+   * free between pages (a year of sessions takes seconds). Done before this shop's sync row
+   * exists, so a restart halfway does it again from the start: the cloud takes a repeated state
+   * as it takes any event.
+   */
+  private async queueEverySession(): Promise<void> {
+    const sessions = this.deps.sessions;
+    const oldestSession = sessions?.oldestAt() ?? null;
+    if (!sessions || oldestSession === null) return;
+    const oldestEvent = syncBacklog(this.deps.db).oldestAt;
+    // Every session's creation wrote an event: while the oldest one waits, nothing was purged.
+    if (oldestEvent !== null && oldestEvent <= oldestSession) return;
+    let after: number | null = 0;
+    let queued = 0;
+    while (after !== null && !this.stopped && this.deps.db.open) {
+      const done: { queued: number; next: number | null } = sessions.queueAfter(after);
+      queued += done.queued;
+      after = done.next;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    if (queued > 0) this.deps.logger.info({ sessions: queued }, 'first sync to this cloud: every session queued');
+  }
+
   private fail(error: string): void {
     const { merchantId, clock, config } = this.deps;
     const failures = (this.state()?.failures ?? 0) + 1;
@@ -185,7 +221,12 @@ export class SyncWorker {
     if (!settings) return;
     const now = clock();
     // Polled every second: a write transaction only when there is a first row to make or numbers to give.
-    const known = this.state();
+    let known = this.state();
+    if (!known) {
+      await this.queueEverySession();
+      if (this.stopped || !db.open) return;
+      known = this.state();
+    }
     if (known && known.next_attempt_at > now) return;
     const prepared =
       known && !hasUnnumberedSyncEvents(db)

@@ -111,6 +111,46 @@ describe('maintenance purge: each kind of row goes exactly when it is past its a
     expect(ids(pc, 'outbox')).toEqual([...before, ...kept].sort((a, b) => a - b));
   });
 
+  it('with no cloud set up, sync events go 30 days after they were written; with one (sync.json, even unreadable) they wait; a numbered one always waits', () => {
+    const now = pc.now();
+    const cutoff = now - 30 * DAY;
+    const syncRow = (createdAt: number, seq: number | null = null) =>
+      run(
+        pc,
+        `INSERT INTO outbox (merchant_id, channel, topic, subject_id, payload, status, next_attempt_at, created_at, seq, event_id)
+         VALUES (?, 'sync', 'session.updated', 'test', '{}', 'pending', ?, ?, ?, ?)`,
+        pc.core.shop.merchantId,
+        createdAt,
+        createdAt,
+        seq,
+        seq === null ? null : `evt_test_${seq}`,
+      );
+    const syncIds = () => pc.sql<{ id: number }>(`SELECT id FROM outbox WHERE channel = 'sync' ORDER BY id`).map((r) => r.id);
+    const settings = path.join(pc.core.config.dataDir, 'sync.json');
+
+    const numbered = syncRow(now - 400 * DAY, 999_001);
+    const old = [syncRow(now - 400 * DAY), syncRow(cutoff)];
+    const fresh = syncRow(cutoff + 1);
+    const before = syncIds();
+
+    // A cloud is set up (here a file that does not even parse): nothing of the sync queue goes.
+    fs.writeFileSync(settings, '{ not json', { mode: 0o600 });
+    try {
+      expect(pc.core.maintenance.purge(now).unsentSync).toBe(0);
+      expect(syncIds()).toEqual(before);
+    } finally {
+      fs.rmSync(settings, { force: true });
+    }
+
+    const report = pc.core.maintenance.purge(now);
+    expect(report.unsentSync).toBe(old.length);
+    const after = syncIds();
+    for (const id of old) expect(after).not.toContain(id);
+    expect(after).toContain(numbered);
+    expect(after).toContain(fresh);
+    pc.core.db.prepare('DELETE FROM outbox WHERE id IN (?, ?)').run(numbered, fresh);
+  });
+
   it('staff alerts go a year after they were resolved; open alerts stay, however old', () => {
     const now = pc.now();
     const cutoff = now - 365 * DAY;

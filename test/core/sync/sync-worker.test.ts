@@ -229,3 +229,34 @@ describe('sync: a cloud that lost events', () => {
     expect((await status(pc)).last_error).toBeNull();
   });
 });
+
+describe('sync: a shop that sets up its cloud after months without one', () => {
+  it('keeps no sync events for 30 days past their time, and its first pass still gives the cloud every session, then only changes', async () => {
+    const pc = await startPayCore({ config: { sync: { heartbeatSeconds: 3600, timeoutSeconds: 1 } } });
+    cores.push(pc);
+    const old = await paid(pc, '300.00');
+    const cancelled = await pc.newSession({ amount: '40.00' });
+    await pc.cancel(cancelled);
+    pc.advance(31 * 86_400_000);
+    const recent = await pc.newSession({ amount: '75.00' });
+    // No cloud: the purge drops the events nothing will ever send (they were a year's largest table).
+    expect(pc.core.maintenance.purge(pc.now()).unsentSync).toBeGreaterThan(0);
+
+    const cloud = await startStandInCloud();
+    clouds.push(cloud);
+    const set = await pc.rpc('sync.set', { url: cloud.url, token: cloud.token });
+    expect(set.status, set.text).toBe(200);
+    await pc.core.sync.drain();
+    expectContiguous(cloud);
+    const last = (id: string) => cloud.applied.filter((e) => e.session?.id === id).at(-1)?.session;
+    for (const id of [old, cancelled, recent]) expect(last(id)).toEqual(await pc.view(id));
+    expect(last(old)?.status).toBe('success');
+    expect(last(cancelled)?.status).toBe('cancelled');
+
+    // From then on, only what changes goes: no session is queued whole again.
+    const sent = cloud.applied.length;
+    await pc.cancel(recent);
+    await pc.core.sync.drain();
+    expect(cloud.applied.slice(sent).map((e) => e.session?.id)).toEqual([recent]);
+  });
+});

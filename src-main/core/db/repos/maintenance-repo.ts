@@ -30,6 +30,25 @@ export function deleteDeliveredOutbox(db: Db, cutoff: number, limit: number): nu
 }
 
 /**
+ * `sync` events no cloud will ask for (the caller purges them only while no cloud is set up):
+ * waiting, never numbered, committed at or before `cutoff`. At most `limit`, oldest first, read
+ * along outbox_pending_channel and stopped at the first newer one, so a pass reads no more than
+ * it deletes. A numbered event is never deleted here: a cloud that was set up waits for its number.
+ */
+export function deleteUnsentSyncOutbox(db: Db, cutoff: number, limit: number): number {
+  const rows = db
+    .prepare(`SELECT id, created_at FROM outbox WHERE channel = 'sync' AND status = 'pending' AND seq IS NULL ORDER BY id LIMIT ?`)
+    .all(limit) as { id: number; created_at: number }[];
+  const remove = db.prepare(`DELETE FROM outbox WHERE id = ? AND seq IS NULL`);
+  let deleted = 0;
+  for (const row of rows) {
+    if (row.created_at > cutoff) break;
+    deleted += remove.run(row.id).changes;
+  }
+  return deleted;
+}
+
+/**
  * Webhook deliveries that ended (delivered, or dead) at or before `cutoff`, with their attempts
  * (ON DELETE CASCADE), in bounded batches like the outbox. Pending deliveries stay.
  */
