@@ -219,7 +219,8 @@ export function creditSms(
           };
     case 'nagad':
       return {
-        sender: rng.chance(0.7) ? 'NAGAD' : '16167',
+        // Case varies by phone; 16167 (the helpline) is no trusted sender (test/fixtures/sms/README.md).
+        sender: rng.chance(0.7) ? 'NAGAD' : 'Nagad',
         body: `Money Received.\nAmount: Tk ${grouped(a)}\nSender: ${o.payer ?? bdPhone(rng)}\nRef: ${rng.chance(0.6) ? 'N/A' : `order ${rng.int(1, 9999)}`}\nTxnID: ${txnid}\nBalance: Tk ${grouped(b)}\n${dmyHm(wallet, at)}`,
       };
     case 'upi_hdfc':

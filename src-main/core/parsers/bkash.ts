@@ -71,9 +71,9 @@ export const bkash: WalletParser = {
   provider: 'bkash',
   country: 'BD',
   currency: 'BDT',
-  // bKash: every public sample. 16247: bKash's helpline, listed as a bKash sender by public parsers
-  // (README table); no public SMS shows it as the sender.
-  senderIds: ['bKash', '16247'],
+  // bKash: every public sample. Not 16247: bKash's helpline, found only in other developers'
+  // allow-lists, with no public SMS showing it as the sender (a shop adds it per gateway).
+  senderIds: ['bKash'],
   txnidPattern: spec.txnidPattern,
   parse: (body) => runSpec(spec, body),
   readFee: (body) => readFee(spec, body),

@@ -61,7 +61,8 @@ export const easypaisa: WalletParser = {
   provider: 'easypaisa',
   country: 'PK',
   currency: 'PKR',
-  senderIds: ['3737', 'easypaisa'],
+  // Not `easypaisa`: found only in another developer's allow-list (README); a shop adds it per gateway.
+  senderIds: ['3737'],
   txnidPattern: spec.txnidPattern,
   parse: (body) => runSpec(spec, body),
   readFee: (body) => readFee(spec, body),

@@ -190,14 +190,20 @@ export function parseSmsStrict(input: { sender: string; body: string }, options?
     if (isMoneyIn(r)) return toSmsParse(provider, r, r.kind);
     if (first === null) first = { provider, parse: r };
   }
-  // The sender's own wallet recognised the message (a debit, a promo, an OTP): it is that
-  // wallet's, not another's forgery, even if its text also reads as a credit elsewhere.
-  if (first !== null && first.parse.kind !== 'unknown') return toSmsParse(first.provider, first.parse, first.parse.kind);
+  // Another wallet's credit text is a forgery of that wallet whoever sent it, also from a wallet's
+  // own header: the header's wallet reading it as its promo, OTP or failure must not hide it
+  // (M-Pesa's "Congratulations! … confirmed" from bKash's header is no bKash promo).
+  // A credit reading names the imitated wallet before a reversal reading does: a wallet that reads
+  // another's credit as its own (assumed) reversal must not take the forgery's name.
+  let reversalSpoof: SmsParse | null = null;
   for (const parser of WALLET_PARSERS) {
     if (allowed.includes(parser.provider)) continue;
     const r = parser.parse(body);
-    if (isMoneyIn(r)) return toSmsParse(parser.provider, r, 'spoof');
+    if (!isMoneyIn(r)) continue;
+    if (r.kind === 'credit') return toSmsParse(parser.provider, r, 'spoof');
+    reversalSpoof ??= toSmsParse(parser.provider, r, 'spoof');
   }
+  if (reversalSpoof !== null) return reversalSpoof;
   return first !== null ? toSmsParse(first.provider, first.parse, first.parse.kind) : unknownParse(null);
 }
 

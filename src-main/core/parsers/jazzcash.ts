@@ -71,7 +71,8 @@ export const jazzcash: WalletParser = {
   provider: 'jazzcash',
   country: 'PK',
   currency: 'PKR',
-  senderIds: ['8558', 'JazzCash'],
+  // Not `JazzCash`: found only in another developer's allow-list (README); a shop adds it per gateway.
+  senderIds: ['8558'],
   txnidPattern: spec.txnidPattern,
   parse: (body) => runSpec(spec, body),
   readFee: (body) => readFee(spec, body),

@@ -50,7 +50,8 @@ export const rocket: WalletParser = {
   provider: 'rocket',
   country: 'BD',
   currency: 'BDT',
-  senderIds: ['16216', 'Rocket'],
+  // Not `Rocket`: found only in other developers' allow-lists (README); a shop adds it per gateway.
+  senderIds: ['16216'],
   txnidPattern: spec.txnidPattern,
   parse: (body) => runSpec(spec, body),
   readFee: (body) => readFee(spec, body),

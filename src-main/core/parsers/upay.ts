@@ -1,28 +1,28 @@
 import { AMT, NUM, re, readFee, runSpec, type WalletSpec } from './kit';
 import type { WalletParser } from './types';
 
-// Public Upay samples are few (see the fixtures README and test/fixtures/sms/real/upay.json):
-// "Tk. X has been received from <number or bank>", "Received Payment of Tk.X from", the agent's
-// "You have received Cash-out of Tk. X" and "Send money of Tk. X to … is successful". The other
-// shapes below are assumed, in the sentence shape shared by the other Bangladeshi wallets.
-// Anything else stays `unknown`.
+// Upay's formats are only the ones seen in public samples (see the fixtures README and
+// test/fixtures/sms/real/upay.json): "Tk. X has been received from <number or bank>", "Received
+// Payment of Tk.X from", the agent's "You have received Cash-out of Tk. X" and "Send money of Tk. X
+// to … is successful". Nothing is assumed: bKash's and Nagad's sentences ("You have received Tk …",
+// "Money Received.\nAmount: Tk …") are theirs, so from the `upay` header they are forgeries of
+// those wallets, never Upay credits, and from a phone number they name bKash or Nagad. Anything
+// else stays `unknown`.
 const TK = String.raw`(?:Tk\.?|৳)\s?`;
 
 const spec: WalletSpec = {
   currency: 'BDT',
   txnidPattern: /^[A-Z0-9]{8,12}$/,
   gate: /\bt(?:xn|rx|rnx)\.?\s?id/i,
-  reversal: [re(String.raw`\b${TK}${AMT}[^.]{0,80}?\brevers(?:ed|al)\b`), re(String.raw`\brevers(?:ed|al)\b[^.]{0,80}?${TK}${AMT}`)],
+  // No public Upay reversal exists: any text saying "reversed" matches here without an amount and
+  // comes back `unknown`, never a credit and never an assumed reversal amount.
+  reversal: [/\brevers(?:ed|al)\b/i],
   credit: [
     // Seen: from a number ("… from 01540669293. Ref-. Balance Tk. …") and from a bank when money is
     // added ("Tk.150.00 has been received from BRAC Bank Limited…"). The payer ends at the first dot.
     re(String.raw`\b${TK}${AMT} has been received from (?<party>[^.]{2,40})\.`),
     // Seen: Bangla QR merchant receipt.
     re(String.raw`\breceived payment of ${TK}${AMT} from (?<party>\+?\d{6,15})\b`),
-    // Assumed.
-    re(String.raw`\b(?:you have )?received ${TK}${AMT} from (?<party>\+?\d{6,15})\b`),
-    re(String.raw`\bcash ?in (?:of )?${TK}${AMT} (?:successful )?from (?<party>\+?\d{6,15})\b`),
-    re(String.raw`\bmoney received\.?\s?amount\s?:\s?${TK}${AMT}\s?(?:sender|from)\s?:\s?(?<party>\S{3,20})`),
   ],
   // Seen: "Send money of Tk. X to 01… is successful. Fee Tk. 0.0. Balance Tk. …". The agent's
   // "You have received Cash-out of Tk. X from 01…" matches nothing here and stays `unknown`.

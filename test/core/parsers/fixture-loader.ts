@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PROVIDER_IDS, type CurrencyCode, type ProviderId } from '../../../src-shared/providers';
 import type { SmsKind } from '../../../src-shared/sms';
@@ -45,4 +45,20 @@ export function parsedAndExpected(fixture: SmsFixture): { got: Record<string, un
     got: Object.fromEntries(COMPARED.map((k) => [k, parsed[k]])),
     want: Object.fromEntries(COMPARED.map((k) => [k, expected[k]])),
   };
+}
+
+/** A real receipt format (test/fixtures/sms/real/), with the public place it was seen. */
+export interface RealFixture extends SmsFixture {
+  source: string;
+  family?: string;
+}
+
+const REAL_DIR = fileURLToPath(new URL('../../fixtures/sms/real/', import.meta.url));
+
+export function loadRealFixtures(provider: ProviderId): RealFixture[] {
+  const file = `${REAL_DIR}${provider}.json`;
+  if (!existsSync(file)) return [];
+  const raw: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  if (!Array.isArray(raw)) throw new Error(`real/${provider}.json is not an array`);
+  return raw.map((item) => ({ ...(item as Omit<RealFixture, 'provider'>), provider }));
 }

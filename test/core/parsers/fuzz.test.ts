@@ -9,7 +9,10 @@ import {
   type ExtraSenders,
 } from '../../../src-main/core/parsers/index';
 import { ANY_TXNID_SHAPE } from '../../../src-main/core/parsers/kit';
-import { loadAllFixtures } from './fixture-loader';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PROVIDER_IDS, type ProviderId } from '../../../src-shared/providers';
+import { loadAllFixtures, loadRealFixtures } from './fixture-loader';
 
 /** mulberry32: tiny, fast, and deterministic for a fixed seed. */
 function mulberry32(seed: number): () => number {
@@ -172,5 +175,110 @@ describe('parseSms fuzz', () => {
     // The corpus must actually exercise the dangerous paths, not just produce `unknown`.
     expect(seen.get('credit') ?? 0).toBeGreaterThan(1000);
     expect(seen.get('spoof') ?? 0).toBeGreaterThan(1000);
+  }, 120_000);
+});
+
+/**
+ * Real and invented non-credits (debits, OTPs, offers, failures, reversals, and the `unknown`
+ * ones such as an agent's cash-in or a bank's refund) from their own sender. Mutations that a
+ * phone, a forwarder or an operator can cause without changing what the message says must never
+ * turn one into a credit: a changed digit, an inserted control, invisible or space character,
+ * native digits, the case of the whole text, a cut tail.
+ */
+const HOLDOUT_DIR = fileURLToPath(new URL('../../fixtures/sms/holdout/', import.meta.url));
+const NON_CREDIT_KINDS = new Set(['debit', 'otp', 'promo', 'failed', 'reversal', 'unknown']);
+
+interface Base {
+  origin: string;
+  provider: ProviderId;
+  sender: string;
+  body: string;
+}
+
+function holdout(provider: ProviderId): { name: string; sender: string; body: string; expect: { kind: string } }[] {
+  const file = `${HOLDOUT_DIR}${provider}.json`;
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ReturnType<typeof holdout>) : [];
+}
+
+const nonCredits: Base[] = [
+  ...fixtures.filter((f) => NON_CREDIT_KINDS.has(f.expect.kind)).map((f) => ({ origin: `fixtures/${f.provider}: ${f.name}`, ...f })),
+  ...PROVIDER_IDS.flatMap((p) =>
+    loadRealFixtures(p)
+      .filter((f) => NON_CREDIT_KINDS.has(f.expect.kind))
+      .map((f) => ({ origin: `real/${p}: ${f.name}`, provider: p, sender: f.sender, body: f.body })),
+  ),
+  ...PROVIDER_IDS.flatMap((p) =>
+    holdout(p)
+      .filter((e) => NON_CREDIT_KINDS.has(e.expect.kind))
+      .map((e) => ({ origin: `holdout/${p}: ${e.name}`, provider: p, sender: e.sender, body: e.body })),
+  ),
+];
+
+// What a space can become on its way (controls and other whitespace fold to one space); the
+// invisibles are dropped wherever they stand. A cut tail is not harmless: it can take away the
+// words that make a message a cashback ("… TrxID … at 09/02/2023 20:42. Cashback on …").
+const SPACE_LIKE = ['\u0000', '\u0007', '\r', '\n', '\r\n', '\t', '\u00a0', '  ', ' \n '];
+const INVISIBLE = ['\u200b', '\ufeff', '\u00ad', '\u2060'];
+const NATIVE_DIGITS = ['\u09e6', '\u0660', '\u06f0', '\u0966'];
+
+function harmlessMutate(rand: () => number, input: string): string {
+  let s = input;
+  const steps = 1 + Math.floor(rand() * 4);
+  for (let i = 0; i < steps; i++) {
+    const pos = Math.floor(rand() * (s.length + 1));
+    switch (Math.floor(rand() * 5)) {
+      case 0: {
+        // change a digit
+        const digits = [...s.matchAll(/\d/g)];
+        const hit = digits[Math.floor(rand() * digits.length)];
+        if (hit?.index !== undefined) s = s.slice(0, hit.index) + String(Math.floor(rand() * 10)) + s.slice(hit.index + 1);
+        break;
+      }
+      case 1: {
+        // a space becomes a control, a line break or a run of whitespace
+        const spaces = [...s.matchAll(/ /g)];
+        const hit = spaces[Math.floor(rand() * spaces.length)];
+        if (hit?.index !== undefined)
+          s = s.slice(0, hit.index) + SPACE_LIKE[Math.floor(rand() * SPACE_LIKE.length)] + s.slice(hit.index + 1);
+        break;
+      }
+      case 2: {
+        // every ASCII digit in one native script
+        const zero = (NATIVE_DIGITS[Math.floor(rand() * NATIVE_DIGITS.length)] ?? '0').charCodeAt(0);
+        s = s.replace(/\d/g, (d) => String.fromCharCode(zero + Number(d)));
+        break;
+      }
+      case 3:
+        s = rand() < 0.5 ? s.toUpperCase() : s.toLowerCase();
+        break;
+      default: // an invisible character anywhere
+        s = s.slice(0, pos) + (INVISIBLE[Math.floor(rand() * INVISIBLE.length)] ?? '') + s.slice(pos);
+    }
+  }
+  return s;
+}
+
+describe('parseSms fuzz: non-credits stay non-credits', () => {
+  const NON_CREDIT_ITERATIONS = 40_000;
+
+  it('draws on real and held-out non-credits, not only invented ones', () => {
+    expect(nonCredits.filter((b) => b.origin.startsWith('real/')).length).toBeGreaterThan(100);
+    expect(nonCredits.filter((b) => b.origin.startsWith('holdout/')).length).toBeGreaterThan(100);
+  });
+
+  it(`no non-credit becomes a credit under ${NON_CREDIT_ITERATIONS} harmless mutations`, () => {
+    const rand = mulberry32(0x5eed10);
+    const failures: string[] = [];
+    for (let i = 0; i < NON_CREDIT_ITERATIONS; i++) {
+      const base = nonCredits[Math.floor(rand() * nonCredits.length)];
+      if (base === undefined) continue;
+      const body = rand() < 0.1 ? base.body : harmlessMutate(rand, base.body);
+      // As the shop runs it: the message's own header trusted (held-out senders may be a header
+      // the built-in list lacks, which a shop adds per gateway).
+      const r = parseSms({ sender: base.sender, body }, { extraSenders: { [base.provider]: [base.sender] } });
+      if (r.kind === 'credit' && failures.length < 20)
+        failures.push(`${base.origin} -> credit ${String(r.amount)}: ${JSON.stringify(body)}`);
+    }
+    expect(failures).toEqual([]);
   }, 120_000);
 });

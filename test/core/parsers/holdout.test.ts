@@ -76,3 +76,32 @@ describe('held-out real receipts', () => {
     expect(rate, `missed ${missed.length} of ${credits.length}:\n${missed.join('\n')}`).toBeGreaterThanOrEqual(0.95);
   });
 });
+
+/**
+ * A second held-out set (test/fixtures/sms/holdout-fresh/), gathered after the first was used for
+ * fixes, from sources neither real/ nor holdout/ cite. Its first read is in the README (11 of 12,
+ * before any fix; the miss is a hand-typed text with no currency, left `unknown` on purpose). Small:
+ * what it guards most is the rule that a miss is `unknown`, never a wrong amount or TxnID.
+ */
+describe('held-out real receipts, the second set', () => {
+  const FRESH = fileURLToPath(new URL('../../fixtures/sms/holdout-fresh/', import.meta.url));
+  const fresh = PROVIDER_IDS.flatMap((provider) => {
+    const file = `${FRESH}${provider}.json`;
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as HoldoutEntry[]).map((entry) => ({ provider, entry })) : [];
+  });
+
+  it('holds credits of several wallets, each with its source', () => {
+    expect(new Set(fresh.map((x) => x.provider)).size).toBeGreaterThanOrEqual(4);
+    for (const { entry } of fresh) expect(entry.source?.trim(), entry.name).toBeTruthy();
+  });
+
+  it('reads at least 11 of its 12 credits exactly, and never a wrong amount or TxnID', () => {
+    const credits = fresh.filter(({ entry }) => entry.expect.kind === 'credit' && entry.expect.txnid);
+    const exact = credits.filter(({ provider, entry }) => readsExactly(provider, entry));
+    expect(exact.length, `${exact.length} of ${credits.length}`).toBeGreaterThanOrEqual(Math.min(11, credits.length));
+    for (const { provider, entry } of credits) {
+      const got = parseAsShop(provider, entry);
+      if (got.kind === 'credit') expect(readsExactly(provider, entry), entry.name).toBe(true);
+    }
+  });
+});

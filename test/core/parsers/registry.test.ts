@@ -27,7 +27,10 @@ describe('providerForSender', () => {
   it('matches built-in sender IDs case-insensitively after trimming', () => {
     expect(providerForSender('bKash')).toBe('bkash');
     expect(providerForSender('  BKASH ')).toBe('bkash');
-    expect(providerForSender('16247')).toBe('bkash');
+    // Helpline numbers and wallet names seen only in other developers' allow-lists are not trusted (issue 10).
+    expect(providerForSender('16247')).toBeNull();
+    expect(providerForSender('16167')).toBeNull();
+    expect(providerForSender('JazzCash')).toBeNull();
     expect(providerForSender('NAGAD')).toBe('nagad');
     expect(providerForSender('16216')).toBe('rocket');
     expect(providerForSender('3737')).toBe('easypaisa');

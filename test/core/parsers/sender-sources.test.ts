@@ -9,6 +9,15 @@ import { WALLET_PARSERS } from '../../../src-main/core/parsers/index';
  * with no source (`M-PESA`, where Safaricom sends as `MPESA`) must not be built in; shops add
  * their own per gateway.
  */
+/**
+ * Listed exceptions to "no weak sender ID". Maya: no public Maya SMS exists at all (README), so its
+ * only sources are allow-lists; without them no Maya receipt could ever be read.
+ */
+const WEAK_EXCEPTIONS: Record<string, string> = {
+  'maya:Maya': 'no public Maya SMS exists; allow-lists are the only source (README)',
+  'maya:PayMaya': 'no public Maya SMS exists; allow-lists are the only source (README)',
+};
+
 const README = fileURLToPath(new URL('../../fixtures/sms/README.md', import.meta.url));
 const SECTION = '## Built-in sender IDs';
 
@@ -37,6 +46,22 @@ describe('built-in sender IDs', () => {
     const source = sourced.get(`${provider}:${id}`);
     expect(source, `no row "| ${provider} | \`${id}\` | <source> |" in ${SECTION}`).toBeTruthy();
     expect(source).not.toMatch(/^(?:-|–|none|assumed|unknown|\?)$/i);
+    // A citation: a repository path, an issue, a page or a search phrase, not a bare claim.
+    expect(source, `${provider} \`${id}\`: no citation`).toMatch(
+      /[\w-]+\/[\w.-]+|issue|search|https?:|\.(?:kt|dart|ts|js|py|php|java|md)\b/i,
+    );
+    if (!WEAK_EXCEPTIONS[`${provider}:${id}`]) {
+      expect(source, `${provider} \`${id}\` is marked weak (seen only in allow-lists): remove it from the built-in list`).not.toMatch(
+        /\bweak\b|allow-lists? only/i,
+      );
+    }
+  });
+
+  it('keeps no helpline number or weakly sourced ID built in', () => {
+    const built = WALLET_PARSERS.flatMap((p) => p.senderIds.map((id) => `${p.provider}:${id}`));
+    for (const id of ['bkash:16247', 'nagad:16167', 'rocket:Rocket', 'easypaisa:easypaisa', 'jazzcash:JazzCash']) {
+      expect(built).not.toContain(id);
+    }
   });
 
   it('the table names no sender ID that is not built in (it describes the code)', () => {
