@@ -7,8 +7,8 @@ import type { SmsRow } from '../db/repos/sms-repo';
 import type { TransactionRow } from '../db/repos/transaction-repo';
 import { AppError } from '../errors';
 import { judge, pickCredit } from './credit-facts';
+import { personVerdict } from './decide-verdict';
 import { enabledGateways, gatewayForSms } from './gateway-lookup';
-import { REVERSED_REASON } from './judge-credit';
 import type { PaymentsStore } from './payments-store';
 import type { SessionLifecycle } from './session-lifecycle';
 import { insertAttempt, markSessionPaid, raiseWarnings, touchSession } from './settle';
@@ -115,38 +115,17 @@ export class Decisions {
   }
 
   /**
-   * Approval asks the same rules: a person may overrule CHECK FIRST (that is what the queue is
-   * for), never a clear negative. With no SMS yet, the person's word is all there is, unless
-   * the wallet has since reversed that TxnID.
+   * Approval asks the same verdict (decide-verdict.ts): a person may overrule CHECK FIRST (that
+   * is what the queue is for) and may vouch for a payment whose SMS never came; nobody may
+   * approve what the records disprove (a forged sender, a debit, a reversal, another wallet,
+   * a TxnID already used), whether or not an SMS was linked to the attempt.
    */
   private refuseWhatRulesRefuse(attempt: TransactionRow, session: SessionRow | null): void {
-    const { store } = this;
-    const sms = attempt.sms_id === null ? undefined : store.deps.sms.byId(attempt.sms_id);
-    // A reversal refuses even where nothing else can be judged (no SMS yet, a gateway since disabled).
-    const reversed = store.deps.sms
-      .byTxnid(attempt.merchant_id, attempt.is_test === 1, attempt.txnid_normalized)
-      .some((s) => s.kind === 'reversal' && s.provider === attempt.provider);
-    if (reversed) throw new AppError('payment_rejected', REVERSED_REASON, { hints: { failure_reason: REVERSED_REASON } });
-    const copies = store.deps.sms
-      .byTxnid(attempt.merchant_id, attempt.is_test === 1, attempt.txnid_normalized)
-      .filter((s) => s.provider === attempt.provider);
-    const credit = sms ?? pickCredit(copies, store) ?? copies.find((s) => s.kind === 'reversal');
-    if (!credit) return;
-    const gateway = enabledGateways(store.db, attempt.merchant_id).find((g) => g.id === attempt.gateway_id) ?? null;
-    const target = session ? { kind: 'session' as const, session } : { kind: 'verify' as const };
-    const verdict = judge(
-      store,
-      target,
-      credit,
-      gateway ?? gatewayForSms(enabledGateways(store.db, attempt.merchant_id), credit.provider, credit.account_hint),
-      {
-        transactionId: attempt.id,
-        sessionId: attempt.session_id ?? undefined,
-      },
-    );
-    if (verdict.verdict !== 'rejected' || verdict.code === 'wrong_wallet' || verdict.code === 'not_credit') return;
-    if (verdict.code === 'already_used' || verdict.code === 'claimed') throw new AppError('txnid_already_used', verdict.reason);
-    throw new AppError('payment_rejected', verdict.reason, { hints: { failure_reason: verdict.reason } });
+    const verdict = personVerdict(this.store, attempt, session);
+    if (verdict.may === 'approve') return;
+    throw new AppError(verdict.code, verdict.reason.message, {
+      hints: { failure_reason: verdict.reason.message, reasons: [verdict.reason] },
+    });
   }
 
   /**
@@ -186,12 +165,16 @@ export class Decisions {
               .find((t) => t.status === 'success' && t.provider === sms.provider) ??
             store.transactions.successForSms(sms.id) ??
             null;
+          // Never `matched: true`: a phone app that reads only `matched` would show PAID for a
+          // TxnID that already paid something else (or that the wallet has since reversed).
           return {
-            matched: true,
+            matched: false,
             already_existed: true,
             transaction: used,
             sms,
-            reason: used?.reversed_at ? 'The wallet reversed this payment after it was used.' : null,
+            reason: used?.reversed_at
+              ? 'Already used, and the wallet reversed this payment after it was used. It cannot pay again.'
+              : `Already used: this TxnID already paid ${usedWhat(store, used)}. It cannot pay again.`,
           };
         }
         if (verdict.code === 'claimed') {
@@ -262,4 +245,14 @@ export class Decisions {
     if (result.matched && !result.already_existed) store.deps.onVerificationsChange();
     return result;
   }
+}
+
+/** What a used TxnID paid, in words for the verify answer's `reason`. */
+function usedWhat(store: PaymentsStore, t: TransactionRow | null): string {
+  if (!t) return 'an earlier payment';
+  const when = t.verified_at === null ? '' : ` at ${new Date(t.verified_at).toISOString()}`;
+  if (t.result_source === 'counter') return `a counter sale${when}`;
+  if (t.result_source === 'manual_verify') return `a verified payment (transaction ${t.id})${when}`;
+  const session = t.session_id ? store.sessions.byId(t.session_id) : undefined;
+  return session ? `order ${session.order_id} (session ${session.id})${when}` : `an earlier payment${when}`;
 }

@@ -2,7 +2,6 @@ import type { CounterSaleResult, StaffAlertView, TxnidLookupResult } from '../..
 import type {
   CreateSessionResponse,
   CreditCheckView,
-  ReviewReason,
   SessionView,
   TransactionState,
   VerificationView,
@@ -17,7 +16,7 @@ import { listTransactions, type TransactionListRow } from '../db/repos/transacti
 import { CheckoutSubmit, type SubmitOutcome } from './checkout-submit';
 import { CounterSale } from './counter-sale';
 import { judge } from './credit-facts';
-import type { RejectCode } from './judge-credit';
+import { REJECT_REASON_CODES } from './decide-verdict';
 import { Decisions, type Decision, type DecisionOutcome, type VerifyOutcome } from './decisions';
 import { enabledGateways, gatewayForSms } from './gateway-lookup';
 import { PaymentsStore, type PaymentsDeps } from './payments-store';
@@ -40,14 +39,6 @@ export { createSessionSchema } from './session-input';
 export { accountMatches, samePhone } from './account-match';
 export { iso } from './session-view';
 export type { PaymentQuery } from './payment-search';
-const REJECT_REASON_CODES: Record<RejectCode, ReviewReason['code']> = {
-  spoof: 'spoofed_sender',
-  not_credit: 'not_credit',
-  wrong_wallet: 'wrong_wallet',
-  reversed: 'reversed',
-  already_used: 'already_used',
-  claimed: 'already_used',
-};
 
 /** A stored session as the checkout pages read it (redirect URL, customer name, order). */
 export type SessionRecord = SessionRow;

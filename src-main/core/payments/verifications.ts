@@ -1,5 +1,6 @@
 import type { ReviewReason, VerificationView } from '../../../src-shared/contract/payments';
 import { minorToDecimal } from '../../../src-shared/money';
+import { personVerdict } from './decide-verdict';
 import type { PaymentsStore } from './payments-store';
 
 function parseReasons(json: string | null): ReviewReason[] {
@@ -31,8 +32,22 @@ export function pendingVerifications(store: PaymentsStore, limit = 200): Verific
     account_number: r.account_number,
     created_at: new Date(r.created_at).toISOString(),
     sms_body: r.sms_body,
-    review_reasons: parseReasons(r.review_reasons),
+    review_reasons: queueReasons(store, r.id, parseReasons(r.review_reasons)),
   }));
+}
+
+/**
+ * Why an attempt waits, as the queue shows it: the reasons it was held with, and first, when
+ * the records now disprove it (a forged sender, a debit, a reversal with its TxnID), the reason
+ * nobody may approve it, so staff see why Mark Paid is refused before they press it.
+ */
+function queueReasons(store: PaymentsStore, transactionId: number, held: ReviewReason[]): ReviewReason[] {
+  const attempt = store.transactions.byId(transactionId);
+  if (!attempt) return held;
+  const session = attempt.session_id ? (store.sessions.byId(attempt.session_id) ?? null) : null;
+  const verdict = personVerdict(store, attempt, session);
+  if (verdict.may === 'refuse') return [verdict.reason, ...held.filter((r) => r.code !== verdict.reason.code)];
+  return held.length > 0 ? held : verdict.reasons;
 }
 
 export { parseReasons };

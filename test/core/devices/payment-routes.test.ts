@@ -349,13 +349,14 @@ describe('POST /api/device/verify', () => {
     expect(String(body.sms.body)).toContain('TrxID BKV1E2R3F4');
     expect(body.sms.received_at).toMatch(ISO);
 
-    // It is in the phone's history, and verifying it again finds the same payment.
+    // It is in the phone's history. Verifying it again finds that payment, but is no second match: a
+    // cashier whose app reads only `matched` must not see PAID for a TxnID that already paid (docs/matching.md).
     const history = await pc.transactions({ q: 'BKV1E2' });
     expect(history).toHaveLength(1);
     expect(history[0]).toMatchObject({ id: body.transaction.id, status: 'success', result_source: 'manual_verify' });
     const again = await pc.call('/api/device/verify', { txnid: 'BKV1E2R3F4' });
     expect(again.status).toBe(200);
-    expect(again.json).toMatchObject({ matched: true, already_existed: true, transaction: { id: body.transaction.id } });
+    expect(again.json).toMatchObject({ matched: false, already_existed: true, transaction: { id: body.transaction.id } });
     expect(await pc.transactions()).toHaveLength(1);
   });
 

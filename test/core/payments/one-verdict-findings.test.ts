@@ -130,7 +130,7 @@ describe('finding 2: the counter check becomes a sale', () => {
       body: { txnid },
       headers: { Authorization: `Bearer ${pc.keys.admin}` },
     });
-    expect(verify.json).toMatchObject({ matched: true, already_existed: true });
+    expect(verify.json).toMatchObject({ matched: false, already_existed: true });
     expect(pc.sql("SELECT id FROM transactions WHERE txnid_normalized = ? AND status = 'success'", txnid)).toHaveLength(1);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bkashCreditBody, bkashTxnid, usePayCore, type PayCore } from '../payments/helpers';
+import { bkashCreditBody, bkashTxnid, usePayCore, type PayCore } from './helpers';
 
 /** The counter's "Check a TxnID": read-only answers PAID / WRONG AMOUNT / ALREADY USED / NOT FOUND / FAKE SMS. */
 describe('txnid.lookup', () => {
