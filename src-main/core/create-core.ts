@@ -19,7 +19,7 @@ import { purgeExpired } from './http/idempotency';
 import { trustedProxies, type PaymentsContext } from './http/payments-context';
 import { SmsIngestor, toSmsView } from './sms';
 import { Payments } from './payments';
-import { DeviceHealthMonitor } from './devices';
+import { DeviceHealthMonitor, listForwarders } from './devices';
 import { buildAdminHandlers } from './admin/admin-handlers';
 import { Maintenance } from './maintenance';
 import { Modems } from './modem';
@@ -146,6 +146,10 @@ export function createCore(config: Config, deps: CoreDeps): Core {
   const reparsed = sms.reparseUnparsed();
   if (reparsed > 0) logger.info({ reparsed }, 'parsed SMS that were stored raw');
   payments.catchUp();
+  // A forwarder that can never deliver loses every SMS it sends: say so where the operator looks first.
+  for (const f of listForwarders(db, config.dataDir)) {
+    if (f.problem) logger.warn({ device_id: f.device_id }, `forwarder ${f.device_id}: ${f.problem}`);
+  }
 
   const limiters = buildLimiters(config);
   const maintenance = new Maintenance({

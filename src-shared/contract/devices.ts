@@ -110,6 +110,12 @@ export interface ForwarderView {
   bound_at: string;
   last_seen_at: string | null;
   last_sms_at: string | null;
+  /**
+   * Why this forwarder's SMS are being refused, in words with the fix, or null. A generic
+   * forwarder registered with `hmac` before that was refused at registration: no released app
+   * signs its body, so every SMS it sends is refused until it is registered again.
+   */
+  problem: string | null;
 }
 
 export interface DevicesChangedEvent {

@@ -162,8 +162,20 @@ export function listForwarders(db: Db, dataDir: string): ForwarderView[] {
       bound_at: new Date(row.bound_at).toISOString(),
       last_seen_at: row.last_seen_at === null ? null : new Date(row.last_seen_at).toISOString(),
       last_sms_at: row.last_sms_at === null ? null : new Date(row.last_sms_at).toISOString(),
+      problem: forwarderProblem(kind, entry),
     };
   });
+}
+
+/** The generic forwarder's hmac mode, which no released app can speak (see registerForwarder). */
+const UNSIGNABLE_HMAC =
+  'registered with auth "hmac", which no released forwarder app can sign: its SMS are refused. Register it again with auth "token" (SMS to URL Forwarder) or "timestamp_sign" (SmsForwarder).';
+
+/** Why a registered forwarder cannot deliver, or null (listForwarders; also logged at start). */
+export function forwarderProblem(kind: ForwarderFormat, entry: ForwarderEntry | undefined): string | null {
+  if (!entry) return 'its entry in forwarders.json is missing, so nothing it sends is accepted: register it again.';
+  if (kind === 'generic' && entry.auth === 'hmac') return UNSIGNABLE_HMAC;
+  return null;
 }
 
 /** What the HTTP layer hands over: only the parts of the request a forwarder may sign. */
@@ -219,7 +231,11 @@ function authenticate(
   if (format === 'capcom6') {
     return verifyCapcom6({ secret, bodies, signature: header(req, 'x-signature'), timestamp: header(req, 'x-timestamp'), now });
   }
-  if (entry.auth === 'hmac') return verifyBodyHmac({ secret, bodies, signature: header(req, 'x-signature') });
+  if (entry.auth === 'hmac') {
+    const verdict = verifyBodyHmac({ secret, bodies, signature: header(req, 'x-signature') });
+    // A shop's own script may sign; an app cannot: say how to fix it rather than only "bad signature".
+    return verdict.ok ? verdict : { ok: false, reason: `${verdict.reason}; this forwarder is ${UNSIGNABLE_HMAC}` };
+  }
   const tsPath = entry.field_map.timestamp ?? 'timestamp';
   const signPath = entry.field_map.sign ?? 'sign';
   const timestamp = text(getPath(req.body, tsPath)) ?? text(req.query[tsPath]);

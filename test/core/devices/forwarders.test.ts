@@ -209,7 +209,12 @@ describe('POST /api/forwarders/:id/generic', () => {
     const raw = `{\n  "from":"${sms.sender}",\n  "text":"${sms.body}",\n  "sentStamp":1778585100000,\n  "receivedStamp":1778585130000,\n  "sim":"sim1"\n}`;
     const forged = await sendRaw(url, reg.webhook_path, raw, { 'X-Signature': signBodyHmac('wrong-secret-0000000000', raw) });
     expectErrorShape(forged, 401, 'signature_invalid');
-    expectErrorShape(await sendRaw(url, reg.webhook_path, raw), 401, 'signature_invalid');
+    const unsigned = await sendRaw(url, reg.webhook_path, raw);
+    expectErrorShape(unsigned, 401, 'signature_invalid');
+    // The app cannot sign: the refusal and the forwarder list say how to fix it, or every SMS is lost.
+    expect(unsigned.text).toContain('Register it again with auth');
+    const listed = listForwarders(db, dataDir).find((f) => f.device_id === reg.device_id);
+    expect(listed?.problem).toMatch(/no released forwarder app can sign.*Register it again/);
     expect(countSms(db)).toBe(0);
     const ok = await sendRaw(url, reg.webhook_path, raw, { 'X-Signature': signBodyHmac(reg.secret, raw) });
     expect(ok.status, ok.text).toBe(200);
