@@ -159,7 +159,8 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     logger: logger.child({ module: 'maintenance' }),
     activity: () => activity,
     memory: Object.entries(limiters).map(([name, limiter]) => ({ name: `rateLimit.${name}`, prune: () => limiter.prune() })),
-    syncConfigured: () => isSyncSetUp(config.dataDir),
+    // A cloud removed for a while still wants what happened meanwhile: only a shop that never had one loses nothing by the purge.
+    syncConfigured: () => isSyncSetUp(config.dataDir) || syncWorker.everSetUp(),
   });
   const publicAddress = new PublicAddress(db, shop.merchantId, config.sessions.publicBaseUrl, clock);
   const tunnelProbes = new TunnelProbes();

@@ -40,9 +40,10 @@ export interface MaintenanceDeps {
   activity: () => number;
   memory?: readonly Prunable[];
   /**
-   * Whether a cloud is set up (sync.json). Without one, `sync` events older than
-   * outboxDeliveredDays are purged too: nothing will ever send them, and they were the largest
-   * table of a year's database. Setting up a cloud later queues every session's current state.
+   * Whether a cloud is or ever was set up (sync.json, or the shop's sync row). When never, `sync`
+   * events older than outboxDeliveredDays are purged too: nothing will ever send them, and they
+   * were the largest table of a year's database. Setting up a first cloud later queues every
+   * session's current state; a cloud that was removed keeps its waiting events for its return.
    */
   syncConfigured?: () => boolean;
 }

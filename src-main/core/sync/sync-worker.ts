@@ -134,6 +134,14 @@ export class SyncWorker {
     };
   }
 
+  /**
+   * Whether this shop has ever synced to a cloud (its sync row exists), even if the cloud is
+   * removed now: its waiting events are then kept for that cloud's return, never purged.
+   */
+  everSetUp(): boolean {
+    return this.state() !== undefined;
+  }
+
   /** Settings changed (`sync set`, here or in the CLI): the next pass tries at once, whatever the backoff said. */
   resetBackoff(): void {
     if (this.deps.db.open && this.state()) this.repo.resume(this.deps.merchantId);
