@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { createCore, loadConfig, type Core } from '../../src-main/core';
 import { silentLogger } from '../../src-main/core/logging';
 import type { ModemSimulator } from './modem-sim';
@@ -72,3 +73,41 @@ export async function until<T>(what: string, probe: () => T | undefined | null |
 /** A genuine-looking bKash credit. */
 export const BKASH = (txnid: string, amount = '500.00', balance = '1,500.00') =>
   `You have received Tk ${amount} from 01712345678. Fee Tk 0.00. Balance Tk ${balance}. TrxID ${txnid} at 15/06/2026 10:30`;
+
+/**
+ * Watches every delete the simulated modem carries out and, at that very moment, looks in the
+ * database: the deleted message (or multipart part) must already be committed, as an SMS row
+ * whose body holds its text or as a part row (modem_parts) with its text. Returns the list of
+ * violations, filled as deletes happen (empty: the rule held). Works for a core in this process
+ * and for one in a child process (SQLite shows another process's committed rows).
+ */
+export function watchDeletions(sim: ModemSimulator, dbPath: string | (() => string)): string[] {
+  const violations: string[] = [];
+  sim.on('deleted', (d) => {
+    const text = d.decoded?.text ?? null;
+    if (text === null) {
+      violations.push(`undecodable PDU deleted (${d.command})`);
+      return;
+    }
+    const file = typeof dbPath === 'string' ? dbPath : dbPath();
+    if (!fs.existsSync(file)) {
+      violations.push(`${d.command}: no database yet for ${JSON.stringify(text.slice(0, 40))}`);
+      return;
+    }
+    let db: Database.Database | null = null;
+    try {
+      db = new Database(file, { readonly: true, fileMustExist: true });
+      const inSms = db.prepare('SELECT 1 FROM sms WHERE instr(body, ?) > 0 LIMIT 1').get(text) !== undefined;
+      const inParts = db.prepare('SELECT 1 FROM modem_parts WHERE text = ? LIMIT 1').get(text) !== undefined;
+      if (!inSms && !inParts) {
+        const part = d.decoded?.concat ? ` (part ${d.decoded.concat.seq} of ${d.decoded.concat.total})` : '';
+        violations.push(`${d.command}${part}: deleted before stored: ${JSON.stringify(text.slice(0, 60))}`);
+      }
+    } catch (err) {
+      violations.push(`${d.command}: could not look in the database: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      db?.close();
+    }
+  });
+  return violations;
+}

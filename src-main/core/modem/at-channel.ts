@@ -73,12 +73,16 @@ const URC_CODES = new Set([
   '+CUSD',
   '+CIEV',
   '+QIND',
+  // After a modem restarts: its SIM's state and its functionality (answers to AT+CPIN? and AT+CFUN? stay answers).
+  '+CPIN',
+  '+CFUN',
 ]);
 const FINAL_OK = /^OK$/;
-const FINAL_ERROR = /^(?:ERROR|NO CARRIER)$/;
+/** Huawei E1752 and kin answer an unknown command with "COMMAND NOT SUPPORT" instead of ERROR. */
+const FINAL_ERROR = /^(?:ERROR|NO CARRIER|COMMAND NOT SUPPORT)$/;
 const CME = /^\+(CME|CMS) ERROR:\s*(.*)$/;
 /** Lines a modem prints on its own that carry no prefix: boot banners and the like. */
-const BARE_URC = /^(?:RING|RDY|START|PB DONE|SMS Ready|Call Ready|NORMAL POWER DOWN|\+CPIN: NOT READY)$/;
+const BARE_URC = /^(?:RING|RDY|START|PB DONE|SMS Ready|SMS DONE|Call Ready|NORMAL POWER DOWN|\+CPIN: NOT READY)$/;
 
 interface Pending {
   command: string;
@@ -201,9 +205,10 @@ export class AtChannel {
     this.buffer += chunk;
     if (this.resyncTimer) this.resync();
     for (;;) {
-      // The AT+CMGS prompt "> " ends no line.
-      if (this.pending?.expectPrompt && /^\s*> ?$/.test(this.buffer)) {
-        this.buffer = '';
+      // The AT+CMGS prompt "> " ends no line; an unsolicited line may follow it at once.
+      const prompt = this.pending?.expectPrompt ? /^\s*> ?(?=$|[\r\n])/.exec(this.buffer) : null;
+      if (this.pending && prompt) {
+        this.buffer = this.buffer.slice(prompt[0].length);
         this.pending.expectPrompt = false;
         this.transport.write(`${this.pending.body ?? ''}\x1a`);
         continue;
@@ -232,7 +237,9 @@ export class AtChannel {
     const code = codeOf(line);
     if (this.resyncTimer && p === null && !(URC_CODES.has(code) || code.startsWith('^'))) return;
     const unsolicited = (URC_CODES.has(code) || code.startsWith('^')) && (p === null || p.owns !== code);
-    if (unsolicited || BARE_URC.test(line) || p === null) {
+    // A bare line such as "+CPIN: NOT READY" is the answer when the command in flight asks for it.
+    const bare = BARE_URC.test(line) && (p === null || p.owns !== code);
+    if (unsolicited || bare || p === null) {
       if (code === '+CMT' && unsolicited) {
         this.awaitingCmtPdu = line;
         return;
@@ -245,7 +252,7 @@ export class AtChannel {
     const cme = CME.exec(line);
     let final: FinalResult | null = null;
     if (FINAL_OK.test(line)) final = { ok: true };
-    else if (FINAL_ERROR.test(line)) final = { ok: false, error: line === 'ERROR' ? 'ERROR' : 'NO CARRIER', code: null };
+    else if (FINAL_ERROR.test(line)) final = { ok: false, error: line === 'NO CARRIER' ? 'NO CARRIER' : 'ERROR', code: null };
     else if (cme) final = { ok: false, error: cme[1] === 'CME' ? 'CME' : 'CMS', code: (cme[2] ?? '').trim() };
     if (final === null) {
       p.lines.push(line);

@@ -55,10 +55,37 @@ export function parseCpmsUse(lines: readonly string[]): { used: number; total: n
   return m ? { used: Number(m[1]), total: Number(m[2]) } : null;
 }
 
-/** +CMTI: "SM",3 → 3 (the storage is the one the reader chose; the index is what matters). */
-export function parseCmti(line: string): number | null {
-  const m = /^\+CMTI:\s*"?[A-Z]*"?\s*,\s*(\d+)/i.exec(line);
-  return m ? Number(m[1]) : null;
+/** +CMTI: "SM",3 → { memory: "SM", index: 3 }; the memory is null when the line names none. */
+export function parseCmti(line: string): { memory: string | null; index: number } | null {
+  const m = /^\+CMTI:\s*(?:"([A-Z0-9]*)"|([A-Z0-9]*))\s*,\s*(\d+)/i.exec(line);
+  if (!m) return null;
+  const memory = (m[1] ?? m[2] ?? '').toUpperCase();
+  return { memory: memory === '' ? null : memory, index: Number(m[3]) };
+}
+
+/** "+CNMI: 2,1,0,0,0" → [2,1,0,0,0]; null when the answer has no +CNMI line. */
+export function parseCnmi(lines: readonly string[]): number[] | null {
+  for (const line of lines) {
+    const m = /^\+CNMI:\s*([\d,\s]+)$/.exec(line);
+    if (m) return (m[1] ?? '').split(',').map((v) => Number(v.trim() || '0'));
+  }
+  return null;
+}
+
+/** "+CPMS: "ME",3,23,..." (the query) → "ME", the memory read and deleted from (<mem1>). */
+export function parseCpmsMem1(lines: readonly string[]): string | null {
+  const m = /\+CPMS:\s*"([A-Z0-9]+)"/i.exec(lines.join(' '));
+  return m ? (m[1] ?? '').toUpperCase() : null;
+}
+
+/** The first line of an identity answer that carries an IMEI, IMSI or ICCID: its digits ("89880…F" keeps its hex tail). */
+export function parseIdentity(lines: readonly string[], min: number, max: number): string | null {
+  for (const line of lines) {
+    const m = /^(?:[+^][A-Z]+:\s*)?"?([0-9]+[0-9A-F]*)"?$/i.exec(line.trim());
+    const value = m?.[1] ?? '';
+    if (value.length >= min && value.length <= max) return value.toUpperCase();
+  }
+  return null;
 }
 
 /** +CPIN: READY | SIM PIN | SIM PUK | PH-SIM PIN ... */
@@ -114,10 +141,24 @@ export function parseCops(lines: readonly string[]): string | null {
  * (so +CMTI, listing and deletion all name the same memory), else the first memory of the first role.
  */
 export function chooseStorage(lines: readonly string[]): string {
-  const text = lines.join(' ');
-  const groups = [...text.matchAll(/\(([^)]*)\)/g)].map((m) => [...(m[1] ?? '').matchAll(/"([A-Z]{2})"/g)].map((x) => x[1] as string));
+  const groups = storageGroups(lines);
   if (groups.length > 0 && groups.every((g) => g.includes('SM'))) return 'SM';
   return groups[0]?.[0] ?? 'SM';
+}
+
+function storageGroups(lines: readonly string[]): string[][] {
+  const text = lines.join(' ');
+  return [...text.matchAll(/\(([^)]*)\)/g)].map((m) => [...(m[1] ?? '').matchAll(/"([A-Z]{2})"/g)].map((x) => x[1] as string));
+}
+
+/**
+ * AT+CPMS=? → the memories a message can be stored in and read from besides `chosen`: the SIM
+ * ("SM") and the modem's own memory ("ME") where <mem1> offers them. Not "MT" (both at once:
+ * its indexes would list SM and ME twice), nor status reports or broadcasts ("SR", "BM").
+ */
+export function otherMemories(lines: readonly string[], chosen: string): string[] {
+  const first = storageGroups(lines)[0] ?? [];
+  return first.filter((m) => (m === 'SM' || m === 'ME') && m !== chosen);
 }
 
 /** "(0-2)" or "(0,1,2)" → [0,1,2]. */

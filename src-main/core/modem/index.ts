@@ -34,6 +34,8 @@ export interface ModemsDeps {
 export class Modems {
   private readonly readers: ModemReader[] = [];
   private readonly canary: Canary;
+  /** Which reader reads which modem (by IMEI): two configured ports of one modem never both read and delete. */
+  private readonly claims = new Map<string, ModemReader>();
 
   constructor(private readonly deps: ModemsDeps) {
     this.canary = new Canary(deps.clock);
@@ -87,6 +89,15 @@ export class Modems {
           logger: this.deps.logger.child({ module: 'modem', modem: label }),
           clock: this.deps.clock,
           onChange: this.deps.onChange,
+          claimModem: (r, imei) => {
+            const holder = this.claims.get(imei);
+            if (holder && holder !== r) return holder.label;
+            this.claims.set(imei, r);
+            return null;
+          },
+          releaseModem: (r) => {
+            for (const [imei, holder] of this.claims) if (holder === r) this.claims.delete(imei);
+          },
         },
       );
       this.readers.push(reader);

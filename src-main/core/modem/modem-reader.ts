@@ -10,12 +10,16 @@ import {
   chooseStorage,
   parseCmgl,
   parseCmgr,
+  otherMemories,
   parseCmti,
+  parseCnmi,
   parseCops,
   parseCpin,
+  parseCpmsMem1,
   parseCpmsUse,
   parseCreg,
   parseCsq,
+  parseIdentity,
 } from './at-replies';
 import { decodeDeliverPdu, encodeSubmitPdu, type DecodedDeliver } from './pdu';
 import type { OpenSerial, SerialLink } from './serial-link';
@@ -42,7 +46,16 @@ export interface ModemReaderDeps {
   logger: Logger;
   clock: () => number;
   onChange?: (status: ModemStatusView) => void;
+  /**
+   * Claims the modem by its IMEI for this reader; returns the label of the reader that already
+   * holds it (two configured ports of one modem must not both read and delete), else null.
+   */
+  claimModem?: (reader: ModemReader, imei: string) => string | null;
+  releaseModem?: (reader: ModemReader) => void;
 }
+
+/** What initialisation came to: read the modem, wait for a person, or try again later. */
+type InitResult = 'ready' | 'blocked' | 'retry';
 
 const BACKOFF_MS = [500, 1_000, 2_000, 5_000, 10_000, 30_000];
 /** Parts of one multipart SMS carry service-centre times this close together. */
@@ -51,6 +64,17 @@ const SAME_MESSAGE_MS = 10 * 60_000;
 const MAX_STORED_BODY = 4_900;
 /** +CME ERROR codes that mean "the SIM is not ready yet": 14 SIM busy, 515 please wait, and the words some firmware prints. */
 const SIM_WAIT = /^(?:14|515|SIM busy|SIM not ready|not ready|please wait)$/i;
+/** +CME ERROR 10 "SIM not inserted" (13 "SIM failure"): often only "not seen yet" just after power-on. */
+const SIM_ABSENT = /^(?:10|13|SIM not inserted|SIM failure)$/i;
+/** How long a SIM that is busy, not ready or not seen is waited for (with backoff) before trying again later. */
+const SIM_WAIT_MS = 30_000;
+/** Lines a modem prints when it (re)starts: SIM800's banner, Quectel's RDY, a SIM ready again. */
+const BOOT_LINE =
+  /^(?:RDY|START|SMS Ready|SMS DONE|Call Ready|PB DONE|\+CPIN: (?:READY|NOT READY|SIM PIN)|\+CFUN: 1|\+QIND: "?SMS DONE"?)$/i;
+/** Boot lines come in a burst: the check waits for them to settle. */
+const BOOT_SETTLE_MS = 600;
+/** Parts of a message stored whole are kept (done) this long, to recognise one read again after a crash. */
+const DONE_KEEP_MS = 30 * 86_400_000;
 
 /**
  * One GSM modem with the shop's wallet SIM. The rule it keeps above all: a message is deleted
@@ -71,20 +95,42 @@ export class ModemReader {
   private periodic: NodeJS.Timeout[] = [];
   /** The pending reconnect, kept apart so that scheduling the periodic timers never cancels it. */
   private reconnectTimer: NodeJS.Timeout | null = null;
-  /** The configured PIN was sent once in this process (whatever the answer): never again. */
-  private pinSent = false;
+  /**
+   * The configured PIN was sent and the SIM has not yet been seen unlocked since: if it still asks
+   * for its PIN (an OK that unlocked nothing, or an answer that never came), the PIN counts as
+   * refused. Cleared once the SIM is READY: a PIN the SIM accepted may be sent again after the
+   * modem restarts (and locks the SIM again).
+   */
+  private pinUnconfirmed = false;
   /** Reads run one after another: a +CMTI during a sweep waits its turn. */
   private work: Promise<void> = Promise.resolve();
   /** A configured PIN the SIM refused: never sent again (a third wrong try locks the SIM with its PUK). */
   private pinRejected: boolean;
   private readonly state: ModemStatusView;
+  /** What the modem says it is (AT+CGSN, AT+CCID, AT+CIMI), once read. */
+  private identity: { imei: string | null; iccid: string | null; imsi: string | null } = { imei: null, iccid: null, imsi: null };
+  /** Whose multipart parts these are: the SIM ("imsi:…", "iccid:…"), else the modem ("imei:…"), else the label. */
+  private partsKey: string;
+  /** The memory read and deleted from (<mem1>), and the others the modem may store a message in. */
+  private storage = 'SM';
+  /** The memory <mem1> is switched to right now (another one only inside inMemory()). */
+  private memoryInUse = 'SM';
+  private otherStorages: string[] = [];
+  /** The +CNMI setting made at initialisation: the keepalive checks the modem still has it. */
+  private cnmiSetting: string | null = null;
+  /** Huawei's periodic reports were switched off: one showing up again means the modem restarted. */
+  private curcOff = false;
+  /** A check (or a re-initialisation) is queued and not yet started. */
+  private checkQueued = false;
+  private hintTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly settings: ModemSettings,
     private readonly deps: ModemReaderDeps,
   ) {
     this.parts = prepareModemPartsRepo(deps.db);
-    this.pinRejected = settings.pin !== null && refusedPin(settings.pinMemoryFile, settings.label) === pinDigest(settings.pin);
+    this.partsKey = settings.label;
+    this.pinRejected = this.pinRefusedBefore();
     this.state = {
       label: settings.label,
       path: settings.path,
@@ -105,7 +151,7 @@ export class ModemReader {
   }
 
   status(): ModemStatusView {
-    return { ...this.state, parts_waiting: this.parts.count(this.deps.merchantId, this.settings.label) };
+    return { ...this.state, parts_waiting: this.parts.count(this.deps.merchantId, this.partsKey) };
   }
 
   start(): void {
@@ -120,6 +166,7 @@ export class ModemReader {
     this.reconnectTimer = null;
     this.channel?.close('stopping');
     this.channel = null;
+    this.deps.releaseModem?.(this);
     const link = this.link;
     this.link = null;
     await link?.close();
@@ -147,7 +194,7 @@ export class ModemReader {
 
   /** Lists the storage and ingests every message in it (also what the sweep runs). Returns how many were handled. */
   readAll(): Promise<number> {
-    return this.enqueue(() => this.readAllNow());
+    return this.enqueue(() => this.readAllNow(true));
   }
 
   // ---- connection
@@ -155,6 +202,7 @@ export class ModemReader {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     this.set('connecting', null);
+    let channel: AtChannel | null = null;
     try {
       const link = await this.deps.open(this.settings.path, this.settings.baudRate);
       if (this.stopped) {
@@ -162,13 +210,23 @@ export class ModemReader {
         return;
       }
       this.link = link;
-      const channel = new AtChannel(link.transport);
-      this.channel = channel;
-      channel.onUrc((urc) => this.onUrc(urc));
-      link.onClose((reason) => this.lost(reason));
+      const ours = new AtChannel(link.transport);
+      channel = ours;
+      this.channel = ours;
+      ours.onUrc((urc) => this.onUrc(urc));
+      link.onClose((reason) => {
+        // A port dropped earlier closing late must not drop the one in use.
+        if (this.link === link) this.lost(reason);
+      });
       this.set('initialising', null);
-      const ready = await this.initialise(channel);
-      if (!ready) return;
+      const result = await this.enqueue(() => this.initialise(ours));
+      if (this.stopped || this.channel !== channel) return;
+      if (result === 'retry') {
+        // The SIM was not ready in time: try again later, the state still says why.
+        this.lost(this.state.detail ?? 'the SIM was not ready', this.state.state);
+        return;
+      }
+      if (result === 'blocked') return;
       this.attempt = 0;
       this.state.connected_since = new Date(this.deps.clock()).toISOString();
       this.set('ready', null);
@@ -177,12 +235,13 @@ export class ModemReader {
       if (this.stopped || this.channel !== channel) return;
       this.schedule();
     } catch (err) {
-      this.lost(errorText(err));
+      // Only this connection's own failure: a newer connection is not dropped for an old one's.
+      if (channel === null || this.channel === channel) this.lost(errorText(err));
     }
   }
 
-  /** The port closed, errored or went silent: drop it and try again with backoff. */
-  private lost(reason: string): void {
+  /** The port closed, errored or went silent (or the SIM was not ready): drop it and try again with backoff. */
+  private lost(reason: string, state: ModemState = 'disconnected'): void {
     if (this.stopped || this.reconnectTimer) return;
     this.clearTimers();
     this.channel?.close(reason);
@@ -192,7 +251,7 @@ export class ModemReader {
     void link?.close();
     this.state.last_error = reason;
     this.state.connected_since = null;
-    this.set('disconnected', reason);
+    this.set(state, reason);
     const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)] as number;
     this.attempt += 1;
     this.deps.logger.warn({ modem: this.settings.label, reason, retry_ms: delay }, 'modem lost; reconnecting');
@@ -214,16 +273,70 @@ export class ModemReader {
   private clearTimers(): void {
     for (const t of this.periodic) clearInterval(t);
     this.periodic = [];
+    if (this.hintTimer) clearTimeout(this.hintTimer);
+    this.hintTimer = null;
   }
 
+  /**
+   * Is the modem still there, and still set up as it was? A modem that restarted behind our back
+   * answers AT but has its SIM locked again (AT+CPIN?) or has forgotten its new-message setting
+   * (AT+CNMI?): it is set up again and its storage read.
+   */
   private async keepalive(): Promise<void> {
     const channel = this.channel;
-    if (!channel || channel.busy) return;
+    if (!channel || channel.busy || this.checkQueued) return;
     try {
-      await channel.send('AT', { timeoutMs: this.settings.commandTimeoutMs });
+      if (this.state.state !== 'ready') {
+        await channel.send('AT', { timeoutMs: this.settings.commandTimeoutMs });
+        return;
+      }
+      const changed = await this.settingsLost(channel);
+      if (changed) this.queueCheck(changed, false);
     } catch (err) {
       if (err instanceof AtTimeoutError) this.lost('modem stopped answering (keepalive)');
     }
+  }
+
+  /** Null while the SIM is ready and +CNMI is as it was set; else what changed, in words. */
+  private async settingsLost(channel: AtChannel): Promise<string | null> {
+    let sim: string;
+    try {
+      sim = parseCpin((await channel.send('AT+CPIN?', { timeoutMs: this.settings.commandTimeoutMs })).lines);
+    } catch (err) {
+      if (err instanceof AtCommandError) sim = `error ${err.final.code ?? err.final.error}`;
+      else throw err;
+    }
+    if (sim !== 'READY') return `the SIM says ${sim}: the modem restarted`;
+    if (this.cnmiSetting === null) return null;
+    try {
+      const now = parseCnmi((await channel.send('AT+CNMI?', { timeoutMs: this.settings.commandTimeoutMs })).lines);
+      const wanted = this.cnmiSetting.split(',').map(Number);
+      if (now && wanted.some((v, i) => (now[i] ?? 0) !== v)) {
+        return `the modem forgot its new-message setting (AT+CNMI? ${now.join(',')}, set ${this.cnmiSetting}): it restarted`;
+      }
+    } catch (err) {
+      if (!(err instanceof AtCommandError)) throw err;
+    }
+    return null;
+  }
+
+  /**
+   * Queues a check of the modem's settings (or, with `force`, a re-initialisation): a boot line,
+   * a report that was switched off, a keepalive that saw the SIM or +CNMI change. `read`: read
+   * the storage even when nothing changed (the modem printed its boot lines: what arrived while
+   * it restarted was not announced).
+   */
+  private queueCheck(reason: string, read: boolean, force = true): void {
+    if (this.checkQueued || this.stopped) return;
+    this.checkQueued = true;
+    const channel = this.channel;
+    void this.enqueue(async () => {
+      this.checkQueued = false;
+      if (!channel || this.channel !== channel) return;
+      const changed = force ? reason : await this.settingsLost(channel);
+      if (changed) await this.recover(changed);
+      else if (read) await this.readAllNow(true);
+    }).catch((err: unknown) => this.readFailed(err));
   }
 
   /** What the periodic sweep does: health, the whole storage, multipart messages that waited too long. */
@@ -238,14 +351,13 @@ export class ModemReader {
     }
   }
 
-  // ---- initialisation
-
   private cmd(command: string, timeoutMs = this.settings.commandTimeoutMs): Promise<AtResponse> {
     const channel = this.channel;
     if (!channel) return Promise.reject(new Error('modem not connected'));
     return channel.send(command, { timeoutMs });
   }
 
+  /** A command whose failure (other than a timeout) is not fatal: null when it failed. */
   private async tryCmd(command: string): Promise<AtResponse | null> {
     try {
       return await this.cmd(command);
@@ -255,8 +367,21 @@ export class ModemReader {
     }
   }
 
-  /** Returns false when the modem cannot be used until a person acts (locked SIM, no SIM, no PDU mode). */
-  private async initialise(channel: AtChannel): Promise<boolean> {
+  /** An identity query some modems do not know (or answer late): null rather than a lost connection. */
+  private async askIdentity(command: string, min: number, max: number): Promise<string | null> {
+    try {
+      return parseIdentity((await this.cmd(command, Math.min(this.settings.commandTimeoutMs, 3_000))).lines, min, max);
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Sets the modem up. 'ready': read it; 'blocked': a person must act (locked SIM, refused PIN,
+   * no PDU mode, the same modem read on another port); 'retry': the SIM was not ready in time
+   * (not inserted, "not ready", busy), try again later.
+   */
+  private async initialise(channel: AtChannel): Promise<InitResult> {
     // Wake it: the first AT after opening is often lost to a modem that was mid-boot.
     let awake = false;
     for (let i = 0; i < 3 && !awake; i += 1) {
@@ -274,79 +399,198 @@ export class ModemReader {
     const model = await this.tryCmd('AT+CGMM');
     this.state.manufacturer = maker?.lines[0]?.trim() ?? null;
     this.state.model = model?.lines[0]?.trim() ?? null;
-    if (!(await this.unlockSim())) return false;
+    // The modem's IMEI: two configured ports of one modem must not both read and delete.
+    this.identity.imei = await this.askIdentity('AT+CGSN', 14, 17);
+    if (this.identity.imei !== null) {
+      const holder = this.deps.claimModem?.(this, this.identity.imei) ?? null;
+      if (holder !== null) {
+        this.set(
+          'error',
+          `the same modem (IMEI ${this.identity.imei}) is already read on ${holder}: this port is not read (configure one port per modem)`,
+        );
+        return 'blocked';
+      }
+    }
+    // The SIM's serial number, readable on most modems while the SIM is still PIN-locked: a
+    // refused PIN is remembered under it, whatever port the modem shows up on.
+    this.identity.iccid = await this.readIccid();
+    if (this.pinRefusedBefore()) this.pinRejected = true;
+    const sim = await this.unlockSim();
+    if (sim !== 'ready') return sim;
+    // The SIM's identity keys the waiting parts of multipart messages.
+    this.identity.imsi = await this.askIdentity('AT+CIMI', 6, 15);
+    this.adoptPartsKey();
     try {
       await this.cmd('AT+CMGF=0');
-    } catch {
+    } catch (err) {
+      if (err instanceof AtTimeoutError) throw err;
       this.set('error', 'the modem refuses PDU mode (AT+CMGF=0); text mode is not read by this version');
-      return false;
+      return 'blocked';
     }
-    const storages = await this.tryCmd('AT+CPMS=?');
-    const storage = chooseStorage(storages?.lines ?? []);
-    const used = await this.tryCmd(`AT+CPMS="${storage}","${storage}","${storage}"`);
-    this.state.storage = parseCpmsUse(used?.lines ?? []);
+    await this.chooseStorage();
     const cnmi = await this.tryCmd('AT+CNMI=?');
     const setting = chooseCnmi(cnmi?.lines ?? []);
-    if (setting) await this.tryCmd(`AT+CNMI=${setting}`);
+    this.cnmiSetting = null;
+    if (setting) {
+      if (await this.tryCmd(`AT+CNMI=${setting}`)) this.cnmiSetting = setting;
+      else this.problem(`the modem refused AT+CNMI=${setting}: new messages are found by the sweep only`);
+    }
     // Huawei: its periodic ^RSSI/^BOOT/^MODE reports off; they are harmless but noisy.
-    if (/huawei/i.test(this.state.manufacturer ?? '')) await this.tryCmd('AT^CURC=0');
+    this.curcOff = false;
+    if (/huawei/i.test(this.state.manufacturer ?? '')) this.curcOff = (await this.tryCmd('AT^CURC=0')) !== null;
     // Quectel: unsolicited codes go to the port AT+QURCCFG names; this reader uses the AT port.
     if (/quectel/i.test(this.state.manufacturer ?? '')) await this.tryCmd('AT+QURCCFG="urcport","usbat"');
     await this.health();
-    return true;
+    return 'ready';
   }
 
-  private async unlockSim(): Promise<boolean> {
-    const deadline = this.deps.clock() + 30_000;
+  private async readIccid(): Promise<string | null> {
+    const commands = ['AT+CCID', 'AT+ICCID'];
+    if (/quectel/i.test(this.state.manufacturer ?? '')) commands.unshift('AT+QCCID');
+    if (/huawei/i.test(this.state.manufacturer ?? '')) commands.unshift('AT^ICCID?');
+    for (const command of commands) {
+      const iccid = await this.askIdentity(command, 18, 22);
+      if (iccid !== null) return iccid;
+    }
+    return null;
+  }
+
+  /** Waiting parts belong to the SIM: its IMSI, else its ICCID, else the modem's IMEI, else the label. */
+  private adoptPartsKey(): void {
+    const { imsi, iccid, imei } = this.identity;
+    const key = imsi ? `imsi:${imsi}` : iccid ? `iccid:${iccid}` : imei ? `imei:${imei}` : this.settings.label;
+    if (key === this.partsKey && key === this.settings.label) return;
+    // Parts kept under the label (before this version, or before the identity could be read) move to the SIM.
+    writeTransaction(this.deps.db, () => {
+      for (const from of new Set([this.settings.label, this.partsKey])) {
+        if (from !== key) this.parts.adopt(this.deps.merchantId, from, key);
+      }
+    });
+    this.partsKey = key;
+  }
+
+  /**
+   * The memory to read: the SIM where every role offers it (AT+CPMS=?). A modem that refuses the
+   * setting is said so, and the memory it does use (AT+CPMS?) is read. The other memories it may
+   * store a message in (a +CMTI can name "ME") are listed on every sweep.
+   */
+  private async chooseStorage(): Promise<void> {
+    const offered = await this.tryCmd('AT+CPMS=?');
+    const wanted = chooseStorage(offered?.lines ?? []);
+    let used: AtResponse | null = null;
+    try {
+      used = await this.cmd(`AT+CPMS="${wanted}","${wanted}","${wanted}"`);
+      this.storage = wanted;
+    } catch (err) {
+      if (err instanceof AtTimeoutError) throw err;
+      const current = await this.tryCmd('AT+CPMS?');
+      this.storage = parseCpmsMem1(current?.lines ?? []) ?? 'SM';
+      used = current;
+      this.problem(`the modem refused its storage setting (AT+CPMS="${wanted}": ${errorText(err)}); reading ${this.storage}`);
+    }
+    this.state.storage = parseCpmsUse(used?.lines ?? []) ?? this.state.storage;
+    this.memoryInUse = this.storage;
+    this.otherStorages = otherMemories(offered?.lines ?? [], this.storage);
+  }
+
+  /** A trouble worth showing (and logging) that does not stop the reading. */
+  private problem(text: string): void {
+    this.state.last_error = text;
+    this.deps.logger.warn({ modem: this.settings.label }, text);
+    this.changed();
+  }
+
+  private async unlockSim(): Promise<InitResult> {
+    const deadline = this.deps.clock() + SIM_WAIT_MS;
+    const channel = this.channel;
+    let wait = 500;
+    const waitOut = async (why: string): Promise<boolean> => {
+      if (this.deps.clock() >= deadline) return false;
+      this.state.detail = why;
+      this.changed();
+      await sleep(wait);
+      wait = Math.min(wait * 2, 5_000);
+      // The port went (and may be back) while we waited: that connection's own set-up takes over.
+      if (this.channel !== channel) throw new Error('the port closed while the SIM was awaited');
+      return true;
+    };
     for (;;) {
       let state: string;
       try {
         state = parseCpin((await this.cmd('AT+CPIN?')).lines);
       } catch (err) {
-        if (err instanceof AtCommandError && SIM_WAIT.test(err.final.code ?? '') && this.deps.clock() < deadline) {
-          await sleep(1_000);
-          continue;
+        if (!(err instanceof AtCommandError)) throw err;
+        const code = err.final.code ?? '';
+        if (SIM_WAIT.test(code)) {
+          if (await waitOut('waiting for the SIM (busy)')) continue;
+          this.set('error', `the SIM stays busy (${err.message}); trying again`);
+          return 'retry';
         }
-        if (err instanceof AtCommandError && /^(?:10|SIM not inserted)$/i.test(err.final.code ?? '')) {
-          this.set('no_sim', 'no SIM card in the modem');
-          return false;
+        if (SIM_ABSENT.test(code)) {
+          // Often only "not seen yet" just after power-on: waited out, then tried again later.
+          if (await waitOut('waiting for the SIM (not seen yet)')) continue;
+          this.set('no_sim', 'no SIM card in the modem (or it is not seated); trying again');
+          return 'retry';
         }
         throw err;
       }
-      if (state === 'READY') return true;
+      if (state === 'READY') {
+        this.pinUnconfirmed = false;
+        return 'ready';
+      }
       if (state === 'SIM PUK') {
         this.set('sim_puk', 'the SIM is locked with its PUK (too many wrong PINs): unlock it in a phone');
-        return false;
+        return 'blocked';
+      }
+      if (state === 'NOT READY' || state === 'UNKNOWN' || state === 'SIM BUSY' || state === 'NOT INSERTED') {
+        if (await waitOut(`waiting for the SIM (${state.toLowerCase()})`)) continue;
+        this.set(state === 'NOT INSERTED' ? 'no_sim' : 'error', `the SIM is not ready (+CPIN: ${state}); trying again`);
+        return 'retry';
       }
       if (state !== 'SIM PIN') {
         this.set('sim_locked', `the SIM asks for ${state}`);
-        return false;
+        return 'blocked';
       }
       if (this.settings.pin === null) {
         this.set('sim_locked', 'the SIM is PIN-locked: give its PIN in config.json (modems[].pin)');
-        return false;
+        return 'blocked';
       }
       // Sent once: if the SIM still asks for its PIN afterwards (an OK that unlocked nothing, or
       // an answer that never came), the PIN counts as refused.
-      if (this.pinRejected || this.pinSent) {
+      if (this.pinRejected || this.pinUnconfirmed) {
         this.refusePin();
-        return false;
+        return 'blocked';
       }
-      this.pinSent = true;
+      this.pinUnconfirmed = true;
       try {
         await this.cmd(`AT+CPIN="${this.settings.pin}"`, 10_000);
       } catch (err) {
-        this.refusePin();
         if (err instanceof AtTimeoutError) throw err;
-        return false;
+        this.refusePin();
+        return 'blocked';
       }
       // After an unlock the SIM is "busy" for a while: the loop above waits it out.
     }
   }
 
+  /** Names a refused PIN is remembered under: the SIM's ICCID, the modem's IMEI, the label. */
+  private pinKeys(): string[] {
+    const keys = [this.settings.label];
+    if (this.identity.iccid) keys.push(`iccid:${this.identity.iccid}`);
+    if (this.identity.imei) keys.push(`imei:${this.identity.imei}`);
+    return keys;
+  }
+
+  private pinRefusedBefore(): boolean {
+    const pin = this.settings.pin;
+    if (pin === null) return false;
+    const memory = readPinMemory(this.settings.pinMemoryFile);
+    return this.pinKeys().some((k) => memory[k] === pinDigest(pin));
+  }
+
   private refusePin(): void {
     this.pinRejected = true;
-    if (this.settings.pin !== null) rememberRefusedPin(this.settings.pinMemoryFile, this.settings.label, pinDigest(this.settings.pin));
+    if (this.settings.pin !== null) rememberRefusedPin(this.settings.pinMemoryFile, this.pinKeys(), pinDigest(this.settings.pin));
     this.set('pin_rejected', 'the SIM refused the configured PIN; it is not tried again (a third wrong PIN locks the SIM)');
   }
 
@@ -358,6 +602,28 @@ export class ModemReader {
     const cops = await this.tryCmd('AT+COPS?');
     this.state.operator = parseCops(cops?.lines ?? []);
     this.changed();
+  }
+
+  /**
+   * The modem restarted (or looks like it): set it up again — the SIM unlocked with a PIN it
+   * accepted before, +CNMI set again — and read its storage. Runs inside a queued job. The state
+   * says what happens meanwhile, and last_error why.
+   */
+  private async recover(reason: string): Promise<void> {
+    const channel = this.channel;
+    if (!channel) return;
+    this.deps.logger.warn({ modem: this.settings.label, reason }, 'modem set up again');
+    this.state.last_error = reason;
+    this.set('initialising', `${reason}; setting it up again`);
+    const result = await this.initialise(channel);
+    if (this.channel !== channel) return;
+    if (result === 'retry') {
+      this.lost(this.state.detail ?? reason, this.state.state);
+      return;
+    }
+    if (result === 'blocked') return;
+    this.set('ready', null);
+    await this.readAllNow(false);
   }
 
   // ---- reading
@@ -373,8 +639,8 @@ export class ModemReader {
 
   private onUrc(urc: Urc): void {
     if (urc.code === '+CMTI') {
-      const index = parseCmti(urc.line);
-      if (index !== null) void this.enqueue(() => this.readIndex(index)).catch((err: unknown) => this.readFailed(err));
+      const at = parseCmti(urc.line);
+      if (at !== null) void this.enqueue(() => this.readIndex(at.memory, at.index)).catch((err: unknown) => this.readFailed(err));
       return;
     }
     if (urc.code === '+CMT' && urc.pdu) {
@@ -384,7 +650,31 @@ export class ModemReader {
         // Acknowledged only once stored: unacknowledged, the network delivers it again.
         if (await this.store(pdu)) await this.tryCmd('AT+CNMA');
       }).catch((err: unknown) => this.readFailed(err));
+      return;
     }
+    if (urc.code === '^SMMEMFULL') {
+      // The storage is full (Huawei says so instead of +CMTI): drain it now, new messages wait in the network.
+      void this.readAll().catch((err: unknown) => this.readFailed(err));
+      return;
+    }
+    if (this.state.state !== 'ready') return;
+    if (BOOT_LINE.test(urc.line)) {
+      this.hint(`the modem restarted (it printed "${urc.line}")`, true);
+      return;
+    }
+    if (this.curcOff && /^\^(?:RSSI|BOOT|MODE)$/.test(urc.code)) {
+      // Switched off at initialisation: back on means the modem restarted and forgot it.
+      this.hint(`the modem restarted (its ${urc.code} reports are back)`, false);
+    }
+  }
+
+  /** A sign of a restart: lines come in bursts ("RDY" … "SMS Ready"), so it is acted on once they settle. */
+  private hint(reason: string, read: boolean): void {
+    if (this.hintTimer) clearTimeout(this.hintTimer);
+    this.hintTimer = setTimeout(() => {
+      this.hintTimer = null;
+      this.queueCheck(reason, read, false);
+    }, BOOT_SETTLE_MS);
   }
 
   private readFailed(err: unknown): void {
@@ -392,15 +682,29 @@ export class ModemReader {
     else this.deps.logger.warn({ modem: this.settings.label, err: errorText(err) }, 'modem read failed; the next sweep reads again');
   }
 
-  private async readAllNow(): Promise<number> {
+  /**
+   * Lists the memory in use and the other memories the modem stores in, and handles every
+   * message. A listing the modem refuses (a SIM locked again by a restart, a memory it forgot)
+   * sets the modem up again once (`recoverOnError`), then says so in the state.
+   */
+  private async readAllNow(recoverOnError: boolean): Promise<number> {
     if (!this.channel) return 0;
     let listing: AtResponse;
     try {
       listing = await this.cmd('AT+CMGL=4', 30_000);
     } catch (err) {
-      this.readFailed(err);
+      if (!(err instanceof AtCommandError)) {
+        this.readFailed(err);
+        return 0;
+      }
+      if (recoverOnError) {
+        await this.recover(`the modem refused to list its storage (${err.message}): it may have restarted`);
+      } else {
+        this.set('error', `the modem refuses to list its storage (${err.message}); trying again at the next sweep`);
+      }
       return 0;
     }
+    if (this.state.state === 'error' && /list its storage/.test(this.state.detail ?? '')) this.set('ready', null);
     let handled = 0;
     for (const { index, pdu } of parseCmgl(listing.lines)) {
       if (await this.handle(index, pdu)) handled += 1;
@@ -408,20 +712,83 @@ export class ModemReader {
     const storage = await this.tryCmd('AT+CPMS?');
     if (storage) this.state.storage = parseCpmsUse(storage.lines) ?? this.state.storage;
     this.changed();
+    for (const memory of this.otherStorages) {
+      handled += await this.inMemory(memory, async () => {
+        let n = 0;
+        const other = await this.cmd('AT+CMGL=4', 30_000);
+        for (const { index, pdu } of parseCmgl(other.lines)) {
+          if (await this.handle(index, pdu)) n += 1;
+        }
+        return n;
+      }).catch((err: unknown) => {
+        if (err instanceof AtTimeoutError) throw err;
+        this.problem(`could not read the ${memory} memory: ${errorText(err)}`);
+        return 0;
+      });
+    }
+    this.changed();
     return handled;
   }
 
-  private async readIndex(index: number): Promise<void> {
-    let read: AtResponse;
+  /**
+   * Runs `job` with `memory` as the memory read and deleted from (<mem1>), then switches back.
+   * If the modem refuses the switch nothing is read (a delete by index would hit the other
+   * memory); if it refuses to switch back, the modem is set up again.
+   */
+  private async inMemory<T>(memory: string, job: () => Promise<T>): Promise<T> {
+    if (memory === this.storage) return job();
+    await this.cmd(`AT+CPMS="${memory}"`);
+    this.memoryInUse = memory;
+    let result: T;
     try {
-      read = await this.cmd(`AT+CMGR=${index}`);
+      result = await job();
     } catch (err) {
-      // Already read and deleted by a sweep, or an empty index: nothing to do.
-      if (err instanceof AtCommandError) return;
+      await this.switchBack();
       throw err;
     }
-    const pdu = parseCmgr(read.lines);
-    if (pdu !== null) await this.handle(index, pdu);
+    await this.switchBack();
+    return result;
+  }
+
+  private async switchBack(): Promise<void> {
+    try {
+      await this.cmd(`AT+CPMS="${this.storage}"`);
+      this.memoryInUse = this.storage;
+    } catch (err) {
+      if (err instanceof AtTimeoutError) throw err;
+      this.queueCheck(`the modem refused to switch back to the ${this.storage} memory (${errorText(err)})`, true);
+    }
+  }
+
+  private async readIndex(memory: string | null, index: number): Promise<void> {
+    if (memory !== null && memory !== this.storage && !/^(?:SM|ME|MT)$/.test(memory)) {
+      // A status report ("SR") or a broadcast ("BM"): not an SMS-DELIVER to store.
+      this.deps.logger.info({ modem: this.settings.label, memory, index }, 'ignored a +CMTI for another kind of memory');
+      return;
+    }
+    const read = async (): Promise<void> => {
+      let answer: AtResponse;
+      try {
+        answer = await this.cmd(`AT+CMGR=${index}`);
+      } catch (err) {
+        // Already read and deleted by a sweep, or an empty index: nothing to do. A SIM that is
+        // locked again (the modem restarted) is seen by the next listing.
+        if (err instanceof AtCommandError) return;
+        throw err;
+      }
+      const pdu = parseCmgr(answer.lines);
+      if (pdu !== null) await this.handle(index, pdu);
+    };
+    if (memory === null || memory === this.storage) {
+      await read();
+      return;
+    }
+    try {
+      await this.inMemory(memory, read);
+    } catch (err) {
+      if (err instanceof AtTimeoutError) throw err;
+      this.problem(`could not read message ${index} of the ${memory} memory a +CMTI named: ${errorText(err)}`);
+    }
   }
 
   /** Stores one PDU, then deletes it from the SIM by its own index. False: kept on the SIM. */
@@ -430,6 +797,10 @@ export class ModemReader {
     if (!stored) return false;
     try {
       await this.cmd(`AT+CMGD=${index}`);
+      // The status shows the room freed at once; the AT+CPMS? after the listing confirms it.
+      if (this.storage === this.memoryInUse && this.state.storage) {
+        this.state.storage = { ...this.state.storage, used: Math.max(0, this.state.storage.used - 1) };
+      }
     } catch (err) {
       if (err instanceof AtTimeoutError) throw err;
       // Stored already; the next sweep reads it again and the dedupe makes that harmless.
@@ -477,7 +848,7 @@ export class ModemReader {
     const concat = decoded.concat;
     const group: PartGroup = {
       merchant_id: this.deps.merchantId,
-      modem: this.settings.label,
+      modem: this.partsKey,
       sender: decoded.sender,
       sender_toa: decoded.senderToa,
       smsc: decoded.smsc ?? '',
@@ -485,6 +856,14 @@ export class ModemReader {
       concat_ref: concat.ref,
       total: concat.total,
     };
+    const done = this.parts.doneParts(group);
+    if (done.some((p) => p.seq === concat.seq && p.text === decoded.text && p.sent_at === decoded.timestampMs)) {
+      // This very part (same text, same service-centre time) was stored with its whole message
+      // already: read again because the core stopped before the modem deleted it.
+      return true;
+    }
+    // The reference is used again by a new message: the old message's done parts make way.
+    if (done.length > 0) writeTransaction(this.deps.db, () => this.parts.forgetDone(group));
     const waiting = this.parts.parts(group);
     // Parts of one message are sent within moments; a waiting part far older or newer is another
     // message that reused the reference: it is stored as it is (incomplete) and this one starts afresh.
@@ -542,7 +921,7 @@ export class ModemReader {
     return true;
   }
 
-  /** A whole message from its parts (or what there is of it, flagged incomplete), then the parts' rows go. */
+  /** A whole message from its parts (or what there is of it, flagged incomplete), then the parts are marked done. */
   private ingestParts(parts: ModemPartRow[], incomplete: boolean): void {
     const first = parts[0];
     if (!first) return;
@@ -562,15 +941,22 @@ export class ModemReader {
       },
       incomplete,
     );
-    if (ok) writeTransaction(this.deps.db, () => this.parts.remove(parts.map((p) => p.id)));
+    if (ok)
+      writeTransaction(this.deps.db, () =>
+        this.parts.markDone(
+          parts.map((p) => p.id),
+          this.deps.clock(),
+        ),
+      );
   }
 
   /** Multipart messages whose missing parts never came: ingested as they are, flagged incomplete. */
   private async flushIncomplete(): Promise<void> {
     const before = this.deps.clock() - this.settings.incompleteWaitMs;
-    for (const group of this.parts.waitingSince(this.deps.merchantId, this.settings.label, before)) {
+    for (const group of this.parts.waitingSince(this.deps.merchantId, this.partsKey, before)) {
       this.ingestParts(this.parts.parts(group), true);
     }
+    writeTransaction(this.deps.db, () => this.parts.pruneDone(this.deps.merchantId, this.deps.clock() - DONE_KEEP_MS));
     return Promise.resolve();
   }
 
@@ -593,8 +979,10 @@ export class ModemReader {
 }
 
 /**
- * A refused PIN is remembered by its digest and the modem's label, in a file that survives a
- * restart: three restarts must not be three wrong PINs. Changing the PIN in config.json tries again.
+ * A refused PIN is remembered by its digest under every name the modem goes by (its label, the
+ * SIM's ICCID, the modem's IMEI), in a file that survives a restart: three restarts (or a port
+ * renumbered from ttyUSB0 to ttyUSB1) must not be three wrong PINs. Changing the PIN in
+ * config.json tries again.
  */
 function pinDigest(pin: string): string {
   return crypto.createHash('sha256').update(`counterpay-sim-pin:${pin}`).digest('hex');
@@ -610,14 +998,10 @@ function readPinMemory(file: string | null): Record<string, string> {
   }
 }
 
-function refusedPin(file: string | null, label: string): string | null {
-  const value = readPinMemory(file)[label];
-  return typeof value === 'string' ? value : null;
-}
-
-function rememberRefusedPin(file: string | null, label: string, digest: string): void {
+function rememberRefusedPin(file: string | null, keys: readonly string[], digest: string): void {
   if (!file) return;
-  const memory = { ...readPinMemory(file), [label]: digest };
+  const memory = readPinMemory(file);
+  for (const key of keys) memory[key] = digest;
   fs.writeFileSync(file, `${JSON.stringify(memory, null, 1)}\n`, { mode: 0o600 });
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AtChannel, AtCommandError, AtTimeoutError, type AtTransport, type Urc } from '../../../src-main/core/modem/at-channel';
+import { otherMemories, parseCmti, parseCnmi, parseIdentity } from '../../../src-main/core/modem/at-replies';
 
 /** A scripted modem: each command written gets the chunks the script returns for it. */
 class Scripted implements AtTransport {
@@ -38,6 +39,47 @@ describe('AtChannel', () => {
     const r = await ch.send('AT+CMGL=4');
     expect(r.lines).toEqual(['+CMGL: 1,0,,24', '0791AA']);
     expect(urcs.map((u) => u.code)).toEqual(['+CMTI', '^RSSI', 'RING']);
+  });
+
+  it('takes "+CPIN: NOT READY" (SIM800 at boot) as the answer to AT+CPIN?, and as a boot line otherwise', async () => {
+    const t = new Scripted((c) => (c === 'AT+CPIN?\r' ? ['\r\n+CPIN: NOT READY\r\n\r\nOK\r\n'] : null));
+    const ch = new AtChannel(t);
+    const urcs: Urc[] = [];
+    ch.onUrc((u) => urcs.push(u));
+    expect((await ch.send('AT+CPIN?')).lines).toEqual(['+CPIN: NOT READY']);
+    t.push('\r\n+CPIN: READY\r\n\r\nSMS Ready\r\n');
+    expect(urcs.map((u) => u.line)).toEqual(['+CPIN: READY', 'SMS Ready']);
+  });
+
+  it('writes the AT+CMGS body after a prompt that an unsolicited line follows at once', async () => {
+    const t = new Scripted((c) =>
+      c === 'AT+CMGS=5\r' ? ['\r\n> \r\n+CMTI: "SM",4\r\n'] : c.endsWith('\x1a') ? ['\r\n+CMGS: 7\r\n\r\nOK\r\n'] : null,
+    );
+    const ch = new AtChannel(t);
+    const urcs: Urc[] = [];
+    ch.onUrc((u) => urcs.push(u));
+    const r = await ch.send('AT+CMGS=5', { body: '0011AA', timeoutMs: 1_000 });
+    expect(r.lines).toEqual(['+CMGS: 7']);
+    expect(urcs.map((u) => u.line)).toEqual(['+CMTI: "SM",4']);
+  });
+
+  it('ends a command on a Huawei "COMMAND NOT SUPPORT"', async () => {
+    const t = new Scripted(() => ['\r\nCOMMAND NOT SUPPORT\r\n']);
+    const ch = new AtChannel(t);
+    await expect(ch.send('AT+CCID', { timeoutMs: 500 })).rejects.toBeInstanceOf(AtCommandError);
+  });
+
+  it('reads the memory a +CMTI names, +CNMI?, identities and the other memories to read', () => {
+    expect(parseCmti('+CMTI: "ME",3')).toEqual({ memory: 'ME', index: 3 });
+    expect(parseCmti('+CMTI: SM,0')).toEqual({ memory: 'SM', index: 0 });
+    expect(parseCmti('+CMTI: ,5')).toEqual({ memory: null, index: 5 });
+    expect(parseCnmi(['+CNMI: 2,1,0,0,0'])).toEqual([2, 1, 0, 0, 0]);
+    expect(parseIdentity(['867322034567891'], 14, 17)).toBe('867322034567891');
+    expect(parseIdentity(['+CCID: "8988001234567890123F"'], 18, 22)).toBe('8988001234567890123F');
+    expect(parseIdentity(['^ICCID: 98880012345678901234'], 18, 22)).toBe('98880012345678901234');
+    expect(parseIdentity(['ERROR-ish'], 6, 15)).toBeNull();
+    expect(otherMemories(['+CPMS: ("SM","ME","MT"),("SM","ME","MT"),("SM","ME")'], 'SM')).toEqual(['ME']);
+    expect(otherMemories(['+CPMS: ("SM"),("SM"),("SM")'], 'SM')).toEqual([]);
   });
 
   it('treats +CREG: as the answer to AT+CREG? but as unsolicited otherwise', async () => {

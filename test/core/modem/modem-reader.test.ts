@@ -1,7 +1,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { BKASH, startModemCore, stopModemCore, stopModemCores, until } from '../../support/modem-core';
+import { BKASH, startModemCore, stopModemCore, stopModemCores, until, watchDeletions } from '../../support/modem-core';
 import { ModemSimulator, type ModemSimOptions } from '../../support/modem-sim';
 import { removeTempDirs } from '../../support/temp-dir';
 import { httpRequest } from '../../support/http-client';
@@ -17,7 +17,15 @@ const BANGLA = 'আপনার অ্যাকাউন্টে ৳৫০০ �
 let clockOffset = 0;
 const clock = () => Date.now() + clockOffset;
 
-const startCore = (sim: ModemSimulator, modem: Record<string, unknown> = {}, dir?: string) => startModemCore(sim, { modem, dir, clock });
+/** Every simulator's deletes, checked against the database at the moment each happens (its core's data dir). */
+const watched = new Map<ModemSimulator, { dir: string | null; violations: string[] }>();
+
+async function startCore(sim: ModemSimulator, modem: Record<string, unknown> = {}, dir?: string, settings: Record<string, unknown> = {}) {
+  const started = await startModemCore(sim, { modem, dir, clock, settings });
+  const w = watched.get(sim);
+  if (w) w.dir = started.dir;
+  return started;
+}
 
 function rows(dir: string): {
   body: string;
@@ -36,8 +44,13 @@ function rows(dir: string): {
   }
 }
 
-/** Every PDU the reader deleted from the SIM was already a committed row (its text is in the database). */
+/**
+ * Every PDU the reader deleted from the SIM was already a committed row when the modem deleted it:
+ * a whole SMS's row, or a multipart part's own row (modem_parts), looked up at the moment of the
+ * delete (watchDeletions), so parts are checked too although their rows go once the message is whole.
+ */
 function deletedOnlyAfterStored(sim: ModemSimulator, dir: string): void {
+  expect(watched.get(sim)?.violations ?? ['not watched'], 'deleted from the SIM before its row was committed').toEqual([]);
   const stored = rows(dir);
   for (const d of sim.deletions()) {
     const text = d.decoded?.text ?? null;
@@ -50,10 +63,15 @@ function deletedOnlyAfterStored(sim: ModemSimulator, dir: string): void {
 }
 
 async function sim(options: ModemSimOptions = {}): Promise<ModemSimulator> {
-  return ModemSimulator.start(options);
+  const s = await ModemSimulator.start(options);
+  const w: { dir: string | null; violations: string[] } = { dir: null, violations: [] };
+  watched.set(s, w);
+  w.violations = watchDeletions(s, () => path.join(w.dir ?? '/nonexistent', 'counterpay.sqlite'));
+  return s;
 }
 
 afterEach(async () => {
+  watched.clear();
   await stopModemCores();
   await ModemSimulator.stopAll();
 });
@@ -98,18 +116,34 @@ describe('modem reader', () => {
     expect((view as { signal: { dbm: number } }).signal.dbm).toBeLessThan(0);
   });
 
-  it('reads a +CMTI while idle, and one that arrives inside the answer to another command', async () => {
+  it('reads a +CMTI while idle, and one that arrives while a command is running (only +CMTI can: the sweep is an hour)', async () => {
     const modem = await sim({ profile: ['urc-inside', 'slow'], slowMs: [50, 150] });
-    const { core, dir } = await startCore(modem);
+    const { core, dir } = await startCore(modem, {}, undefined, { sweepSeconds: 3600, keepaliveSeconds: 600 });
     await until('ready', () => core.modems.status()[0]?.state === 'ready');
-    modem.deliver({ sender: 'bKash', text: BKASH('BKC1C2C3C4') });
-    await until('the idle +CMTI read', () => rows(dir).length === 1, 10_000);
-    // A listing in flight while two more arrive.
-    const reading = core.modems.readAll();
-    modem.deliver({ sender: 'bKash', text: BKASH('BKC1C2C3C5') });
-    modem.deliver({ sender: 'bKash', text: BKASH('BKC1C2C3C6') });
-    await reading;
-    await until('all three', () => rows(dir).length === 3, 10_000);
+    const cmgr = (index: number) => modem.commandLog().some((c) => c.line === `AT+CMGR=${index}`);
+    await core.modems.readAll(); // after the backlog read at start
+    const [idle] = modem.deliver({ sender: 'bKash', text: BKASH('BKC1C2C3C4') });
+    await until('the idle +CMTI read', () => rows(dir).length === 1, 3_000);
+    expect(cmgr(idle as number), 'AT+CMGR for the announced index').toBe(true);
+    // Two arrive while commands run: one just after the modem took a listing (so not in it),
+    // one while it sends an SMS (AT+CMGS). Their +CMTI land inside those answers ('urc-inside').
+    // No listing follows: only the +CMTI can bring them in.
+    const during: number[] = [];
+    const hook = (entry: { line: string }) => {
+      if (entry.line === 'AT+CMGL=4' && during.length === 0) during.push(...modem.deliver({ sender: 'bKash', text: BKASH('BKC1C2C3C5') }));
+      else if (/^AT\+CMGS=/.test(entry.line) && during.length === 1)
+        during.push(...modem.deliver({ sender: 'bKash', text: BKASH('BKC1C2C3C6') }));
+    };
+    modem.on('command', hook);
+    await core.modems.readAll();
+    core.modems.startCanary('+8801712345678');
+    await until('the SMS sent', () => modem.sent().length === 1, 3_000);
+    modem.off('command', hook);
+    expect(during.length).toBe(2);
+    const listings = modem.commandLog().filter((c) => c.line.startsWith('AT+CMGL')).length;
+    await until('all three', () => rows(dir).length === 3, 3_000);
+    for (const index of during) expect(cmgr(index), `AT+CMGR=${index} for the +CMTI sent during a command`).toBe(true);
+    expect(modem.commandLog().filter((c) => c.line.startsWith('AT+CMGL')).length, 'no listing read them').toBe(listings);
     await until('an empty SIM', () => modem.stored().length === 0);
     deletedOnlyAfterStored(modem, dir);
   });
@@ -132,6 +166,7 @@ describe('modem reader', () => {
     expect(rows(dir).map((r) => r.kind)).toEqual(['credit', 'credit']);
     await until('an empty SIM', () => modem.stored().length === 0);
     expect(core.modems.status()[0]?.parts_waiting).toBe(0);
+    deletedOnlyAfterStored(modem, dir);
   });
 
   it('keeps a part across a restart: the message is whole when its last part comes after the restart', async () => {
@@ -152,6 +187,8 @@ describe('modem reader', () => {
     await until('the whole message', () => rows(first.dir).length === 1, 10_000);
     expect(rows(first.dir)[0]?.body).toBe(long);
     expect(second.core.modems.status()[0]?.parts_waiting).toBe(0);
+    await until('an empty SIM', () => modem.stored().length === 0);
+    deletedOnlyAfterStored(modem, first.dir);
   });
 
   it('stores a multipart message whose last part never comes, after the wait, flagged incomplete and never a payment', async () => {

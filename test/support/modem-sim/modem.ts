@@ -61,6 +61,10 @@ export class ModemCore extends EventEmitter {
     pinLeft: number;
     pukLeft: number;
     busyUntil: number;
+    /** Until then, after power-on: AT+CPIN? says "+CPIN: NOT READY" (SIM800 at boot). */
+    notReadyUntil: number;
+    /** Until then, after power-on: the SIM is not seen yet (+CME ERROR: 10, "SIM not inserted"). */
+    absentUntil: number;
   };
   private readonly cnmiSets: number[][];
   private rssi: number;
@@ -110,6 +114,7 @@ export class ModemCore extends EventEmitter {
       revision: huawei ? '11.126.85.00.209' : quectel ? 'EC25EFAR06A06M4G' : 'Revision:1418B05SIM800L24',
       imei: '867322034567891',
       imsi: '470019876543210',
+      iccid: '8988001234567890123',
       ...opts.identity,
     };
     this.sim = {
@@ -119,6 +124,8 @@ export class ModemCore extends EventEmitter {
       pinLeft: opts.pinAttempts ?? 3,
       pukLeft: 10,
       busyUntil: 0,
+      notReadyUntil: 0,
+      absentUntil: 0,
     };
     this.cnmiSets = parseRanges(opts.cnmiTest ?? '+CNMI: (0-2),(0-3),(0,2),(0-2),(0,1)');
     this.rssi = opts.rssi ?? 18;
@@ -156,7 +163,13 @@ export class ModemCore extends EventEmitter {
     if (this.profiles.has('pin')) this.sim.status = this.sim.pinLeft > 0 ? 'SIM PIN' : 'SIM PUK';
     this.wasRegistered = false;
     this.startSimBusy();
+    const now = Date.now();
+    this.sim.notReadyUntil = this.opts.simNotReadyMs ? now + this.opts.simNotReadyMs : 0;
+    this.sim.absentUntil = this.opts.simAbsentMs ? now + this.opts.simAbsentMs : 0;
+    for (const ms of [this.opts.simNotReadyMs ?? 0, this.opts.simAbsentMs ?? 0])
+      if (ms > 0) this.later(ms + 1, () => this.checkRegistration());
     if (this.profiles.has('quectel')) this.out.urc(['RDY'], 'after');
+    if (this.opts.bootLines?.length) this.out.urc([...this.opts.bootLines], 'after');
     this.checkRegistration();
   }
 
@@ -194,13 +207,27 @@ export class ModemCore extends EventEmitter {
     return Date.now() < this.sim.busyUntil;
   }
 
+  /** Not ready or not seen yet after power-on (simNotReadyMs, simAbsentMs). */
+  private simStarting(): 'not-ready' | 'absent' | null {
+    const now = Date.now();
+    if (now < this.sim.absentUntil) return 'absent';
+    if (now < this.sim.notReadyUntil) return 'not-ready';
+    return null;
+  }
+
   /** Registered (and so able to receive SMS): powered, SIM unlocked and not busy, +CREG stat 1 or 5. */
   registered(): boolean {
-    return this.powered && this.sim.status === 'READY' && !this.simBusy() && (this.registration === 1 || this.registration === 5);
+    return (
+      this.powered &&
+      this.sim.status === 'READY' &&
+      !this.simBusy() &&
+      this.simStarting() === null &&
+      (this.registration === 1 || this.registration === 5)
+    );
   }
 
   private regStat(): number {
-    return this.powered && this.sim.status === 'READY' && !this.simBusy() ? this.registration : 0;
+    return this.powered && this.sim.status === 'READY' && !this.simBusy() && this.simStarting() === null ? this.registration : 0;
   }
 
   private checkRegistration(): void {
@@ -389,6 +416,9 @@ export class ModemCore extends EventEmitter {
   /** Refuses a SIM command while the SIM is locked or busy. `sms`: a TS 27.005 command. */
   private simGate(sms: boolean): string | null {
     const cmsStyle = sms && this.opts.simErrorStyle === 'cms';
+    const starting = this.simStarting();
+    if (starting === 'absent') return cmsStyle ? this.cms(310) : this.cme(10);
+    if (starting === 'not-ready') return cmsStyle ? this.cms(314) : this.cme(14);
     if (this.simBusy()) return cmsStyle ? this.cms(314) : this.cme(14);
     if (this.sim.status === 'SIM PIN') return cmsStyle ? this.cms(311) : this.cme(11);
     if (this.sim.status === 'SIM PUK') return cmsStyle ? this.cms(316) : this.cme(12);
@@ -458,6 +488,19 @@ export class ModemCore extends EventEmitter {
       case '+CGSN':
       case '+GSN':
         return type === 'exec' ? { units: [[this.identity.imei]] } : {};
+      case '^ICCID':
+        if (!huawei) return this.unknown();
+        if (type !== 'read') return {};
+        if (this.simStarting() === 'absent') return { error: this.cme(10) };
+        return { units: [[`^ICCID: ${this.identity.iccid}`]] };
+      case '+CCID':
+      case '+ICCID':
+      case '+QCCID': {
+        // Read from the SIM's EF-ICCID: answered even while the SIM is PIN-locked (not while it is absent).
+        if (type === 'test') return {};
+        if (this.simStarting() === 'absent') return { error: this.cme(10) };
+        return { units: [[name === '+CCID' ? this.identity.iccid : `${name}: ${this.identity.iccid}`]] };
+      }
       case '+CIMI': {
         const gate = this.simGate(false);
         return gate ? { error: gate } : { units: [[this.identity.imsi]] };
@@ -611,6 +654,9 @@ export class ModemCore extends EventEmitter {
 
   private cpin(type: SubCommand['type'], args: string[]): Result {
     if (type === 'test') return {};
+    const starting = this.simStarting();
+    if (starting === 'absent') return { error: this.cme(10) };
+    if (starting === 'not-ready') return type === 'read' ? { units: [['+CPIN: NOT READY']] } : { error: this.cme(14) };
     if (this.simBusy()) return { error: this.cme(14) };
     if (type === 'read') return { units: [[`+CPIN: ${this.sim.status}`]] };
     if (type !== 'set') return { error: this.cme(50) };

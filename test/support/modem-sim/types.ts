@@ -29,6 +29,8 @@ export interface ModemIdentity {
   revision: string;
   imei: string;
   imsi: string;
+  /** The SIM's serial number (AT+CCID, AT+ICCID, AT+QCCID): readable while the SIM is PIN-locked. */
+  iccid: string;
 }
 
 /** A message put on the SIM before the test starts (options.initialMessages, preload()). */
@@ -51,6 +53,12 @@ export interface ModemSimOptions {
   slowMs?: [number, number];
   /** 'sim-busy': how long the SIM stays busy after power-on and after unlock (default 1500 ms). */
   simBusyMs?: number;
+  /** After power-on, AT+CPIN? answers "+CPIN: NOT READY" (other SIM commands +CME ERROR: 14) for this long (SIM800 at boot). */
+  simNotReadyMs?: number;
+  /** After power-on, the SIM is not seen (+CME ERROR: 10 "SIM not inserted") for this long. */
+  simAbsentMs?: number;
+  /** Lines the modem prints when it powers on (SIM800: ["RDY", "+CFUN: 1", "+CPIN: READY", "Call Ready", "SMS Ready"]). */
+  bootLines?: string[];
   /** 'huawei': period of ^RSSI/^MODE/^BOOT lines (default 300 ms; a real E173 sends ^RSSI every few seconds). */
   huaweiIntervalMs?: number;
   /** 'garbage': mean period of garbage lines (default 250 ms). */

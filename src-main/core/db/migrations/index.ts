@@ -15,6 +15,7 @@ import { sync } from './0130-sync';
 import { shopSettings } from './0140-shop-settings';
 import { reportIndexes } from './0150-report-indexes';
 import { paymentSearch } from './0160-payment-search';
+import { modemPartsDone } from './0170-modem-parts-done';
 
 export interface Migration {
   /** Numbered in tens so a fix can slot in between. */
@@ -46,4 +47,5 @@ export const MIGRATIONS: readonly Migration[] = [
   shopSettings,
   reportIndexes,
   paymentSearch,
+  modemPartsDone,
 ];
