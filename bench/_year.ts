@@ -124,7 +124,7 @@ export interface YearInfo {
    * The maintenance pass caught up at the year's end (tendYear): what a shop that ran all year
    * under this code holds. Absent on a year cached before the purge knew it had work to do.
    */
-  tended?: { purged: number; bytes_before: number; bytes_after: number; at_user_version: number };
+  tended?: { purged: number; bytes_before: number; bytes_after: number; at_user_version: number; analyzed?: string[] };
 }
 
 /** A shop as the year uses it: the core's shop and keys, the five gateways with their settings. */
@@ -214,17 +214,18 @@ export async function ensureYear(
 /**
  * The year as a shop that ran all year keeps it: the core's own maintenance purge at the year's
  * last moment, pass after pass until one comes back short, then the VACUUM the idle shop runs
- * when free pages are many. A year generated before a purge rule existed (the unsent `sync`
+ * when free pages are many, and the statistics it refreshes (PRAGMA optimize). A year generated before a purge rule existed (the unsent `sync`
  * events of a shop with no cloud) would otherwise measure rows a running shop no longer has.
  * Done once per cached year and schema; year.json records what it took.
  */
 async function tendYear(dir: string, info: YearInfo): Promise<YearInfo> {
-  if (info.tended && info.tended.at_user_version === schemaVersion()) return info;
+  if (info.tended?.analyzed && info.tended.at_user_version === schemaVersion()) return info;
   const file = path.join(dir, 'counterpay.sqlite');
   const before = fs.statSync(file).size;
   const t0 = performance.now();
   const core = createCore(loadConfig({ dataDir: dir }, {}), { logger: silentLogger(), rendererDir: null });
   let purged = 0;
+  let analyzed: string[] = [];
   try {
     for (let pass = 0; pass < 100_000; pass += 1) {
       const r = core.maintenance.purge(Date.parse(info.year.end));
@@ -232,6 +233,8 @@ async function tendYear(dir: string, info: YearInfo): Promise<YearInfo> {
       if (!r.more) break;
     }
     if (purged > 0) core.db.exec('VACUUM');
+    // And the statistics an idle shop keeps fresh (PRAGMA optimize): a start would otherwise ANALYZE the purged tables.
+    analyzed = core.maintenance.optimizeWhenIdle(Date.parse(info.year.end)).analyzed;
   } finally {
     await core.stop();
   }
@@ -239,7 +242,7 @@ async function tendYear(dir: string, info: YearInfo): Promise<YearInfo> {
   const tended: YearInfo = {
     ...info,
     database_bytes: after,
-    tended: { purged, bytes_before: before, bytes_after: after, at_user_version: schemaVersion() },
+    tended: { purged, bytes_before: before, bytes_after: after, at_user_version: schemaVersion(), analyzed },
   };
   fs.writeFileSync(path.join(dir, 'year.json'), JSON.stringify(tended, null, 1));
   process.stdout.write(
