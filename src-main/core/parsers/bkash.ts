@@ -1,4 +1,4 @@
-import { AMT, NUM, re, readFee, runSpec, type WalletSpec } from './kit';
+import { AMT, NUM, re, readFee, runSpec, runSpecMoneyIn, type WalletSpec } from './kit';
 import type { WalletParser } from './types';
 
 // Formats: see test/fixtures/sms/README.md (bKash) and test/fixtures/sms/real/bkash.json, where each
@@ -76,5 +76,6 @@ export const bkash: WalletParser = {
   senderIds: ['bKash'],
   txnidPattern: spec.txnidPattern,
   parse: (body) => runSpec(spec, body),
+  readMoneyIn: (body) => runSpecMoneyIn(spec, body),
   readFee: (body) => readFee(spec, body),
 };

@@ -1,4 +1,4 @@
-import { AMT, NUM, re, readFee, runSpec, type WalletSpec } from './kit';
+import { AMT, NUM, re, readFee, runSpec, runSpecMoneyIn, type WalletSpec } from './kit';
 import type { WalletParser } from './types';
 
 // Easypaisa (short code 3737). Formats and their sources: test/fixtures/sms/real/easypaisa.json.
@@ -65,5 +65,6 @@ export const easypaisa: WalletParser = {
   senderIds: ['3737'],
   txnidPattern: spec.txnidPattern,
   parse: (body) => runSpec(spec, body),
+  readMoneyIn: (body) => runSpecMoneyIn(spec, body),
   readFee: (body) => readFee(spec, body),
 };

@@ -198,8 +198,8 @@ export function parseSmsStrict(input: { sender: string; body: string }, options?
   let reversalSpoof: SmsParse | null = null;
   for (const parser of WALLET_PARSERS) {
     if (allowed.includes(parser.provider)) continue;
-    const r = parser.parse(body);
-    if (!isMoneyIn(r)) continue;
+    const r = parser.readMoneyIn(body);
+    if (r === null || !isMoneyIn(r)) continue;
     if (r.kind === 'credit') return toSmsParse(parser.provider, r, 'spoof');
     reversalSpoof ??= toSmsParse(parser.provider, r, 'spoof');
   }

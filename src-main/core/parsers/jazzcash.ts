@@ -1,4 +1,4 @@
-import { AMT, NUM, re, readFee, runSpec, type WalletSpec } from './kit';
+import { AMT, NUM, re, readFee, runSpec, runSpecMoneyIn, type WalletSpec } from './kit';
 import type { WalletParser } from './types';
 
 // JazzCash (short code 8558). Formats and their sources: test/fixtures/sms/real/jazzcash.json.
@@ -75,5 +75,6 @@ export const jazzcash: WalletParser = {
   senderIds: ['8558'],
   txnidPattern: spec.txnidPattern,
   parse: (body) => runSpec(spec, body),
+  readMoneyIn: (body) => runSpecMoneyIn(spec, body),
   readFee: (body) => readFee(spec, body),
 };

@@ -139,12 +139,8 @@ export function runSpec(spec: WalletSpec, raw: string): WalletBodyParse {
   const text = typeof raw === 'string' ? blankPayerText(spec, prepareBody(raw)) : '';
   if (text === '') return blank('unknown');
   if ((spec.failed ?? DEFAULT_FAILED).test(text)) return build(spec, text, 'failed', null);
-  if (spec.gate === undefined || spec.gate.test(text)) {
-    const reversal = moneyIn(spec, text, spec.reversal ?? [], 'reversal');
-    if (reversal) return reversal;
-    const credit = moneyIn(spec, text, spec.credit, 'credit');
-    if (credit) return credit;
-  }
+  const money = readSpecMoneyIn(spec, text);
+  if (money) return money;
   if ((spec.otp ?? DEFAULT_OTP).test(text)) return blank('otp');
   for (const re of spec.debit) {
     const m = re.exec(text);
@@ -152,6 +148,20 @@ export function runSpec(spec: WalletSpec, raw: string): WalletBodyParse {
   }
   if ((spec.promo ?? DEFAULT_PROMO).test(text)) return blank('promo');
   return blank('unknown');
+}
+
+/** The reversal and credit rules of runSpec on prepared text: what it returns there, or null. */
+function readSpecMoneyIn(spec: WalletSpec, text: string): WalletBodyParse | null {
+  if (spec.gate !== undefined && !spec.gate.test(text)) return null;
+  return moneyIn(spec, text, spec.reversal ?? [], 'reversal') ?? moneyIn(spec, text, spec.credit, 'credit');
+}
+
+/** runSpec's answer when it is money in (credit or reversal, complete or not), else null; the same steps up to there. */
+export function runSpecMoneyIn(spec: WalletSpec, raw: string): WalletBodyParse | null {
+  const text = typeof raw === 'string' ? blankPayerText(spec, prepareBody(raw)) : '';
+  if (text === '' || (spec.failed ?? DEFAULT_FAILED).test(text)) return null;
+  const money = readSpecMoneyIn(spec, text);
+  return money !== null && (money.kind === 'credit' || money.kind === 'reversal') ? money : null;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { AMT, NUM, re, readFee, runSpec, type WalletSpec } from './kit';
+import { AMT, NUM, re, readFee, runSpec, runSpecMoneyIn, type WalletSpec } from './kit';
 import type { WalletParser } from './types';
 
 // M-Pesa (Safaricom, sender "MPESA"). Formats and their sources: test/fixtures/sms/README.md and
@@ -93,6 +93,7 @@ export const mpesa: WalletParser = {
   senderIds: ['MPESA'],
   txnidPattern: spec.txnidPattern,
   parse: (body) => runSpec(spec, joinSpacedThousands(body)),
+  readMoneyIn: (body) => runSpecMoneyIn(spec, joinSpacedThousands(body)),
   readFee: (body) => readFee(spec, joinSpacedThousands(body)),
   reversalCredits: (body) => typeof body === 'string' && REVERSAL_CREDITED.test(body),
 };

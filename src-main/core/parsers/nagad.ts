@@ -1,4 +1,4 @@
-import { AMT, NUM, re, readFee, runSpec, type WalletSpec } from './kit';
+import { AMT, NUM, re, readFee, runSpec, runSpecMoneyIn, type WalletSpec } from './kit';
 import type { WalletParser } from './types';
 
 // Nagad sends labelled multi-line receipts ("Money Received.\nAmount: Tk 500.00\nSender: ...").
@@ -57,5 +57,6 @@ export const nagad: WalletParser = {
   senderIds: ['NAGAD'],
   txnidPattern: spec.txnidPattern,
   parse: (body) => runSpec(spec, body),
+  readMoneyIn: (body) => runSpecMoneyIn(spec, body),
   readFee: (body) => readFee(spec, body),
 };

@@ -1,4 +1,4 @@
-import { AMT, NUM, re, readFee, runSpec, type WalletSpec } from './kit';
+import { AMT, NUM, re, readFee, runSpec, runSpecMoneyIn, type WalletSpec } from './kit';
 import type { WalletParser } from './types';
 
 // Rocket (Dutch-Bangla Bank) writes "Tk410.00 received from A/C:017... Fee:Tk0, Your A/C
@@ -54,5 +54,6 @@ export const rocket: WalletParser = {
   senderIds: ['16216'],
   txnidPattern: spec.txnidPattern,
   parse: (body) => runSpec(spec, body),
+  readMoneyIn: (body) => runSpecMoneyIn(spec, body),
   readFee: (body) => readFee(spec, body),
 };

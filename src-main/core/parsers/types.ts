@@ -36,6 +36,11 @@ export interface WalletParser {
   readonly txnidPattern: RegExp;
   /** Never throws; never returns `spoof`. */
   parse(body: string): WalletBodyParse;
+  /**
+   * Exactly what `parse` says when it reads money in (a credit or a reversal), else null, without
+   * the debit, OTP and offer rules: the spoof check asks every other wallet this of each message.
+   */
+  readMoneyIn(body: string): WalletBodyParse | null;
   /** The fee a debit prints (bKash "Fee Tk 5.00", M-Pesa "Transaction cost, Ksh28.00"). Never throws. */
   readFee?(body: string): FeeReading;
   /**

@@ -106,6 +106,15 @@ function parse(raw: string): WalletBodyParse {
   return runSpec(spec, raw);
 }
 
+/** parse's answer when it is money in: the grammar's credit (the only money in a UPI alert reads), else null. */
+function readMoneyIn(raw: string): WalletBodyParse | null {
+  if (typeof raw !== 'string') return null;
+  const text = blankPayerText(prepareBody(raw));
+  if (text === '' || FAILED.test(withoutVpas(text))) return null;
+  const credit = readCredit(text);
+  return credit !== null && (credit.kind === 'credit' || credit.kind === 'reversal') ? credit : null;
+}
+
 export type UpiBank = keyof typeof UPI_BANK_HEADERS;
 
 const BANK_BY_HEADER = new Map<string, UpiBank>(
@@ -138,4 +147,5 @@ export const upi: WalletParser = {
   },
   txnidPattern: UPI_TXNID,
   parse,
+  readMoneyIn,
 };
