@@ -147,8 +147,13 @@ export function createCore(config: Config, deps: CoreDeps): Core {
   if (reparsed > 0) logger.info({ reparsed }, 'parsed SMS that were stored raw');
   payments.catchUp();
   // A forwarder that can never deliver loses every SMS it sends: say so where the operator looks first.
-  for (const f of listForwarders(db, config.dataDir)) {
-    if (f.problem) logger.warn({ device_id: f.device_id }, `forwarder ${f.device_id}: ${f.problem}`);
+  // Only a warning: a damaged forwarders.json refuses its forwarders' requests in words, never the start.
+  try {
+    for (const f of listForwarders(db, config.dataDir)) {
+      if (f.problem) logger.warn({ device_id: f.device_id }, `forwarder ${f.device_id}: ${f.problem}`);
+    }
+  } catch (err) {
+    logger.warn({ err }, 'the forwarders could not be checked');
   }
 
   const limiters = buildLimiters(config);
