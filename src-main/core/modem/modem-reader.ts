@@ -756,7 +756,7 @@ export class ModemReader {
       this.memoryInUse = this.storage;
     } catch (err) {
       if (err instanceof AtTimeoutError) throw err;
-      this.queueCheck(`the modem refused to switch back to the ${this.storage} memory (${errorText(err)})`, true);
+      this.queueCheck(`the modem refused to switch back to the ${this.storage} memory (${errorText(err)}): it may have restarted`, true);
     }
   }
 
