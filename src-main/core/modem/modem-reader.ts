@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { writeTransaction, type Db } from '../db';
-import { prepareModemPartsRepo, type ModemPartRow, type ModemPartsRepo, type PartGroup } from '../db/repos/modem-parts-repo';
+import { prepareModemPartsRepo, type ModemPartRow, type ModemPartsRepo, type PartGroup, type PartRef } from '../db/repos/modem-parts-repo';
 import type { Logger } from '../logging';
 import type { DeliveryContext, IngestOutcome } from '../sms';
 import { AtChannel, AtCommandError, AtTimeoutError, type AtResponse, type Urc } from './at-channel';
@@ -57,6 +57,9 @@ export interface ModemReaderDeps {
 /** What initialisation came to: read the modem, wait for a person, or try again later. */
 type InitResult = 'ready' | 'blocked' | 'retry';
 
+/** What storing a PDU came to: not stored (it stays on the SIM), or stored, with the part to mark once its SIM copy is gone. */
+type Stored = false | { part: PartRef | null };
+
 const BACKOFF_MS = [500, 1_000, 2_000, 5_000, 10_000, 30_000];
 /** Parts of one multipart SMS carry service-centre times this close together. */
 const SAME_MESSAGE_MS = 10 * 60_000;
@@ -75,6 +78,8 @@ const BOOT_LINE =
 const BOOT_SETTLE_MS = 600;
 /** Parts of a message stored whole are kept (done) this long, to recognise one read again after a crash. */
 const DONE_KEEP_MS = 30 * 86_400_000;
+/** How long AT+CIMI answering "SIM busy" just after the unlock is waited out (with backoff). */
+const CIMI_WAIT_MS = 3_500;
 
 /**
  * One GSM modem with the shop's wallet SIM. The rule it keeps above all: a message is deleted
@@ -109,8 +114,12 @@ export class ModemReader {
   private readonly state: ModemStatusView;
   /** What the modem says it is (AT+CGSN, AT+CCID, AT+CIMI), once read. */
   private identity: { imei: string | null; iccid: string | null; imsi: string | null } = { imei: null, iccid: null, imsi: null };
-  /** Whose multipart parts these are: the SIM ("imsi:…", "iccid:…"), else the modem ("imei:…"), else the label. */
+  /** Whose multipart parts these are: the SIM ("iccid:…", else "imsi:…"), else the modem ("imei:…"), else the label. */
   private partsKey: string;
+  /** The SIM identities ("iccid:…", "imsi:…") seen together this run: one SIM each, so a query failing once keeps its parts. */
+  private simsSeen: Set<string>[] = [];
+  /** This port was refused as a second port of a modem another reader reads: it never reads or deletes. */
+  private refused = false;
   /** The memory read and deleted from (<mem1>), and the others the modem may store a message in. */
   private storage = 'SM';
   /** The memory <mem1> is switched to right now (another one only inside inMemory()). */
@@ -151,7 +160,8 @@ export class ModemReader {
   }
 
   status(): ModemStatusView {
-    return { ...this.state, parts_waiting: this.parts.count(this.deps.merchantId, this.partsKey) };
+    const overdue = this.deps.clock() - this.settings.incompleteWaitMs;
+    return { ...this.state, parts_waiting: this.parts.count(this.deps.merchantId, this.partsKey, overdue) };
   }
 
   start(): void {
@@ -226,7 +236,12 @@ export class ModemReader {
         this.lost(this.state.detail ?? 'the SIM was not ready', this.state.state);
         return;
       }
-      if (result === 'blocked') return;
+      if (result === 'blocked') {
+        // Refused as a second port of a modem read elsewhere: the port is closed (it must never
+        // read or delete) and tried again with the backoff, in case the other reader's port goes.
+        if (this.refused) this.lost(this.state.detail ?? 'the same modem is already read on another port', 'error');
+        return;
+      }
       this.attempt = 0;
       this.state.connected_since = new Date(this.deps.clock()).toISOString();
       this.set('ready', null);
@@ -243,6 +258,8 @@ export class ModemReader {
   /** The port closed, errored or went silent (or the SIM was not ready): drop it and try again with backoff. */
   private lost(reason: string, state: ModemState = 'disconnected'): void {
     if (this.stopped || this.reconnectTimer) return;
+    // The modem this port read may come back on another port (a USB re-enumeration): its claim goes.
+    this.deps.releaseModem?.(this);
     this.clearTimers();
     this.channel?.close(reason);
     this.channel = null;
@@ -404,6 +421,7 @@ export class ModemReader {
     if (this.identity.imei !== null) {
       const holder = this.deps.claimModem?.(this, this.identity.imei) ?? null;
       if (holder !== null) {
+        this.refused = true;
         this.set(
           'error',
           `the same modem (IMEI ${this.identity.imei}) is already read on ${holder}: this port is not read (configure one port per modem)`,
@@ -411,14 +429,17 @@ export class ModemReader {
         return 'blocked';
       }
     }
+    this.refused = false;
     // The SIM's serial number, readable on most modems while the SIM is still PIN-locked: a
     // refused PIN is remembered under it, whatever port the modem shows up on.
     this.identity.iccid = await this.readIccid();
     if (this.pinRefusedBefore()) this.pinRejected = true;
     const sim = await this.unlockSim();
     if (sim !== 'ready') return sim;
-    // The SIM's identity keys the waiting parts of multipart messages.
-    this.identity.imsi = await this.askIdentity('AT+CIMI', 6, 15);
+    // The SIM's identity keys the waiting parts of multipart messages: asked again now that the
+    // SIM is ready if it did not answer while locked, and AT+CIMI's "SIM busy" is waited out.
+    if (this.identity.iccid === null) this.identity.iccid = await this.readIccid();
+    this.identity.imsi = await this.askImsi();
     this.adoptPartsKey();
     try {
       await this.cmd('AT+CMGF=0');
@@ -455,17 +476,56 @@ export class ModemReader {
     return null;
   }
 
-  /** Waiting parts belong to the SIM: its IMSI, else its ICCID, else the modem's IMEI, else the label. */
+  /** AT+CIMI, with "SIM busy" (common just after the unlock) waited out for a while: null if it never answers. */
+  private async askImsi(): Promise<string | null> {
+    const deadline = this.deps.clock() + CIMI_WAIT_MS;
+    const channel = this.channel;
+    for (let wait = 500; ; wait = Math.min(wait * 2, 2_000)) {
+      try {
+        return parseIdentity((await this.cmd('AT+CIMI', Math.min(this.settings.commandTimeoutMs, 3_000))).lines, 6, 15);
+      } catch (err) {
+        if (!(err instanceof AtCommandError) || !SIM_WAIT.test(err.final.code ?? '')) return null;
+      }
+      if (this.deps.clock() + wait > deadline) return null;
+      await sleep(wait);
+      if (this.channel !== channel) return null;
+    }
+  }
+
+  /**
+   * Waiting parts belong to the SIM: its ICCID (read even while the SIM is locked), else its IMSI,
+   * else the modem's IMEI, else the label. Parts kept under any other name this SIM answered to
+   * this run (an AT+CIMI that answered before, or once "SIM busy"), under the modem's IMEI or under
+   * the label (before the identity could be read) move to that key. Parts of another SIM (one
+   * swapped out) stay where they are: flushIncomplete stores them, flagged incomplete, after the wait.
+   */
   private adoptPartsKey(): void {
     const { imsi, iccid, imei } = this.identity;
-    const key = imsi ? `imsi:${imsi}` : iccid ? `iccid:${iccid}` : imei ? `imei:${imei}` : this.settings.label;
-    if (key === this.partsKey && key === this.settings.label) return;
-    // Parts kept under the label (before this version, or before the identity could be read) move to the SIM.
-    writeTransaction(this.deps.db, () => {
-      for (const from of new Set([this.settings.label, this.partsKey])) {
-        if (from !== key) this.parts.adopt(this.deps.merchantId, from, key);
+    const simKeys = [iccid ? `iccid:${iccid}` : null, imsi ? `imsi:${imsi}` : null].filter((k): k is string => k !== null);
+    const sameSim = new Set(simKeys);
+    if (simKeys.length > 0) {
+      let others = this.simsSeen;
+      for (let grew = true; grew;) {
+        grew = false;
+        const rest: Set<string>[] = [];
+        for (const seen of others) {
+          if ([...seen].some((k) => sameSim.has(k))) {
+            for (const k of seen) sameSim.add(k);
+            grew = true;
+          } else rest.push(seen);
+        }
+        others = rest;
       }
-    });
+      this.simsSeen = [...others, new Set(sameSim)];
+    }
+    const key = simKeys[0] ?? (imei ? `imei:${imei}` : this.settings.label);
+    const from = new Set([...sameSim, ...(imei ? [`imei:${imei}`] : []), this.settings.label]);
+    from.delete(key);
+    if (from.size > 0) {
+      writeTransaction(this.deps.db, () => {
+        for (const name of from) this.parts.adopt(this.deps.merchantId, name, key);
+      });
+    }
     this.partsKey = key;
   }
 
@@ -621,7 +681,10 @@ export class ModemReader {
       this.lost(this.state.detail ?? reason, this.state.state);
       return;
     }
-    if (result === 'blocked') return;
+    if (result === 'blocked') {
+      if (this.refused) this.lost(this.state.detail ?? reason, 'error');
+      return;
+    }
     this.set('ready', null);
     await this.readAllNow(false);
   }
@@ -647,8 +710,11 @@ export class ModemReader {
       // Delivered straight to us, not stored: acknowledged once its row is committed.
       const pdu = urc.pdu;
       void this.enqueue(async () => {
+        // A port refused as a second port of one modem never stores or acknowledges.
+        if (this.refused) return;
         // Acknowledged only once stored: unacknowledged, the network delivers it again.
-        if (await this.store(pdu)) await this.tryCmd('AT+CNMA');
+        const stored = await this.store(pdu);
+        if (stored && (await this.tryCmd('AT+CNMA')) && stored.part) this.simDeleted(stored.part);
       }).catch((err: unknown) => this.readFailed(err));
       return;
     }
@@ -688,7 +754,7 @@ export class ModemReader {
    * sets the modem up again once (`recoverOnError`), then says so in the state.
    */
   private async readAllNow(recoverOnError: boolean): Promise<number> {
-    if (!this.channel) return 0;
+    if (!this.channel || this.refused) return 0;
     let listing: AtResponse;
     try {
       listing = await this.cmd('AT+CMGL=4', 30_000);
@@ -766,6 +832,7 @@ export class ModemReader {
       this.deps.logger.info({ modem: this.settings.label, memory, index }, 'ignored a +CMTI for another kind of memory');
       return;
     }
+    if (this.refused) return;
     const read = async (): Promise<void> => {
       let answer: AtResponse;
       try {
@@ -797,6 +864,7 @@ export class ModemReader {
     if (!stored) return false;
     try {
       await this.cmd(`AT+CMGD=${index}`);
+      if (stored.part) this.simDeleted(stored.part);
       // The status shows the room freed at once; the AT+CPMS? after the listing confirms it.
       if (this.storage === this.memoryInUse && this.state.storage) {
         this.state.storage = { ...this.state.storage, used: Math.max(0, this.state.storage.used - 1) };
@@ -815,7 +883,7 @@ export class ModemReader {
    * Nothing a sender controls can keep a message on the SIM: an SMS the ingestion would refuse
    * (blank, too long) is stored with a placeholder, an unreadable PDU as its hex.
    */
-  private store(pdu: string): Promise<boolean> {
+  private store(pdu: string): Promise<Stored> {
     try {
       return Promise.resolve(this.storeDecoded(pdu));
     } catch (err) {
@@ -824,25 +892,39 @@ export class ModemReader {
     }
   }
 
-  private storeDecoded(pdu: string): boolean {
+  /** The part's SIM copy is gone: a part just like it read later is a new message's part, not this one again. */
+  private simDeleted(part: PartRef): void {
+    try {
+      writeTransaction(this.deps.db, () => this.parts.markSimDeleted(part, this.deps.clock()));
+    } catch (err) {
+      this.deps.logger.warn({ modem: this.settings.label, err: errorText(err) }, 'could not note a deleted part');
+    }
+  }
+
+  private storeDecoded(pdu: string): Stored {
+    const whole = (ok: boolean): Stored => (ok ? { part: null } : false);
     let decoded: DecodedDeliver;
     try {
       decoded = decodeDeliverPdu(pdu);
     } catch (err) {
       // Not an SMS-DELIVER the decoder reads: kept for staff as it is, never lost.
-      return this.ingest(
-        { sender: 'modem', body: `Unreadable SMS PDU from ${this.settings.label}: ${pdu.slice(0, 4_000)}`, received_at: null },
-        false,
-        errorText(err),
+      return whole(
+        this.ingest(
+          { sender: 'modem', body: `Unreadable SMS PDU from ${this.settings.label}: ${pdu.slice(0, 4_000)}`, received_at: null },
+          false,
+          errorText(err),
+        ),
       );
     }
     this.state.messages_read += 1;
     this.state.last_message_at = new Date(this.deps.clock()).toISOString();
     // A concatenation header that says "1 of 1" (or less) is a single message.
     if (!decoded.concat || decoded.concat.total < 2) {
-      return this.ingest(
-        { sender: decoded.sender, body: decoded.text, received_at: decoded.timestamp, smsc: decoded.smsc, sender_toa: decoded.senderToa },
-        false,
+      return whole(
+        this.ingest(
+          { sender: decoded.sender, body: decoded.text, received_at: decoded.timestamp, smsc: decoded.smsc, sender_toa: decoded.senderToa },
+          false,
+        ),
       );
     }
     const concat = decoded.concat;
@@ -856,14 +938,21 @@ export class ModemReader {
       concat_ref: concat.ref,
       total: concat.total,
     };
-    const done = this.parts.doneParts(group);
-    if (done.some((p) => p.seq === concat.seq && p.text === decoded.text && p.sent_at === decoded.timestampMs)) {
-      // This very part (same text, same service-centre time) was stored with its whole message
-      // already: read again because the core stopped before the modem deleted it.
-      return true;
+    const part: PartRef = { ...group, seq: concat.seq, text: decoded.text, sent_at: decoded.timestampMs };
+    // One row per group and part number: a done part of this number, if any.
+    const twin = this.parts.doneParts(group).find((p) => p.seq === concat.seq);
+    if (twin) {
+      if (twin.text === decoded.text && twin.sent_at === decoded.timestampMs && twin.sim_deleted_at === null) {
+        // This very part (same text, same service-centre time, its SIM copy not known deleted) was
+        // stored with its whole message already: read again because the core stopped (or a delete
+        // failed) before the modem deleted it.
+        return { part };
+      }
+      // A new message reuses the reference (or looks just like a part whose SIM copy is gone):
+      // only that done part makes way; the older message's other done parts stay, so its parts
+      // still on the SIM are recognised and never complete the new message.
+      writeTransaction(this.deps.db, () => this.parts.forgetDonePart(twin.id));
     }
-    // The reference is used again by a new message: the old message's done parts make way.
-    if (done.length > 0) writeTransaction(this.deps.db, () => this.parts.forgetDone(group));
     const waiting = this.parts.parts(group);
     // Parts of one message are sent within moments; a waiting part far older or newer is another
     // message that reused the reference: it is stored as it is (incomplete) and this one starts afresh.
@@ -873,7 +962,7 @@ export class ModemReader {
       // Two texts for one part: one of them is not the wallet's. Neither may complete a message
       // that can pay: this text is stored now (flagged incomplete) and the group is contested.
       writeTransaction(this.deps.db, () => this.parts.contest(group));
-      return this.ingest(
+      const ok = this.ingest(
         {
           sender: decoded.sender,
           body: `[part ${concat.seq} of ${concat.total}, a second text for it] ${decoded.text}`,
@@ -883,10 +972,9 @@ export class ModemReader {
         },
         true,
       );
+      return whole(ok);
     }
-    writeTransaction(this.deps.db, () =>
-      this.parts.save({ ...group, seq: concat.seq, text: decoded.text, sent_at: decoded.timestampMs, stored_at: this.deps.clock() }),
-    );
+    writeTransaction(this.deps.db, () => this.parts.save({ ...part, stored_at: this.deps.clock() }));
     const parts = this.parts.parts(group);
     if (new Set(parts.map((p) => p.seq)).size >= group.total)
       this.ingestParts(
@@ -894,7 +982,7 @@ export class ModemReader {
         parts.some((p) => p.contested === 1),
       );
     this.changed();
-    return true;
+    return { part };
   }
 
   /** Ingests one message; a message the ingestion refuses is stored with a placeholder instead. */
@@ -953,7 +1041,8 @@ export class ModemReader {
   /** Multipart messages whose missing parts never came: ingested as they are, flagged incomplete. */
   private async flushIncomplete(): Promise<void> {
     const before = this.deps.clock() - this.settings.incompleteWaitMs;
-    for (const group of this.parts.waitingSince(this.deps.merchantId, this.partsKey, before)) {
+    // Every key of the merchant: a part of a SIM swapped out since is stored too (flagged incomplete).
+    for (const group of this.parts.waitingSince(this.deps.merchantId, before)) {
       this.ingestParts(this.parts.parts(group), true);
     }
     writeTransaction(this.deps.db, () => this.parts.pruneDone(this.deps.merchantId, this.deps.clock() - DONE_KEEP_MS));

@@ -256,3 +256,40 @@ describe('other ways a message arrives', () => {
     }
   });
 });
+
+describe('a SIM swapped while the core runs', () => {
+  it('keeps the old SIM’s waiting part under its own key: never handed to the new SIM', async () => {
+    let swapped = false;
+    const modem = await sim({
+      bootLines: ['RDY'],
+      identity: { imsi: '470011111111111', iccid: '8988001111111111111' },
+      override: (line) => {
+        if (!swapped) return undefined;
+        if (line === 'AT+CCID') return { lines: ['8988002222222222222'] };
+        if (line === 'AT+CIMI') return { lines: ['470012222222222'] };
+        return undefined;
+      },
+    });
+    const { core, dir } = await startModemCore(modem, { settings: NO_SWEEP });
+    await until('ready', () => core.modems.status()[0]?.state === 'ready', 8_000);
+    const pdus = modem.encode({ sender: 'bKash', text: LONG('BKW0000001'), concatRef: 93 });
+    modem.deliverPdus(pdus.slice(0, 1));
+    await until('part 1 kept', () => core.modems.status()[0]?.parts_waiting === 1, 5_000);
+
+    // Another SIM goes in; the modem restarts in place and the reader sets it up again.
+    swapped = true;
+    modem.reboot();
+    const keys = () => {
+      const db = new Database(path.join(dir, 'counterpay.sqlite'), { readonly: true });
+      try {
+        return (db.prepare('SELECT modem FROM modem_parts').all() as { modem: string }[]).map((r) => r.modem);
+      } finally {
+        db.close();
+      }
+    };
+    await until('the new SIM read', () => modem.commandLog().filter((c) => c.line === 'AT+CIMI').length >= 2, 10_000);
+    await until('ready again', () => core.modems.status()[0]?.state === 'ready', 8_000);
+    expect(keys(), 'the old SIM’s part stays under its own key').toEqual(['iccid:8988001111111111111']);
+    expect(core.modems.status()[0]?.parts_waiting, 'not counted as the new SIM’s part before the wait').toBe(0);
+  });
+});

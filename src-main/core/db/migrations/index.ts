@@ -16,6 +16,7 @@ import { shopSettings } from './0140-shop-settings';
 import { reportIndexes } from './0150-report-indexes';
 import { paymentSearch } from './0160-payment-search';
 import { modemPartsDone } from './0170-modem-parts-done';
+import { modemPartsSimDeleted } from './0180-modem-parts-sim-deleted';
 
 export interface Migration {
   /** Numbered in tens so a fix can slot in between. */
@@ -48,4 +49,5 @@ export const MIGRATIONS: readonly Migration[] = [
   reportIndexes,
   paymentSearch,
   modemPartsDone,
+  modemPartsSimDeleted,
 ];

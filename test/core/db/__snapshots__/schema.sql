@@ -318,7 +318,7 @@ CREATE TABLE modem_parts (
   stored_at INTEGER NOT NULL,
   -- 1 once two different texts claimed one part of this message: it is then stored flagged
   -- incomplete (never a payment), whatever arrives later.
-  contested INTEGER NOT NULL DEFAULT 0 CHECK (contested IN (0, 1)), done_at INTEGER,
+  contested INTEGER NOT NULL DEFAULT 0 CHECK (contested IN (0, 1)), done_at INTEGER, sim_deleted_at INTEGER,
   UNIQUE (merchant_id, modem, sender, sender_toa, smsc, ref_bits, concat_ref, total, seq)
 ) STRICT;
 
@@ -607,4 +607,4 @@ CREATE TRIGGER transactions_sms_must_be_credit_update BEFORE UPDATE OF sms_id, p
 WHEN NEW.sms_id IS NOT NULL AND NEW.status <> 'failed' AND NOT EXISTS (SELECT 1 FROM sms s WHERE s.id = NEW.sms_id AND s.kind = 'credit'
   AND s.provider = NEW.provider AND s.is_test = NEW.is_test)
 BEGIN SELECT RAISE(ABORT, 'only a credit SMS of the same wallet and mode can back a transaction'); END;
--- user_version 170
+-- user_version 180
