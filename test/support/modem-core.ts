@@ -18,11 +18,16 @@ export interface ModemCore {
 
 const running: Core[] = [];
 
+/**
+ * A core reading `sim` (label "sim"), or several configured ports: `[{ path, label }, …]` as
+ * config.json lists them (two ports of one modem, two modems).
+ */
 export async function startModemCore(
-  sim: ModemSimulator,
+  sim: ModemSimulator | readonly { path: string; label: string }[],
   options: { modem?: Record<string, unknown>; settings?: Record<string, unknown>; dir?: string; clock?: () => number } = {},
 ): Promise<ModemCore> {
   const dir = options.dir ?? makeTempDir('counterpay-modem-');
+  const modems = 'devicePath' in sim ? [{ path: sim.devicePath, label: 'sim', ...options.modem }] : sim;
   fs.writeFileSync(
     path.join(dir, 'config.json'),
     JSON.stringify({
@@ -30,7 +35,7 @@ export async function startModemCore(
       device: { port: 0 },
       admin: { port: 0 },
       log: { level: 'silent' },
-      modems: [{ path: sim.devicePath, label: 'sim', ...options.modem }],
+      modems,
       modem: {
         probe: false,
         sweepSeconds: 5,

@@ -213,26 +213,14 @@ describe('other ways a message arrives', () => {
     const a = await sim({ initialMessages: [{ sender: 'bKash', text: BKASH('BKT0000001') }] });
     const b = await sim({ initialMessages: [{ sender: 'bKash', text: BKASH('BKT0000002') }] });
     // Two ports that answer with the same IMEI, as config.json lists them.
-    const dir = makeTempDir('counterpay-modem-');
-    fs.writeFileSync(
-      path.join(dir, 'config.json'),
-      JSON.stringify({
-        public: { port: 0 },
-        device: { port: 0 },
-        admin: { port: 0 },
-        log: { level: 'silent' },
-        modems: [
-          { path: a.devicePath, label: 'port-a' },
-          { path: b.devicePath, label: 'port-b' },
-        ],
-        modem: { probe: false, sweepSeconds: 5, keepaliveSeconds: 5, commandTimeoutSeconds: 3 },
-      }),
+    const { core: two } = await startModemCore(
+      [
+        { path: a.devicePath, label: 'port-a' },
+        { path: b.devicePath, label: 'port-b' },
+      ],
+      { settings: { sweepSeconds: 5, keepaliveSeconds: 5, commandTimeoutSeconds: 3 } },
     );
-    const { createCore, loadConfig } = await import('../../../src-main/core');
-    const { silentLogger } = await import('../../../src-main/core/logging');
-    const two = createCore(loadConfig({ dataDir: dir }, {}), { logger: silentLogger(), rendererDir: null });
     try {
-      await two.listen();
       await until(
         'one ready, one refused',
         () => {
@@ -252,7 +240,7 @@ describe('other ways a message arrives', () => {
         'the refused port neither lists nor deletes',
       ).toBe(false);
     } finally {
-      await two.stop();
+      await stopModemCore(two);
     }
   });
 });

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createCore, loadConfig, type Core } from '../../../src-main/core';
-import { silentLogger } from '../../../src-main/core/logging';
+import type { Core } from '../../../src-main/core';
+import { startModemCore, stopModemCores } from '../../support/modem-core';
 import { ModemSimulator } from '../../support/modem-sim';
 import { makeTempDir, removeTempDirs } from '../../support/temp-dir';
 import { BKASH, sleep, until } from './modem-review-support';
@@ -26,32 +26,20 @@ import { BKASH, sleep, until } from './modem-review-support';
  *    port goes (or re-checks the holder), so both read again after the replug.
  */
 
-const cores: Core[] = [];
 afterEach(async () => {
-  await Promise.all(cores.splice(0).map((c) => c.stop()));
+  await stopModemCores();
   await ModemSimulator.stopAll();
 });
 afterAll(() => removeTempDirs());
 
 async function startTwo(paths: [string, string]): Promise<{ core: Core; dir: string }> {
-  const dir = makeTempDir('counterpay-modem-');
-  fs.writeFileSync(
-    path.join(dir, 'config.json'),
-    JSON.stringify({
-      public: { port: 0 },
-      device: { port: 0 },
-      admin: { port: 0 },
-      log: { level: 'silent' },
-      modems: [
-        { path: paths[0], label: 'port-a' },
-        { path: paths[1], label: 'port-b' },
-      ],
-      modem: { probe: false, sweepSeconds: 3600, keepaliveSeconds: 5, commandTimeoutSeconds: 2 },
-    }),
+  const { core, dir } = await startModemCore(
+    [
+      { path: paths[0], label: 'port-a' },
+      { path: paths[1], label: 'port-b' },
+    ],
+    { settings: { sweepSeconds: 3600, keepaliveSeconds: 5, commandTimeoutSeconds: 2 } },
   );
-  const core = createCore(loadConfig({ dataDir: dir }, {}), { logger: silentLogger(), rendererDir: null });
-  cores.push(core);
-  await core.listen();
   return { core, dir };
 }
 
