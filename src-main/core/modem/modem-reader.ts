@@ -22,6 +22,16 @@ import {
   parseIdentity,
 } from './at-replies';
 import { decodeDeliverPdu, encodeSubmitPdu, type DecodedDeliver } from './pdu';
+import {
+  chooseCharset,
+  decodeTextSms,
+  parseTextCmgl,
+  parseTextCmgr,
+  parseTextCmt,
+  toUcs2Hex,
+  type TextCharset,
+  type TextSms,
+} from './text-mode';
 import type { OpenSerial, SerialLink } from './serial-link';
 import type { ModemState, ModemStatusView } from '../../../src-shared/contract/modem';
 
@@ -132,6 +142,8 @@ export class ModemReader {
   /** A check (or a re-initialisation) is queued and not yet started. */
   private checkQueued = false;
   private hintTimer: NodeJS.Timeout | null = null;
+  /** The modem refused PDU mode: it is read in text mode (AT+CMGF=1) with this character set. */
+  private textMode: { charset: TextCharset } | null = null;
 
   constructor(
     private readonly settings: ModemSettings,
@@ -193,6 +205,7 @@ export class ModemReader {
   /** Sends one SMS (PDU mode, AT+CMGS); resolves with the message reference the modem gives. */
   sendSms(to: string, text: string): Promise<number> {
     return this.enqueue(async () => {
+      if (this.textMode) throw new Error('this modem is read in text mode; sending needs PDU mode');
       const { pdu, tpduLength } = encodeSubmitPdu(to, text);
       const channel = this.channel;
       if (!channel) throw new Error('modem not connected');
@@ -244,7 +257,7 @@ export class ModemReader {
       }
       this.attempt = 0;
       this.state.connected_since = new Date(this.deps.clock()).toISOString();
-      this.set('ready', null);
+      this.set('ready', this.readyDetail());
       await this.readAll();
       // The port may have gone while the backlog was read: its reconnect is already scheduled.
       if (this.stopped || this.channel !== channel) return;
@@ -395,7 +408,7 @@ export class ModemReader {
 
   /**
    * Sets the modem up. 'ready': read it; 'blocked': a person must act (locked SIM, refused PIN,
-   * no PDU mode, the same modem read on another port); 'retry': the SIM was not ready in time
+   * no PDU or text mode, the same modem read on another port); 'retry': the SIM was not ready in time
    * (not inserted, "not ready", busy), try again later.
    */
   private async initialise(channel: AtChannel): Promise<InitResult> {
@@ -441,12 +454,12 @@ export class ModemReader {
     if (this.identity.iccid === null) this.identity.iccid = await this.readIccid();
     this.identity.imsi = await this.askImsi();
     this.adoptPartsKey();
+    this.textMode = null;
     try {
       await this.cmd('AT+CMGF=0');
     } catch (err) {
       if (err instanceof AtTimeoutError) throw err;
-      this.set('error', 'the modem refuses PDU mode (AT+CMGF=0); text mode is not read by this version');
-      return 'blocked';
+      if (!(await this.useTextMode())) return 'blocked';
     }
     await this.chooseStorage();
     const cnmi = await this.tryCmd('AT+CNMI=?');
@@ -463,6 +476,38 @@ export class ModemReader {
     if (/quectel/i.test(this.state.manufacturer ?? '')) await this.tryCmd('AT+QURCCFG="urcport","usbat"');
     await this.health();
     return 'ready';
+  }
+
+  /**
+   * The modem refused PDU mode: text mode (AT+CMGF=1) with the character set set explicitly
+   * ("UCS2" where offered: Bangla and alphanumeric senders survive it; else "GSM") and full
+   * headers (AT+CSDH=1: <tooa>, <fo>, <dcs>). False (and the state says why) when it refuses that too.
+   */
+  private async useTextMode(): Promise<boolean> {
+    try {
+      await this.cmd('AT+CMGF=1');
+    } catch (err) {
+      if (err instanceof AtTimeoutError) throw err;
+      this.set('error', `the modem refuses both PDU mode (AT+CMGF=0) and text mode (AT+CMGF=1: ${errorText(err)})`);
+      return false;
+    }
+    const offered = await this.tryCmd('AT+CSCS=?');
+    let charset = chooseCharset(offered?.lines ?? []);
+    if (!(await this.tryCmd(`AT+CSCS="${charset}"`))) {
+      const fallback = charset === 'UCS2' && (await this.tryCmd('AT+CSCS="GSM"')) !== null;
+      if (!fallback) this.problem(`the modem refused AT+CSCS="${charset}"; its text is read as it comes`);
+      charset = 'GSM';
+    }
+    if (!(await this.tryCmd('AT+CSDH=1')))
+      this.problem('the modem refused AT+CSDH=1: text-mode headers lack the coding and multipart flags');
+    this.textMode = { charset };
+    this.deps.logger.warn({ modem: this.settings.label, charset }, 'the modem refuses PDU mode; reading it in text mode');
+    return true;
+  }
+
+  /** What the status says while ready: null in PDU mode, the text mode and its character set otherwise. */
+  private readyDetail(): string | null {
+    return this.textMode ? `text mode (AT+CMGF=1, character set ${this.textMode.charset}): the modem refuses PDU mode` : null;
   }
 
   private async readIccid(): Promise<string | null> {
@@ -685,7 +730,7 @@ export class ModemReader {
       if (this.refused) this.lost(this.state.detail ?? reason, 'error');
       return;
     }
-    this.set('ready', null);
+    this.set('ready', this.readyDetail());
     await this.readAllNow(false);
   }
 
@@ -709,11 +754,12 @@ export class ModemReader {
     if (urc.code === '+CMT' && urc.pdu) {
       // Delivered straight to us, not stored: acknowledged once its row is committed.
       const pdu = urc.pdu;
+      const text = this.textMode ? decodeTextSms(parseTextCmt(urc.line), pdu, this.textMode.charset, true) : null;
       void this.enqueue(async () => {
         // A port refused as a second port of one modem never stores or acknowledges.
         if (this.refused) return;
         // Acknowledged only once stored: unacknowledged, the network delivers it again.
-        const stored = await this.store(pdu);
+        const stored = await (text ? this.storeText(text) : this.store(pdu));
         if (stored && (await this.tryCmd('AT+CNMA')) && stored.part) this.simDeleted(stored.part);
       }).catch((err: unknown) => this.readFailed(err));
       return;
@@ -757,7 +803,7 @@ export class ModemReader {
     if (!this.channel || this.refused) return 0;
     let listing: AtResponse;
     try {
-      listing = await this.cmd('AT+CMGL=4', 30_000);
+      listing = await this.list();
     } catch (err) {
       if (!(err instanceof AtCommandError)) {
         this.readFailed(err);
@@ -770,22 +816,15 @@ export class ModemReader {
       }
       return 0;
     }
-    if (this.state.state === 'error' && /list its storage/.test(this.state.detail ?? '')) this.set('ready', null);
-    let handled = 0;
-    for (const { index, pdu } of parseCmgl(listing.lines)) {
-      if (await this.handle(index, pdu)) handled += 1;
-    }
+    if (this.state.state === 'error' && /list its storage/.test(this.state.detail ?? '')) this.set('ready', this.readyDetail());
+    let handled = await this.handleListing(listing);
     const storage = await this.tryCmd('AT+CPMS?');
     if (storage) this.state.storage = parseCpmsUse(storage.lines) ?? this.state.storage;
     this.changed();
     for (const memory of this.otherStorages) {
       handled += await this.inMemory(memory, async () => {
-        let n = 0;
-        const other = await this.cmd('AT+CMGL=4', 30_000);
-        for (const { index, pdu } of parseCmgl(other.lines)) {
-          if (await this.handle(index, pdu)) n += 1;
-        }
-        return n;
+        const other = await this.list();
+        return this.handleListing(other);
       }).catch((err: unknown) => {
         if (err instanceof AtTimeoutError) throw err;
         this.problem(`could not read the ${memory} memory: ${errorText(err)}`);
@@ -794,6 +833,43 @@ export class ModemReader {
     }
     this.changed();
     return handled;
+  }
+
+  /** Lists every message of the memory in use: AT+CMGL=4 in PDU mode, AT+CMGL="ALL" in text mode. */
+  private async list(): Promise<AtResponse> {
+    if (!this.textMode) return this.cmd('AT+CMGL=4', 30_000);
+    if (this.textMode.charset !== 'UCS2') return this.cmd('AT+CMGL="ALL"', 30_000);
+    // Under "UCS2" a string argument is UCS2 hex (TS 27.005); some firmware wants it plain.
+    try {
+      return await this.cmd(`AT+CMGL="${toUcs2Hex('ALL')}"`, 30_000);
+    } catch (err) {
+      if (!(err instanceof AtCommandError)) throw err;
+      return this.cmd('AT+CMGL="ALL"', 30_000);
+    }
+  }
+
+  /** Stores, then deletes, every message of a listing; how many were handled. */
+  private async handleListing(listing: AtResponse): Promise<number> {
+    let n = 0;
+    if (!this.textMode) {
+      for (const { index, pdu } of parseCmgl(listing.lines)) {
+        if (await this.handle(index, pdu)) n += 1;
+      }
+      return n;
+    }
+    const charset = this.textMode.charset;
+    for (const row of parseTextCmgl(listing.lines)) {
+      // The listing's header has no <fo> or <dcs>: AT+CMGR gives them (AT+CSDH=1); its row is the fallback.
+      let sms: TextSms = decodeTextSms(row.fields, row.data, charset, false);
+      try {
+        const read = parseTextCmgr((await this.cmd(`AT+CMGR=${row.index}`)).lines);
+        if (read) sms = decodeTextSms(read.fields, read.data, charset, true);
+      } catch (err) {
+        if (err instanceof AtTimeoutError) throw err;
+      }
+      if (await this.handle(row.index, sms)) n += 1;
+    }
+    return n;
   }
 
   /**
@@ -843,6 +919,11 @@ export class ModemReader {
         if (err instanceof AtCommandError) return;
         throw err;
       }
+      if (this.textMode) {
+        const read = parseTextCmgr(answer.lines);
+        if (read) await this.handle(index, decodeTextSms(read.fields, read.data, this.textMode.charset, true));
+        return;
+      }
       const pdu = parseCmgr(answer.lines);
       if (pdu !== null) await this.handle(index, pdu);
     };
@@ -858,9 +939,9 @@ export class ModemReader {
     }
   }
 
-  /** Stores one PDU, then deletes it from the SIM by its own index. False: kept on the SIM. */
-  private async handle(index: number, pdu: string): Promise<boolean> {
-    const stored = await this.store(pdu);
+  /** Stores one PDU (or text-mode message), then deletes it from the SIM by its own index. False: kept on the SIM. */
+  private async handle(index: number, pdu: string | TextSms): Promise<boolean> {
+    const stored = await (typeof pdu === 'string' ? this.store(pdu) : this.storeText(pdu));
     if (!stored) return false;
     try {
       await this.cmd(`AT+CMGD=${index}`);
@@ -886,6 +967,33 @@ export class ModemReader {
   private store(pdu: string): Promise<Stored> {
     try {
       return Promise.resolve(this.storeDecoded(pdu));
+    } catch (err) {
+      this.deps.logger.error({ modem: this.settings.label, err: errorText(err) }, 'could not store an SMS; it stays on the SIM');
+      return Promise.resolve(false);
+    }
+  }
+
+  /**
+   * Commits a text-mode message, as store() does a PDU. Text mode shows no concatenation header:
+   * a part of a multipart SMS (<fo> has UDHI) or data that did not decode is stored as it is,
+   * flagged incomplete (never a payment), never dropped.
+   */
+  private storeText(sms: TextSms): Promise<Stored> {
+    try {
+      this.state.messages_read += 1;
+      this.state.last_message_at = new Date(this.deps.clock()).toISOString();
+      if (sms.incomplete) this.state.last_error = `a text-mode SMS was stored flagged incomplete: ${sms.incomplete}`;
+      const ok = this.ingest(
+        {
+          sender: sms.sender,
+          body: sms.incomplete ? `[${sms.incomplete}] ${sms.text}` : sms.text,
+          received_at: sms.timestamp,
+          smsc: sms.smsc,
+          sender_toa: sms.senderToa,
+        },
+        sms.incomplete !== null,
+      );
+      return Promise.resolve(ok ? { part: null } : false);
     } catch (err) {
       this.deps.logger.error({ modem: this.settings.label, err: errorText(err) }, 'could not store an SMS; it stays on the SIM');
       return Promise.resolve(false);

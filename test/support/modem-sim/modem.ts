@@ -743,11 +743,26 @@ export class ModemCore extends EventEmitter {
     }
     const d = msg.decoded;
     const oa = this.str(d?.sender ?? '');
+    const data = this.textData(msg.pdu);
     const head =
       prefix === '+CMGL'
-        ? `+CMGL: ${msg.index},"${STAT_TEXT[msg.stat]}","${oa}",,"${d?.scts ?? ''}"`
-        : `+CMGR: "${STAT_TEXT[msg.stat]}","${oa}",,"${d?.scts ?? ''}"`;
-    return [head, this.textData(msg.pdu)];
+        ? `+CMGL: ${msg.index},"${STAT_TEXT[msg.stat]}","${oa}",,"${d?.scts ?? ''}"${this.settings.csdh ? `,${d?.senderToa ?? 129},${data.length}` : ''}`
+        : `+CMGR: "${STAT_TEXT[msg.stat]}","${oa}",,"${d?.scts ?? ''}"${this.fullHeader(msg.pdu, data)}`;
+    return [head, data];
+  }
+
+  /** AT+CSDH=1: the rest of a +CMGR/+CMT text-mode header, ",<tooa>,<fo>,<pid>,<dcs>,<sca>,<tosca>,<length>"; "" under AT+CSDH=0. */
+  private fullHeader(pdu: string, data: string): string {
+    if (!this.settings.csdh) return '';
+    const d = peekDeliver(pdu);
+    const bytes = hexToBytes(pdu);
+    if (!d || !bytes) return '';
+    const smscLen = bytes[0] ?? 0;
+    const fo = bytes[1 + smscLen] ?? 0;
+    const oaDigits = bytes[2 + smscLen] ?? 0;
+    const pid = bytes[4 + smscLen + Math.ceil(oaDigits / 2)] ?? 0;
+    const sca = d.smsc ?? '';
+    return `,${d.senderToa},${fo},${pid},${d.dcs},"${this.str(sca)}",${sca.startsWith('+') ? 145 : 129},${data.length}`;
   }
 
   /** Text-mode data of a PDU: UCS2 and 8-bit data as hex (TS 27.005 §3.1), GSM text in the TE character set. */
@@ -1006,7 +1021,8 @@ export class ModemCore extends EventEmitter {
       lines = [`+CMT: ,${tpduLength(pdu) ?? 0}`, pdu.toUpperCase()];
     } else {
       const d = peekDeliver(pdu);
-      lines = [`+CMT: "${this.str(d?.sender ?? '')}",,"${d?.scts ?? ''}"`, this.textData(pdu)];
+      const data = this.textData(pdu);
+      lines = [`+CMT: "${this.str(d?.sender ?? '')}",,"${d?.scts ?? ''}"${this.fullHeader(pdu, data)}`, data];
     }
     const timer = setTimeout(() => {
       this.timers.delete(timer);
