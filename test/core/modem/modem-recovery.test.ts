@@ -71,9 +71,21 @@ describe('a modem that reboots in place', () => {
     const modem = await sim({ bootLines: ['RDY', '+CFUN: 1', '+CPIN: READY', 'Call Ready', 'SMS Ready'] });
     const { core, dir } = await startModemCore(modem, { settings: { ...NO_SWEEP, keepaliveSeconds: 600 } });
     await until('ready', () => core.modems.status()[0]?.state === 'ready', 10_000);
+    // 'ready' is set before the start's backlog read ends (SM, then ME, then back to SM): a reboot
+    // inside one of its commands is found by that command's timeout, not by the boot lines.
+    await until(
+      "the start's read done",
+      () => {
+        const lines = modem.commandLog().map((c) => c.line);
+        const me = lines.lastIndexOf('AT+CPMS="ME"');
+        return me >= 0 && lines.indexOf('AT+CPMS="SM"', me) > me;
+      },
+      10_000,
+    );
+    await sleep(200);
     modem.reboot();
     modem.preload({ sender: 'bKash', text: BKASH('BKB0000003') });
-    await until('the stored message read after the reboot', () => rows(dir).length === 1, 4_000);
+    await until('the stored message read after the reboot', () => rows(dir).length === 1, 12_000);
     await until('+CNMI set again', () => modem.state().cnmi[1] === 1, 2_000);
   });
 });
