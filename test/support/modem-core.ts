@@ -116,3 +116,27 @@ export function watchDeletions(sim: ModemSimulator, dbPath: string | (() => stri
   });
   return violations;
 }
+
+/** An SMS row as the modem tests read it back from a core's data dir. */
+export interface StoredSmsRow {
+  body: string;
+  sender: string;
+  kind: string;
+  txnid: string | null;
+  created_at: number;
+  sender_toa: number | null;
+  smsc: string | null;
+  received_at: number;
+}
+
+/** The SMS a core stored in `dir`, oldest first (a read-only connection of the test's own). */
+export function storedSms(dir: string): StoredSmsRow[] {
+  const db = new Database(path.join(dir, 'counterpay.sqlite'), { readonly: true });
+  try {
+    return db
+      .prepare('SELECT body, sender, kind, txnid, created_at, sender_toa, smsc, received_at FROM sms ORDER BY id')
+      .all() as StoredSmsRow[];
+  } finally {
+    db.close();
+  }
+}

@@ -1,7 +1,6 @@
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { BKASH, startModemCore, stopModemCore, stopModemCores, until, watchDeletions } from '../../support/modem-core';
+import { BKASH, startModemCore, storedSms, stopModemCore, stopModemCores, until, watchDeletions } from '../../support/modem-core';
 import { ModemSimulator, type ModemSimOptions } from '../../support/modem-sim';
 import { removeTempDirs } from '../../support/temp-dir';
 import { httpRequest } from '../../support/http-client';
@@ -27,22 +26,7 @@ async function startCore(sim: ModemSimulator, modem: Record<string, unknown> = {
   return started;
 }
 
-function rows(dir: string): {
-  body: string;
-  sender: string;
-  kind: string;
-  txnid: string | null;
-  created_at: number;
-  sender_toa: number | null;
-  smsc: string | null;
-}[] {
-  const db = new Database(path.join(dir, 'counterpay.sqlite'), { readonly: true });
-  try {
-    return db.prepare('SELECT body, sender, kind, txnid, created_at, sender_toa, smsc FROM sms ORDER BY id').all() as never;
-  } finally {
-    db.close();
-  }
-}
+const rows = storedSms;
 
 /**
  * Every PDU the reader deleted from the SIM was already a committed row when the modem deleted it:

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { BKASH, startModemCore, stopModemCore, stopModemCores, until, watchDeletions } from '../../support/modem-core';
+import { BKASH, startModemCore, storedSms, stopModemCore, stopModemCores, until, watchDeletions } from '../../support/modem-core';
 import { ModemSimulator, type ModemSimOptions } from '../../support/modem-sim';
 import { makeTempDir, removeTempDirs } from '../../support/temp-dir';
 
@@ -13,14 +13,7 @@ import { makeTempDir, removeTempDirs } from '../../support/temp-dir';
  * delivers directly (+CMT), or it shows up on two configured ports.
  */
 
-function rows(dir: string): { body: string; kind: string }[] {
-  const db = new Database(path.join(dir, 'counterpay.sqlite'), { readonly: true });
-  try {
-    return db.prepare('SELECT body, kind FROM sms ORDER BY id').all() as never;
-  } finally {
-    db.close();
-  }
-}
+const rows = storedSms;
 
 const sim = (options: ModemSimOptions = {}) => ModemSimulator.start(options);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,7 +1,6 @@
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { BKASH, startModemCore, stopModemCores, until, watchDeletions } from '../../support/modem-core';
+import { BKASH, startModemCore, storedSms, type StoredSmsRow, stopModemCores, until, watchDeletions } from '../../support/modem-core';
 import { ModemSimulator, type ModemSimOptions } from '../../support/modem-sim';
 import { removeTempDirs } from '../../support/temp-dir';
 
@@ -14,25 +13,7 @@ import { removeTempDirs } from '../../support/temp-dir';
 const BANGLA = 'আপনার অ্যাকাউন্টে ৳৫০০ জমা হয়েছে। ধন্যবাদ।';
 const NO_SWEEP = { sweepSeconds: 3600, keepaliveSeconds: 600 };
 
-interface Row {
-  body: string;
-  sender: string;
-  kind: string;
-  txnid: string | null;
-  created_at: number;
-  sender_toa: number | null;
-  smsc: string | null;
-  received_at: number;
-}
-
-function rows(dir: string): Row[] {
-  const db = new Database(path.join(dir, 'counterpay.sqlite'), { readonly: true });
-  try {
-    return db.prepare('SELECT body, sender, kind, txnid, created_at, sender_toa, smsc, received_at FROM sms ORDER BY id').all() as never;
-  } finally {
-    db.close();
-  }
-}
+const rows = storedSms;
 
 async function textModem(options: ModemSimOptions = {}): Promise<{ modem: ModemSimulator; violations: string[]; dir: { path: string } }> {
   const modem = await ModemSimulator.start({ noPduMode: true, ...options });
@@ -89,7 +70,7 @@ describe('modem reader in text mode (a modem without PDU mode)', () => {
     for (const d of modem.deletions()) {
       const row = stored.find((r) => r.body.includes(d.decoded?.text ?? '\u0000'));
       expect(row, `deleted but not stored: ${d.decoded?.text ?? ''}`).toBeDefined();
-      expect((row as Row).created_at).toBeLessThanOrEqual(d.at);
+      expect((row as StoredSmsRow).created_at).toBeLessThanOrEqual(d.at);
     }
     const [status] = core.modems.status();
     expect(status).toMatchObject({ state: 'ready', messages_read: 3 });
